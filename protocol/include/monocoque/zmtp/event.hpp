@@ -1,0 +1,64 @@
+#pragma once
+
+#include "monocoque/zmtp/error.hpp"
+#include "monocoque/zmtp/frame.hpp"
+#include "monocoque/zmtp/message.hpp"
+#include "monocoque/zmtp/metadata.hpp"
+#include "monocoque/zmtp/socket_type.hpp"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace monocoque::zmtp {
+
+/// What the handshake told us about the peer.
+struct peer_info {
+  /// Negotiated minor version: 1 for ZMTP 3.1, 0 for ZMTP 3.0.
+  uint8_t minor = 1;
+  /// The peer's socket type.
+  socket_type type = socket_type::dealer;
+  /// The Identity the peer announced (empty if none).
+  std::string identity;
+  /// All properties of the peer's READY.
+  metadata properties;
+};
+
+/// Events a session reports, in the order they happened.
+namespace events {
+
+/// The handshake finished; messages may flow.
+struct handshake_done {
+  /// Who the peer is.
+  peer_info peer;
+};
+
+/// A complete multipart message arrived.
+struct message_received {
+  /// Its frames.
+  message msg;
+};
+
+/// A SUBSCRIBE or CANCEL arrived (as a 3.1 command or a 3.0 message), for
+/// sockets that accept subscriptions (PUB, XPUB).
+struct subscription {
+  /// True for SUBSCRIBE, false for CANCEL.
+  bool subscribe = true;
+  /// The topic prefix.
+  frame topic;
+};
+
+/// The session failed; no further events follow. Flush `output()` (it may
+/// hold an ERROR command for the peer) and close the connection.
+struct failed {
+  /// Why.
+  failure reason;
+};
+
+} // namespace events
+
+/// One session event.
+using event = std::variant<events::handshake_done, events::message_received,
+                           events::subscription, events::failed>;
+
+} // namespace monocoque::zmtp

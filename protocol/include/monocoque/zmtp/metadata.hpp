@@ -1,0 +1,69 @@
+#pragma once
+
+#include "monocoque/zmtp/byte_span.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace monocoque::zmtp {
+
+/// One metadata property of a READY (or INITIATE) command.
+struct property {
+  /// Name as sent: 1..255 characters from RFC 23's name alphabet.
+  std::string name;
+  /// Value: 0..2^31-1 opaque bytes.
+  std::string value;
+};
+
+/// An ordered list of metadata properties (RFC 23 "Metadata"). Lookups ignore
+/// case, as the RFC requires of receivers; encoding keeps the exact spelling.
+class metadata {
+public:
+  // -- lookup -----------------------------------------------------------------
+
+  /// Returns the value of the first property named `name` (ignoring case).
+  const std::string* find(std::string_view name) const noexcept;
+
+  /// Returns all properties in wire order.
+  const std::vector<property>& properties() const noexcept {
+    return props_;
+  }
+
+  /// Returns the number of properties.
+  size_t size() const noexcept {
+    return props_.size();
+  }
+
+  // -- modifiers --------------------------------------------------------------
+
+  /// Sets `name` to `value`, replacing a property with the same name (ignoring
+  /// case) or appending a new one. Returns false, changing nothing, if the
+  /// name is not a valid property name (see `valid_name`).
+  bool set(std::string_view name, std::string_view value);
+
+  // -- wire format ------------------------------------------------------------
+
+  /// Returns how many bytes `encode_to` appends.
+  size_t encoded_size() const noexcept;
+
+  /// Appends the wire encoding of all properties to `out`.
+  void encode_to(std::vector<uint8_t>& out) const;
+
+  /// Parses a complete property list; returns nullopt if any property is
+  /// truncated, has an empty or invalid name, or a value size ≥ 2^31.
+  static std::optional<metadata> decode(byte_span bytes);
+
+  /// Returns whether `name` is a valid property name: 1..255 characters of
+  /// `[A-Za-z0-9.+_-]` (RFC 23's "name-char").
+  static bool valid_name(std::string_view name) noexcept;
+
+private:
+  std::vector<property> props_;
+};
+
+/// Compares ASCII strings ignoring case.
+bool iequals(std::string_view x, std::string_view y) noexcept;
+
+} // namespace monocoque::zmtp

@@ -1,0 +1,161 @@
+#pragma once
+
+#include "monocoque/zmtp/byte_span.hpp"
+#include "monocoque/zmtp/error.hpp"
+#include "monocoque/zmtp/event.hpp"
+#include "monocoque/zmtp/frame_decoder.hpp"
+#include "monocoque/zmtp/greeting.hpp"
+#include "monocoque/zmtp/heartbeat.hpp"
+#include "monocoque/zmtp/mechanism.hpp"
+#include "monocoque/zmtp/output_queue.hpp"
+#include "monocoque/zmtp/session_config.hpp"
+#include "monocoque/zmtp/time.hpp"
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+namespace monocoque::zmtp {
+
+/// States of a session; `docs/protocol.md` has the transition table.
+enum class session_state : uint8_t {
+  /// Created, `start` not called yet.
+  idle,
+  /// Our greeting is queued; waiting for the peer's greeting.
+  greeting,
+  /// Greetings exchanged; the mechanism's commands are being exchanged.
+  handshake,
+  /// Handshake done; messages flow both ways.
+  ready,
+  /// Failed; terminal. The output may still hold an ERROR for the peer.
+  failed,
+};
+
+/// Returns the lowercase name of `x`.
+const char* to_string(session_state x) noexcept;
+
+/// One ZMTP 3.x connection, sans I/O: feed it received bytes and the current
+/// time; poll it for events; write out what `output()` holds; ask it for its
+/// next deadline and call `advance_time` then. It never reads a clock, never
+/// touches a socket and never throws on peer input.
+class session {
+public:
+  // -- constructors, destructors, and assignment operators --------------------
+
+  /// Creates a session for `cfg` with the NULL mechanism.
+  explicit session(session_config cfg);
+
+  /// Creates a session for `cfg` with a custom mechanism.
+  session(session_config cfg, std::unique_ptr<mechanism> mech);
+
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  // -- properties -------------------------------------------------------------
+
+  /// Returns the current state.
+  session_state state() const noexcept {
+    return state_;
+  }
+
+  /// Returns whether messages may be sent.
+  bool ready() const noexcept {
+    return state_ == session_state::ready;
+  }
+
+  /// Returns the peer's details (valid once ready).
+  const peer_info& peer() const noexcept {
+    return peer_;
+  }
+
+  /// Returns the failure (valid once failed).
+  const failure& error() const noexcept {
+    return error_;
+  }
+
+  /// Returns the configuration.
+  const session_config& config() const noexcept {
+    return cfg_;
+  }
+
+  /// Returns the bytes waiting for the transport.
+  output_queue& output() noexcept {
+    return out_;
+  }
+
+  // -- lifecycle --------------------------------------------------------------
+
+  /// Queues our greeting and arms the handshake timeout.
+  void start(timestamp now);
+
+  /// Fails the session locally with `code` and `detail` (e.g. the transport
+  /// closed). Queues nothing. No-op when already failed.
+  void abort(peer_error code, std::string detail);
+
+  // -- input ------------------------------------------------------------------
+
+  /// Processes received bytes; frames are copied out of `input`.
+  void feed(byte_span input, timestamp now);
+
+  /// Processes received bytes held in a reference-counted chunk; frames that
+  /// lie wholly inside it share its block instead of being copied.
+  void feed(const frame& chunk, timestamp now);
+
+  /// Returns the next event, if any.
+  std::optional<event> poll();
+
+  /// Returns whether events are waiting.
+  bool has_events() const noexcept {
+    return !events_.empty();
+  }
+
+  // -- output -----------------------------------------------------------------
+
+  /// Queues a message. Fails with `not_ready` before the handshake, `closed`
+  /// after a failure, `empty_message` for zero frames.
+  [[nodiscard]] local_error send(const message& msg);
+
+  /// Queues a subscription to `topic` (SUB/XSUB only): a SUBSCRIBE command
+  /// for ZMTP 3.1 peers, a message `\x01topic` for ZMTP 3.0 peers.
+  [[nodiscard]] local_error subscribe(const frame& topic);
+
+  /// Queues a cancellation of `topic` (CANCEL, or `\x00topic` for 3.0).
+  [[nodiscard]] local_error cancel(const frame& topic);
+
+  // -- time -------------------------------------------------------------------
+
+  /// Returns when `advance_time` must be called next, if ever.
+  std::optional<timestamp> next_deadline() const noexcept;
+
+  /// Fires the timers due at `now`: queues PINGs, fails on timeouts.
+  void advance_time(timestamp now);
+
+private:
+  void input(byte_span bytes, const frame* owner, timestamp now);
+  void on_greeting();
+  void pump_mechanism();
+  void on_frame(decoded_frame&& frm, timestamp now);
+  void on_handshake_command(byte_span body);
+  void on_command(byte_span body, timestamp now);
+  void on_message_frame(decoded_frame&& frm);
+  void finish_handshake();
+  void fail(peer_error code, std::string detail, bool tell_peer = false);
+  local_error send_subscription(bool subscribe, const frame& topic);
+  void update_decoder_limit() noexcept;
+
+  session_config cfg_;
+  std::unique_ptr<mechanism> mech_;
+  session_state state_ = session_state::idle;
+  greeting_reader greeting_;
+  frame_decoder decoder_;
+  heartbeat heartbeat_;
+  output_queue out_;
+  std::deque<event> events_;
+  message partial_;
+  uint64_t partial_size_ = 0;
+  std::optional<timestamp> handshake_deadline_;
+  peer_info peer_;
+  failure error_;
+};
+
+} // namespace monocoque::zmtp

@@ -1,0 +1,364 @@
+#include "monocoque/zmtp/session.hpp"
+
+#include "monocoque/zmtp/command.hpp"
+#include "monocoque/zmtp/frame_encoder.hpp"
+#include "monocoque/zmtp/null_mechanism.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace monocoque::zmtp {
+
+namespace {
+
+constexpr size_t max_identity_size = 255;
+
+// Our READY properties: Socket-Type, Identity (for the types that send one,
+// like libzmq), then the user's own properties.
+metadata local_metadata(const session_config& cfg) {
+  metadata result;
+  result.set("Socket-Type", wire_name(cfg.type));
+  if (sends_identity(cfg.type))
+    result.set("Identity",
+               std::string_view{cfg.identity}.substr(0, max_identity_size));
+  for (const auto& prop : cfg.properties.properties())
+    result.set(prop.name, prop.value);
+  return result;
+}
+
+} // namespace
+
+const char* to_string(session_state x) noexcept {
+  switch (x) {
+    case session_state::idle:
+      return "idle";
+    case session_state::greeting:
+      return "greeting";
+    case session_state::handshake:
+      return "handshake";
+    case session_state::ready:
+      return "ready";
+    case session_state::failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+// -- constructors -------------------------------------------------------------
+
+session::session(session_config cfg)
+  : session(cfg, std::make_unique<null_mechanism>(local_metadata(cfg))) {
+  // nop
+}
+
+session::session(session_config cfg, std::unique_ptr<mechanism> mech)
+  : cfg_(std::move(cfg)),
+    mech_(std::move(mech)),
+    heartbeat_(cfg_.heartbeat),
+    out_(cfg_.copy_threshold) {
+  update_decoder_limit();
+}
+
+// -- lifecycle ----------------------------------------------------------------
+
+void session::start(timestamp now) {
+  if (state_ != session_state::idle)
+    return;
+  greeting ours;
+  ours.minor = cfg_.minor_version;
+  ours.mechanism = std::string{mech_->name()};
+  ours.as_server = mech_->as_server();
+  auto bytes = ours.encode();
+  // The whole greeting goes out at once: libzmq sends its signature, waits
+  // for ours, then sends the rest. Holding ours back would deadlock.
+  out_.append_copy(byte_span{bytes.data(), bytes.size()});
+  if (cfg_.handshake_timeout.count() > 0)
+    handshake_deadline_ = now + cfg_.handshake_timeout;
+  state_ = session_state::greeting;
+}
+
+void session::abort(peer_error code, std::string detail) {
+  fail(code, std::move(detail));
+}
+
+void session::fail(peer_error code, std::string detail, bool tell_peer) {
+  if (state_ == session_state::failed)
+    return;
+  if (tell_peer) {
+    auto data = make_error(detail);
+    frame_encoder::encode_command(out_, command_name::error,
+                                  byte_span{data.data(), data.size()});
+  }
+  state_ = session_state::failed;
+  error_ = failure{code, detail};
+  partial_.clear();
+  events_.emplace_back(events::failed{failure{code, std::move(detail)}});
+}
+
+// -- input --------------------------------------------------------------------
+
+void session::feed(byte_span input, timestamp now) {
+  this->input(input, nullptr, now);
+}
+
+void session::feed(const frame& chunk, timestamp now) {
+  input(chunk.bytes(), &chunk, now);
+}
+
+void session::input(byte_span bytes, const frame* owner, timestamp now) {
+  if (state_ == session_state::greeting) {
+    bytes.remove_prefix(greeting_.feed(bytes));
+    switch (greeting_.state()) {
+      case greeting_reader::status::incomplete:
+        return;
+      case greeting_reader::status::failed:
+        return fail(greeting_.error().code, greeting_.error().detail);
+      case greeting_reader::status::complete:
+        on_greeting();
+        break;
+    }
+  }
+  while (state_ == session_state::handshake || state_ == session_state::ready) {
+    switch (decoder_.next(bytes, owner)) {
+      case frame_decoder::status::need_more:
+        return;
+      case frame_decoder::status::failed:
+        return fail(decoder_.error().code, decoder_.error().detail);
+      case frame_decoder::status::frame_ready:
+        on_frame(decoder_.take(), now);
+        break;
+    }
+  }
+}
+
+void session::on_greeting() {
+  const auto& theirs = greeting_.result();
+  peer_.minor = theirs.major > 3 ? cfg_.minor_version
+                                 : std::min(theirs.minor, cfg_.minor_version);
+  if (theirs.mechanism != mech_->name())
+    return fail(peer_error::mechanism_mismatch,
+                "peer uses mechanism '" + theirs.mechanism.substr(0, 20)
+                  + "', we use '" + std::string{mech_->name()} + "'",
+                true);
+  state_ = session_state::handshake;
+  pump_mechanism();
+}
+
+void session::pump_mechanism() {
+  outgoing_command cmd;
+  while (state_ == session_state::handshake
+         && mech_->next_handshake_command(cmd))
+    frame_encoder::encode_command(out_, cmd.name,
+                                  byte_span{cmd.data.data(), cmd.data.size()});
+}
+
+void session::on_frame(decoded_frame&& frm, timestamp now) {
+  heartbeat_.on_frame();
+  if (!frm.command)
+    return on_message_frame(std::move(frm));
+  if (frm.more || !partial_.empty())
+    return fail(peer_error::malformed_command,
+                frm.more ? "command frame with the MORE flag"
+                         : "command frame inside a multipart message",
+                state_ == session_state::handshake);
+  if (state_ == session_state::handshake)
+    on_handshake_command(frm.body.bytes());
+  else
+    on_command(frm.body.bytes(), now);
+}
+
+void session::on_handshake_command(byte_span body) {
+  auto cmd = parse_command(body);
+  if (!cmd)
+    return fail(peer_error::malformed_command, "malformed command frame",
+                true);
+  auto result = mech_->process_handshake_command(cmd->name, cmd->data);
+  if (result.code != peer_error::none)
+    // Answering an ERROR with an ERROR helps nobody.
+    return fail(result.code, std::move(result.detail),
+                result.code != peer_error::error_command);
+  pump_mechanism();
+  if (mech_->state() == mechanism::status::ready)
+    finish_handshake();
+}
+
+void session::finish_handshake() {
+  const auto& props = mech_->peer_metadata();
+  auto* type_name = props.find("Socket-Type");
+  if (type_name == nullptr)
+    return fail(peer_error::invalid_metadata,
+                "READY lacks the Socket-Type property", true);
+  auto type = parse_socket_type(*type_name);
+  if (!type)
+    return fail(peer_error::socket_type_mismatch,
+                "unknown socket type '" + type_name->substr(0, 32) + "'",
+                true);
+  if (!compatible(cfg_.type, *type))
+    return fail(peer_error::socket_type_mismatch,
+                "Invalid socket type: " + std::string{wire_name(cfg_.type)}
+                  + " cannot talk to " + std::string{wire_name(*type)},
+                true);
+  auto* identity = props.find("Identity");
+  if (identity != nullptr && identity->size() > max_identity_size)
+    return fail(peer_error::invalid_metadata, "Identity exceeds 255 bytes",
+                true);
+  peer_.type = *type;
+  peer_.identity = identity != nullptr ? *identity : std::string{};
+  peer_.properties = props;
+  state_ = session_state::ready;
+  handshake_deadline_.reset();
+  events_.emplace_back(events::handshake_done{peer_});
+}
+
+void session::on_command(byte_span body, timestamp now) {
+  auto cmd = parse_command(body);
+  if (!cmd)
+    return fail(peer_error::malformed_command, "malformed command frame");
+  if (cmd->name == command_name::ping) {
+    auto ping = parse_ping(cmd->data);
+    if (!ping)
+      return fail(peer_error::malformed_command, "PING without a TTL");
+    heartbeat_.on_ping(ping->ttl_deciseconds, now);
+    frame_encoder::encode_command(out_, command_name::pong, ping->context);
+  } else if (cmd->name == command_name::subscribe
+             || cmd->name == command_name::cancel) {
+    if (accepts_subscriptions(cfg_.type))
+      events_.emplace_back(events::subscription{
+        cmd->name == command_name::subscribe, frame::copy_of(cmd->data)});
+  } else if (cmd->name == command_name::error) {
+    auto reason = parse_error_reason(cmd->data);
+    fail(peer_error::error_command,
+         reason ? std::string{*reason} : std::string{"(truncated ERROR)"});
+  } else if (cmd->name == command_name::ready) {
+    fail(peer_error::unexpected_command, "READY after the handshake");
+  }
+  // PONG only proves liveness (done in on_frame); unknown commands are
+  // ignored, as RFC 37 asks, so that newer peers can talk to us.
+}
+
+void session::on_message_frame(decoded_frame&& frm) {
+  if (state_ != session_state::ready)
+    return fail(peer_error::unexpected_command,
+                "message frame before the handshake completed", true);
+  partial_size_ += frm.body.size();
+  partial_.emplace_back(std::move(frm.body));
+  if (frm.more) {
+    update_decoder_limit();
+    return;
+  }
+  message msg;
+  msg.swap(partial_);
+  partial_size_ = 0;
+  update_decoder_limit();
+  if (accepts_subscriptions(cfg_.type) && msg.size() == 1
+      && !msg[0].empty() && msg[0].data()[0] <= 1) {
+    // ZMTP 3.0 subscription message: \x01topic or \x00topic.
+    auto subscribe = msg[0].data()[0] == 1;
+    events_.emplace_back(
+      events::subscription{subscribe, msg[0].slice(1, msg[0].size() - 1)});
+    return;
+  }
+  events_.emplace_back(events::message_received{std::move(msg)});
+}
+
+void session::update_decoder_limit() noexcept {
+  decoder_.max_body_size(cfg_.max_message_size - partial_size_);
+}
+
+std::optional<event> session::poll() {
+  if (events_.empty())
+    return std::nullopt;
+  auto result = std::move(events_.front());
+  events_.pop_front();
+  return result;
+}
+
+// -- output -------------------------------------------------------------------
+
+local_error session::send(const message& msg) {
+  if (state_ == session_state::failed)
+    return local_error::closed;
+  if (state_ != session_state::ready)
+    return local_error::not_ready;
+  if (msg.empty())
+    return local_error::empty_message;
+  frame_encoder::encode_message(out_, msg);
+  return local_error::none;
+}
+
+local_error session::send_subscription(bool subscribe, const frame& topic) {
+  if (!sends_subscriptions(cfg_.type))
+    return local_error::wrong_socket_type;
+  if (state_ == session_state::failed)
+    return local_error::closed;
+  if (state_ != session_state::ready)
+    return local_error::not_ready;
+  if (peer_.minor >= 1) {
+    frame_encoder::encode_command(out_,
+                                  subscribe ? command_name::subscribe
+                                            : command_name::cancel,
+                                  topic.bytes());
+    return local_error::none;
+  }
+  auto body = frame::allocate(topic.size() + 1);
+  body.mutable_data()[0] = subscribe ? 1 : 0;
+  if (!topic.empty())
+    std::memcpy(body.mutable_data() + 1, topic.data(), topic.size());
+  frame_encoder::encode_frame(out_, body, false);
+  return local_error::none;
+}
+
+local_error session::subscribe(const frame& topic) {
+  return send_subscription(true, topic);
+}
+
+local_error session::cancel(const frame& topic) {
+  return send_subscription(false, topic);
+}
+
+// -- time ---------------------------------------------------------------------
+
+std::optional<timestamp> session::next_deadline() const noexcept {
+  switch (state_) {
+    case session_state::greeting:
+    case session_state::handshake:
+      return handshake_deadline_;
+    case session_state::ready:
+      return heartbeat_.next_deadline();
+    default:
+      return std::nullopt;
+  }
+}
+
+void session::advance_time(timestamp now) {
+  switch (state_) {
+    case session_state::greeting:
+    case session_state::handshake:
+      if (handshake_deadline_ && now >= *handshake_deadline_)
+        fail(peer_error::handshake_timeout,
+             "handshake did not complete within "
+               + std::to_string(std::chrono::duration_cast<
+                                  std::chrono::milliseconds>(
+                                  cfg_.handshake_timeout)
+                                  .count())
+               + " ms");
+      return;
+    case session_state::ready: {
+      auto expired = heartbeat_.expired(now);
+      if (expired != peer_error::none)
+        return fail(expired, expired == peer_error::heartbeat_timeout
+                               ? "no traffic from the peer after a PING"
+                               : "peer silent for longer than its TTL");
+      if (heartbeat_.ping_due(now)) {
+        auto data = make_ping(heartbeat_.ttl_deciseconds(), byte_span{});
+        frame_encoder::encode_command(out_, command_name::ping,
+                                      byte_span{data.data(), data.size()});
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+} // namespace monocoque::zmtp
