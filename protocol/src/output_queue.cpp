@@ -87,6 +87,16 @@ void output_queue::consume(size_t n) noexcept {
     staging_used_ = 0;
 }
 
+void output_queue::drain_to(std::vector<frame>& out) {
+  out.reserve(out.size() + segments_.size());
+  for (auto& seg : segments_)
+    out.emplace_back(seg.block, seg.offset, seg.size); // adopts our reference
+  segments_.clear();
+  bytes_ = 0;
+  // The staging block stays: later copies go behind the drained bytes, and
+  // `consume`/`clear` rewind it only while nobody else holds a reference.
+}
+
 void output_queue::clear() noexcept {
   for (auto& seg : segments_)
     seg.block->deref();

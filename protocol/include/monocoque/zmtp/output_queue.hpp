@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 namespace monocoque::zmtp {
 
@@ -82,6 +83,11 @@ public:
 
   /// Drops everything.
   void clear() noexcept;
+
+  /// Moves every pending slice, as a frame sharing its block, to the end of
+  /// `out` and leaves the queue empty. Lets another owner (e.g. a socket
+  /// actor) write the bytes without copying them.
+  void drain_to(std::vector<frame>& out);
 
 private:
   struct segment {

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "caf/monocoque/message_types.hpp"
+
+#include <caf/typed_actor.hpp>
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace caf::monocoque {
+
+namespace detail {
+class uring_multiplexer;
+} // namespace detail
+
+/// **SocketActor**: one per connection, pinned to an io_uring ring. It owns
+/// the fd and runs two pumps:
+/// - the read pump keeps one `recv` in flight while its upper layer allows
+///   reading, and forwards each chunk as `(data_atom, frame)` (an empty
+///   frame means the peer closed);
+/// - the write pump queues the frames it is given and writes them with one
+///   vectored `sendmsg` at a time (up to 64 slices), re-queueing the rest of
+///   a partial write; after each write it reports the cumulative number of
+///   bytes written as `(wrote_atom, uint64_t)`.
+///
+/// Who talks to it: its ZmtpIntegratedActor (the "upper layer", the sender of
+/// the first `read_atom`), which it monitors; the io_uring completions of its
+/// own operations. It exits with a monocoque error when the connection fails
+/// (connect_failed, io_failure, connection_closed) and closes the fd on exit.
+using socket_actor = typed_actor<
+  // From the upper layer:
+  reacts_to<write_atom, std::vector<frame>>, // queue bytes
+  reacts_to<read_atom, bool>,                // enable/disable reading
+  reacts_to<close_atom>,                     // flush, then close
+  // From io_uring completions:
+  reacts_to<connect_done_atom, int32_t>,
+  reacts_to<recv_done_atom, frame, int32_t>,
+  reacts_to<send_done_atom, int32_t>>;
+
+/// What a SocketActor sends to its upper layer (a subset of `zmtp_actor`).
+using socket_upper = typed_actor<reacts_to<data_atom, frame>,
+                                 reacts_to<wrote_atom, uint64_t>>;
+
+/// A socket address to connect to.
+struct connect_target {
+  /// The address.
+  sockaddr_storage addr{};
+  /// Its length.
+  socklen_t len = 0;
+};
+
+/// Spawns a SocketActor on `mpx` for the non-blocking socket `fd`. With a
+/// `target`, it first connects the fd there; writes wait until connected.
+socket_actor spawn_socket_actor(actor_system& sys,
+                                detail::uring_multiplexer* mpx, int fd,
+                                std::optional<connect_target> target);
+
+} // namespace caf::monocoque

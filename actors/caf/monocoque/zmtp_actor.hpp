@@ -1,0 +1,68 @@
+#pragma once
+
+#include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/socket_actor.hpp"
+
+#include "monocoque/zmtp/session_config.hpp"
+
+#include <caf/typed_actor.hpp>
+#include <caf/weak_intrusive_ptr.hpp>
+
+#include <cstdint>
+
+namespace caf::monocoque {
+
+/// **ZmtpIntegratedActor**: one per connection, pinned to the same ring as
+/// its SocketActor. It drives one `zmtp::session` (greeting, handshake with a
+/// timeout, heartbeats), turns frames into multipart messages and back, and
+/// talks to its owner (a socket-type actor) with credit-based flow control:
+/// - receive: it asks the SocketActor to read only while fewer than `rcvhwm`
+///   delivered messages are unacknowledged by `(credit_atom, n)`;
+/// - send: it reports `(peer_sent_atom, key, epoch, n)` once the bytes of n
+///   messages reached the kernel, so the owner can keep at most SNDHWM
+///   messages per peer in flight.
+///
+/// Who talks to it: its owner (`send`, `credit`, `close`), its SocketActor
+/// (`data`, `wrote`), its own timers. It monitors both; it holds its owner
+/// only weakly, so an owner nobody references can terminate. It exits with
+/// the session's failure as a monocoque error, or normally after `close`.
+using zmtp_actor = typed_actor<
+  // From the owner:
+  reacts_to<send_atom, multipart>,
+  reacts_to<credit_atom, uint64_t>,
+  reacts_to<close_atom, timespan>, // flush within linger (negative: no limit)
+  // From the SocketActor:
+  reacts_to<data_atom, frame>,
+  reacts_to<wrote_atom, uint64_t>,
+  // From itself:
+  reacts_to<timer_atom, uint64_t>>;
+
+/// What a ZmtpIntegratedActor sends to its owner. Each message carries the
+/// connection's key and epoch, so that the owner can drop messages of a
+/// connection incarnation it already replaced.
+using connection_owner = typed_actor<
+  // The handshake is done; messages may flow.
+  reacts_to<peer_up_atom, uint64_t, uint64_t, zmtp_actor, peer_info>,
+  // A message arrived.
+  reacts_to<peer_msg_atom, uint64_t, uint64_t, multipart>,
+  // n messages were written to the kernel.
+  reacts_to<peer_sent_atom, uint64_t, uint64_t, uint64_t>>;
+
+/// Everything a ZmtpIntegratedActor needs.
+struct zmtp_actor_config {
+  /// Protocol settings (socket type, identity, limits, heartbeats).
+  ::monocoque::zmtp::session_config session;
+  /// Unacknowledged delivered messages before reading pauses.
+  uint64_t rcvhwm = 1000;
+  /// Key of the connection slot at the owner (e.g. the endpoint).
+  uint64_t key = 0;
+  /// Incarnation of that slot.
+  uint64_t epoch = 0;
+};
+
+/// Spawns a ZmtpIntegratedActor for `sock` on `mpx`, reporting to `owner`.
+zmtp_actor spawn_zmtp_actor(actor_system& sys, detail::uring_multiplexer* mpx,
+                            socket_actor sock, weak_actor_ptr owner,
+                            zmtp_actor_config cfg);
+
+} // namespace caf::monocoque

@@ -1,0 +1,217 @@
+#include "caf/monocoque/zmtp_actor.hpp"
+
+#include "caf/monocoque/detail/log.hpp"
+#include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/errc.hpp"
+
+#include "monocoque/zmtp/session.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+
+#include <deque>
+#include <optional>
+
+namespace caf::monocoque {
+
+namespace {
+
+namespace zmtp = ::monocoque::zmtp;
+using detail::uring_multiplexer;
+
+// Generation reserved for the linger timer of `close`.
+constexpr uint64_t linger_timer = UINT64_MAX;
+
+class zmtp_actor_impl : public detail::ring_actor<zmtp_actor::base> {
+public:
+  using super = detail::ring_actor<zmtp_actor::base>;
+
+  zmtp_actor_impl(actor_config& cfg, uring_multiplexer* mpx,
+                  socket_actor sock, weak_actor_ptr owner,
+                  zmtp_actor_config zcfg)
+    : super(cfg, mpx),
+      sock_(std::move(sock)),
+      owner_(std::move(owner)),
+      cfg_(std::move(zcfg)),
+      session_(cfg_.session) {
+    // nop
+  }
+
+  const char* name() const override {
+    return "monocoque.zmtp";
+  }
+
+  behavior_type make_behavior() override {
+    set_down_handler([this](down_msg& dm) { on_down(dm); });
+    monitor(sock_);
+    if (auto owner = actor_cast<actor>(owner_))
+      monitor(owner);
+    else
+      close(timespan{0}); // the owner is already gone
+    session_.start(now());
+    send(sock_, read_atom::value, true);
+    reading_ = true;
+    after_activity();
+    return {
+      [this](send_atom, multipart& msg) {
+        if (session_.send(msg) == zmtp::local_error::none)
+          msg_ends_.push_back(queued_ + session_.output().size());
+        after_activity();
+      },
+      [this](credit_atom, uint64_t n) {
+        credited_ += n;
+        update_reading();
+      },
+      [this](close_atom, timespan linger) { close(linger); },
+      [this](data_atom, frame& chunk) {
+        session_.feed(chunk, now());
+        after_activity();
+      },
+      [this](wrote_atom, uint64_t total) {
+        written_ = total;
+        uint64_t n = 0;
+        while (!msg_ends_.empty() && msg_ends_.front() <= total) {
+          msg_ends_.pop_front();
+          ++n;
+        }
+        if (n > 0)
+          send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch, n);
+      },
+      [this](timer_atom, uint64_t generation) {
+        if (generation == linger_timer)
+          return quit(); // linger expired: drop what is left
+        if (generation != timer_gen_)
+          return;
+        timer_at_.reset();
+        session_.advance_time(now());
+        after_activity();
+      },
+    };
+  }
+
+  void on_exit() override {
+    sock_ = nullptr;
+  }
+
+private:
+  zmtp::timestamp now() {
+    return std::chrono::duration_cast<zmtp::timestamp>(
+      clock().now().time_since_epoch());
+  }
+
+  template <class... Ts>
+  void send_owner(Ts&&... xs) {
+    if (auto ptr = actor_cast<strong_actor_ptr>(owner_))
+      ptr->enqueue(ctrl(), make_message_id(),
+                   make_message(std::forward<Ts>(xs)...), context());
+  }
+
+  // Runs after every input: hands events to the owner, output to the
+  // socket, and re-arms the timer and the read credit.
+  void after_activity() {
+    while (auto ev = session_.poll()) {
+      if (auto* msg = std::get_if<zmtp::events::message_received>(&*ev)) {
+        ++delivered_;
+        send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch,
+                   std::move(msg->msg));
+      } else if (auto* up = std::get_if<zmtp::events::handshake_done>(&*ev)) {
+        detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}'", cfg_.key,
+                                   cfg_.epoch, zmtp::wire_name(up->peer.type),
+                                   up->peer.identity);
+        send_owner(peer_up_atom::value, cfg_.key, cfg_.epoch,
+                   actor_cast<zmtp_actor>(this), std::move(up->peer));
+      } else if (auto* fail = std::get_if<zmtp::events::failed>(&*ev)) {
+        detail::log::zmtp()->info("peer {} epoch {} failed: {} ({})",
+                                  cfg_.key, cfg_.epoch,
+                                  zmtp::to_string(fail->reason.code),
+                                  fail->reason.detail);
+        failure_ = to_error(fail->reason);
+      }
+      // Subscriptions reach PUB/XPUB sockets only (a later issue).
+    }
+    flush();
+    if (failure_) {
+      // Let the socket write a pending ERROR command, then go.
+      send(sock_, close_atom::value);
+      return quit(failure_);
+    }
+    update_reading();
+    arm_timer();
+  }
+
+  void flush() {
+    auto& out = session_.output();
+    if (out.empty())
+      return;
+    queued_ += out.size();
+    std::vector<frame> bytes;
+    out.drain_to(bytes);
+    send(sock_, write_atom::value, std::move(bytes));
+  }
+
+  void update_reading() {
+    bool want = !closing_ && delivered_ - credited_ < cfg_.rcvhwm;
+    if (want != reading_) {
+      reading_ = want;
+      send(sock_, read_atom::value, want);
+    }
+  }
+
+  void arm_timer() {
+    auto deadline = session_.next_deadline();
+    if (!deadline || (timer_at_ && *timer_at_ <= *deadline))
+      return;
+    timer_at_ = deadline;
+    auto delay = *deadline - now();
+    if (delay.count() < 0)
+      delay = zmtp::duration{0};
+    delayed_send(this, delay, timer_atom::value, ++timer_gen_);
+  }
+
+  void close(timespan linger) {
+    if (closing_)
+      return;
+    closing_ = true;
+    update_reading();
+    flush();
+    send(sock_, close_atom::value);
+    if (linger.count() >= 0)
+      delayed_send(this, linger, timer_atom::value, linger_timer);
+  }
+
+  void on_down(const down_msg& dm) {
+    if (dm.source == sock_.address()) {
+      // The socket flushed and closed after our close, or it failed.
+      return quit(closing_ ? error{} : dm.reason);
+    }
+    // The owner is gone: flush what it sent us (its linger), then close.
+    close(timespan{-1});
+  }
+
+  socket_actor sock_;
+  weak_actor_ptr owner_;
+  zmtp_actor_config cfg_;
+  zmtp::session session_;
+  error failure_;
+  bool reading_ = false;
+  bool closing_ = false;
+  uint64_t delivered_ = 0;
+  uint64_t credited_ = 0;
+  uint64_t queued_ = 0;
+  uint64_t written_ = 0;
+  std::deque<uint64_t> msg_ends_;
+  std::optional<zmtp::timestamp> timer_at_;
+  uint64_t timer_gen_ = 0;
+};
+
+} // namespace
+
+zmtp_actor spawn_zmtp_actor(actor_system& sys, uring_multiplexer* mpx,
+                            socket_actor sock, weak_actor_ptr owner,
+                            zmtp_actor_config cfg) {
+  return detail::spawn_on_ring<zmtp_actor_impl>(sys, mpx, std::move(sock),
+                                                std::move(owner),
+                                                std::move(cfg));
+}
+
+} // namespace caf::monocoque

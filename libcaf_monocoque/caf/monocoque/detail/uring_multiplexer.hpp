@@ -1,0 +1,126 @@
+#pragma once
+
+#include "caf/monocoque/detail/io_op.hpp"
+#include "caf/monocoque/options.hpp"
+
+#include <caf/error.hpp>
+#include <caf/execution_unit.hpp>
+#include <caf/resumable.hpp>
+
+#include <liburing.h>
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace caf::monocoque::detail {
+
+/// One io_uring ring and the thread that drives it. It is also a CAF
+/// `execution_unit`: actors pinned to it (see `ring_actor`) are resumed by
+/// this thread between two rounds of completions, so a completion reaches its
+/// actor without a thread hop, the way CAF 0.17 runs `io::abstract_broker`
+/// on its multiplexer thread.
+///
+/// Threads: `exec_later` is thread-safe (a mutex-protected queue plus an
+/// eventfd wake-up on the empty-to-non-empty edge); everything else is
+/// called on the ring thread only, except `start` and `stop`.
+class uring_multiplexer final : public execution_unit {
+public:
+  // -- constructors, destructors, and assignment operators --------------------
+
+  /// Creates an idle multiplexer; `start` creates the ring and the thread.
+  uring_multiplexer(actor_system& sys, const options& opts, size_t index);
+
+  ~uring_multiplexer() override;
+
+  // -- lifecycle --------------------------------------------------------------
+
+  /// Creates the ring, probes the operations we use and starts the thread.
+  /// Fails with `errc::backend_unavailable` naming what is missing.
+  error start();
+
+  /// Cancels what is still in flight, stops and joins the thread, closes
+  /// the ring. Idempotent.
+  void stop();
+
+  // -- execution_unit ---------------------------------------------------------
+
+  /// Schedules `ptr` on the ring thread (thread-safe).
+  void exec_later(resumable* ptr) override;
+
+  // -- ring thread API --------------------------------------------------------
+
+  /// Returns whether the caller runs on the ring thread.
+  bool on_ring_thread() const noexcept {
+    return std::this_thread::get_id() == thread_id_;
+  }
+
+  /// Returns a free SQE, submitting queued ones first if the queue is full.
+  io_uring_sqe* next_sqe();
+
+  /// Gets an SQE, lets `prep` fill it and tags it with `op`, whose ownership
+  /// passes to the multiplexer until its final completion.
+  template <class Prep>
+  void submit(io_op* op, Prep&& prep) {
+    auto* sqe = next_sqe();
+    prep(sqe);
+    io_uring_sqe_set_data(sqe, op);
+    ops_.insert(op);
+  }
+
+  /// Asks the kernel to cancel `op` (its final completion still arrives).
+  void cancel(io_op* op);
+
+  /// Shuts down and closes a socket fd (thread-safe). On the ring thread it
+  /// first submits queued SQEs, so none of them can name a reused fd number;
+  /// elsewhere it hands the fd to the ring thread. The shutdown completes any
+  /// recv still in flight on the fd.
+  void close_fd(int fd);
+
+  /// Returns how many operations are in flight.
+  size_t inflight() const noexcept {
+    return ops_.size();
+  }
+
+  /// Returns the index of this ring among the module's rings.
+  size_t index() const noexcept {
+    return index_;
+  }
+
+  /// Returns the module options.
+  const options& opts() const noexcept {
+    return opts_;
+  }
+
+private:
+  void run();
+  void arm_wakeup();
+  void drain_external();
+  void run_jobs();
+  void reap();
+  void cancel_all();
+
+  actor_system& sys_;
+  options opts_;
+  size_t index_;
+  io_uring ring_{};
+  bool ring_ok_ = false;
+  int wake_fd_ = -1;
+  uint64_t wake_buf_ = 0;
+  std::thread thread_;
+  std::thread::id thread_id_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mtx_;
+  std::vector<resumable*> external_;
+  std::vector<int> fds_to_close_;
+  bool wake_pending_ = false;
+  std::vector<resumable*> jobs_;
+  std::vector<resumable*> next_jobs_;
+  std::unordered_set<io_op*> ops_;
+};
+
+} // namespace caf::monocoque::detail

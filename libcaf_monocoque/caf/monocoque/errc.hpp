@@ -1,0 +1,92 @@
+#pragma once
+
+#include "monocoque/zmtp/error.hpp"
+
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace caf::monocoque {
+
+/// Error codes of the `monocoque` error category. Codes 1..31 mirror
+/// `monocoque::zmtp::peer_error` (the peer broke the protocol or went
+/// silent); codes from 32 on are local or transport failures.
+enum class errc : uint8_t {
+  /// No error.
+  none = 0,
+  // -- peer violations (same values as zmtp::peer_error) ----------------------
+  /// ZMTP 1.0 peer refused.
+  unversioned_peer = 1,
+  /// ZMTP 2.0 (or older) peer refused.
+  unsupported_version,
+  /// Different security mechanism.
+  mechanism_mismatch,
+  /// Invalid greeting field.
+  malformed_greeting,
+  /// Reserved frame flag bits set.
+  reserved_flags,
+  /// Impossible frame size.
+  invalid_frame_size,
+  /// Message above the maximum size.
+  message_too_large,
+  /// Unparsable command.
+  malformed_command,
+  /// Command or frame not valid in this state.
+  unexpected_command,
+  /// Invalid READY metadata.
+  invalid_metadata,
+  /// Incompatible socket types.
+  socket_type_mismatch,
+  /// The peer sent an ERROR command.
+  error_command,
+  /// The handshake took too long.
+  handshake_timeout,
+  /// No answer to a PING.
+  heartbeat_timeout,
+  /// The peer's TTL elapsed.
+  ttl_expired,
+  // -- local and transport failures -------------------------------------------
+  /// An endpoint string could not be parsed.
+  invalid_endpoint = 32,
+  /// The endpoint's transport is not supported (e.g. `pgm://`).
+  unsupported_transport,
+  /// Host name resolution failed.
+  resolve_failed,
+  /// bind/listen failed (e.g. address in use).
+  bind_failed,
+  /// The connection could not be established.
+  connect_failed,
+  /// The peer closed the connection.
+  connection_closed,
+  /// A read or write failed.
+  io_failure,
+  /// io_uring lacks an operation or feature we need, or the module is not
+  /// loaded.
+  backend_unavailable,
+  /// The socket actor was closed.
+  socket_closed,
+  /// An option has an invalid value.
+  invalid_option,
+  /// The operation does not fit the socket type or state.
+  invalid_operation,
+};
+
+/// Returns the name of `x`.
+std::string to_string(errc x);
+
+/// The atom naming this error category.
+constexpr atom_value errc_category = atom("monocoque");
+
+/// Makes a `caf::error` of the monocoque category.
+error make_error(errc x);
+
+/// Makes a `caf::error` of the monocoque category with a context string.
+error make_error(errc x, std::string context);
+
+/// Converts a protocol-layer failure into a `caf::error`.
+error to_error(const ::monocoque::zmtp::failure& x);
+
+} // namespace caf::monocoque

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "monocoque/zmtp/event.hpp"
+#include "monocoque/zmtp/frame.hpp"
+#include "monocoque/zmtp/message.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace caf::monocoque {
+
+// -- payload types ------------------------------------------------------------
+
+/// One message part: a refcounted, immutable byte slice. Copying it never
+/// copies the payload, so frames travel through actor messages for free.
+using frame = ::monocoque::zmtp::frame;
+
+/// A multipart ZeroMQ message.
+using multipart = ::monocoque::zmtp::message;
+
+/// What the handshake told us about a peer.
+using peer_info = ::monocoque::zmtp::peer_info;
+
+/// Builds a multipart message from strings.
+using ::monocoque::zmtp::make_message;
+
+// -- atoms of the public interfaces -------------------------------------------
+
+/// Binds a socket to an endpoint.
+using bind_atom = atom_constant<atom("mqbind")>;
+
+/// Connects a socket to an endpoint.
+using connect_atom = atom_constant<atom("mqconnect")>;
+
+/// Sends a message.
+using send_atom = atom_constant<atom("mqsend")>;
+
+/// Receives a message (request style).
+using recv_atom = atom_constant<atom("mqrecv")>;
+
+/// Delivers received messages to an actor (push style).
+using deliver_atom = atom_constant<atom("mqdeliver")>;
+
+/// Grants push-style delivery credit.
+using credit_atom = atom_constant<atom("mqcredit")>;
+
+/// Closes a socket (with linger).
+using close_atom = atom_constant<atom("mqclose")>;
+
+/// Tags a message pushed to a delivery target.
+using message_atom = atom_constant<atom("mqmsg")>;
+
+/// Asks a socket for its state.
+using status_atom = atom_constant<atom("mqstatus")>;
+
+// -- atoms of the internal interfaces -----------------------------------------
+
+/// SocketActor → ZmtpIntegratedActor: bytes arrived.
+using data_atom = atom_constant<atom("mqdata")>;
+
+/// ZmtpIntegratedActor → SocketActor: bytes to write.
+using write_atom = atom_constant<atom("mqwrite")>;
+
+/// SocketActor → ZmtpIntegratedActor: bytes written, with what is pending.
+using wrote_atom = atom_constant<atom("mqwrote")>;
+
+/// ZmtpIntegratedActor → SocketActor: start or stop reading.
+using read_atom = atom_constant<atom("mqread")>;
+
+/// io_uring completion of a recv.
+using recv_done_atom = atom_constant<atom("mqrecvd")>;
+
+/// io_uring completion of a send.
+using send_done_atom = atom_constant<atom("mqsentd")>;
+
+/// io_uring completion of a connect.
+using connect_done_atom = atom_constant<atom("mqconnd")>;
+
+/// io_uring completion of an accept.
+using accept_done_atom = atom_constant<atom("mqacceptd")>;
+
+/// Session timer.
+using timer_atom = atom_constant<atom("mqtimer")>;
+
+/// A connection finished its handshake (to its owner).
+using peer_up_atom = atom_constant<atom("mqpeerup")>;
+
+/// A connection delivers a message (to its owner).
+using peer_msg_atom = atom_constant<atom("mqpeermsg")>;
+
+/// A connection reports flushed messages (to its owner).
+using peer_sent_atom = atom_constant<atom("mqpeersent")>;
+
+/// A listener accepted a connection (to its owner).
+using accepted_atom = atom_constant<atom("mqaccepted")>;
+
+/// Re-try a connect endpoint.
+using reconnect_atom = atom_constant<atom("mqreconn")>;
+
+} // namespace caf::monocoque
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::multipart)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::peer_info)

@@ -1,0 +1,75 @@
+#include "caf/monocoque/module.hpp"
+
+#include "caf/monocoque/detail/log.hpp"
+#include "caf/monocoque/detail/uring_multiplexer.hpp"
+#include "caf/monocoque/errc.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+namespace caf::monocoque {
+
+namespace {
+
+std::string render_errc(uint8_t code, atom_value, const message& ctx) {
+  auto result = "monocoque: " + to_string(static_cast<errc>(code));
+  if (ctx.match_elements<std::string>())
+    result += " (" + ctx.get_as<std::string>(0) + ")";
+  else if (!ctx.empty())
+    result += " " + to_string(ctx);
+  return result;
+}
+
+} // namespace
+
+module::module(actor_system& sys) : sys_(sys) {
+  // nop
+}
+
+module::~module() {
+  stop();
+}
+
+actor_system::module* module::make(actor_system& sys,
+                                   caf::detail::type_list<>) {
+  return new module(sys);
+}
+
+module* module::from(actor_system& sys) noexcept {
+  if (!sys.has_network_manager())
+    return nullptr;
+  return reinterpret_cast<module*>(&sys.network_manager());
+}
+
+void module::init(actor_system_config& cfg) {
+  opts_ = options::read(cfg);
+  cfg.add_error_category(errc_category, render_errc);
+}
+
+void module::start() {
+  for (size_t i = 0; i < opts_.io_threads; ++i) {
+    auto ring = std::make_unique<detail::uring_multiplexer>(sys_, opts_, i);
+    if (auto err = ring->start()) {
+      status_ = std::move(err);
+      detail::log::uring()->error("cannot start the io_uring backend: {}",
+                                  to_string(status_));
+      stop();
+      return;
+    }
+    rings_.push_back(std::move(ring));
+  }
+}
+
+void module::stop() {
+  for (auto& ring : rings_)
+    ring->stop();
+  rings_.clear();
+}
+
+detail::uring_multiplexer* module::next_ring() noexcept {
+  if (rings_.empty())
+    return nullptr;
+  return rings_[next_.fetch_add(1, std::memory_order_relaxed) % rings_.size()]
+    .get();
+}
+
+} // namespace caf::monocoque

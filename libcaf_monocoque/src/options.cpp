@@ -1,0 +1,59 @@
+#include "caf/monocoque/options.hpp"
+
+#include <caf/config_option_adder.hpp>
+#include <caf/config_value.hpp>
+#include <caf/settings.hpp>
+
+namespace caf::monocoque {
+
+namespace {
+
+template <class T>
+void read_into(const actor_system_config& cfg, const char* key, T& dst) {
+  dst = get_or(content(cfg), key, dst);
+}
+
+} // namespace
+
+options options::read(const actor_system_config& cfg) {
+  options x;
+  read_into(cfg, "monocoque.ring-entries", x.ring_entries);
+  read_into(cfg, "monocoque.io-threads", x.io_threads);
+  read_into(cfg, "monocoque.recv-buffer-size", x.recv_buffer_size);
+  read_into(cfg, "monocoque.sndhwm", x.sndhwm);
+  read_into(cfg, "monocoque.rcvhwm", x.rcvhwm);
+  read_into(cfg, "monocoque.max-message-size", x.max_message_size);
+  read_into(cfg, "monocoque.handshake-timeout", x.handshake_timeout);
+  read_into(cfg, "monocoque.reconnect-ivl", x.reconnect_ivl);
+  read_into(cfg, "monocoque.reconnect-ivl-max", x.reconnect_ivl_max);
+  read_into(cfg, "monocoque.linger", x.linger);
+  read_into(cfg, "monocoque.heartbeat-ivl", x.heartbeat_ivl);
+  read_into(cfg, "monocoque.heartbeat-ttl", x.heartbeat_ttl);
+  read_into(cfg, "monocoque.heartbeat-timeout", x.heartbeat_timeout);
+  if (x.io_threads == 0)
+    x.io_threads = 1;
+  if (x.ring_entries < 8)
+    x.ring_entries = 8;
+  if (x.recv_buffer_size < 256)
+    x.recv_buffer_size = 256;
+  return x;
+}
+
+config::config() {
+  opt_group{custom_options_, "monocoque"}
+    .add<size_t>("ring-entries", "submission queue entries per io_uring ring")
+    .add<size_t>("io-threads", "number of I/O threads (one ring each)")
+    .add<size_t>("recv-buffer-size", "bytes read per recv")
+    .add<size_t>("sndhwm", "default send high-water mark (messages)")
+    .add<size_t>("rcvhwm", "default receive high-water mark (messages)")
+    .add<uint64_t>("max-message-size", "largest accepted message (bytes)")
+    .add<timespan>("handshake-timeout", "greeting + handshake deadline")
+    .add<timespan>("reconnect-ivl", "first reconnect delay")
+    .add<timespan>("reconnect-ivl-max", "maximum reconnect delay (0: fixed)")
+    .add<timespan>("linger", "flush time on close (negative: until sent)")
+    .add<timespan>("heartbeat-ivl", "PING interval (0: off)")
+    .add<timespan>("heartbeat-ttl", "TTL announced in PINGs")
+    .add<timespan>("heartbeat-timeout", "PING timeout (negative: = ivl)");
+}
+
+} // namespace caf::monocoque

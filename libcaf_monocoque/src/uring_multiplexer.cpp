@@ -1,0 +1,292 @@
+#include "caf/monocoque/detail/uring_multiplexer.hpp"
+
+#include "caf/monocoque/errc.hpp"
+#include "caf/monocoque/detail/log.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <future>
+
+namespace caf::monocoque::detail {
+
+namespace {
+
+// Marks the eventfd read in user_data; never a valid io_op address.
+io_op* const wake_tag = reinterpret_cast<io_op*>(uintptr_t{1});
+
+struct required_op {
+  int opcode;
+  const char* name;
+};
+
+constexpr required_op required_ops[] = {
+  {IORING_OP_RECV, "RECV"},
+  {IORING_OP_SENDMSG, "SENDMSG"},
+  {IORING_OP_ACCEPT, "ACCEPT"},
+  {IORING_OP_CONNECT, "CONNECT"},
+  {IORING_OP_READ, "READ"},
+  {IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL"},
+};
+
+} // namespace
+
+uring_multiplexer::uring_multiplexer(actor_system& sys, const options& opts,
+                                     size_t index)
+  : execution_unit(&sys), sys_(sys), opts_(opts), index_(index) {
+  jobs_.reserve(64);
+  next_jobs_.reserve(64);
+}
+
+uring_multiplexer::~uring_multiplexer() {
+  stop();
+}
+
+// -- lifecycle ----------------------------------------------------------------
+
+error uring_multiplexer::start() {
+  auto rc = io_uring_queue_init(static_cast<unsigned>(opts_.ring_entries),
+                                &ring_, 0);
+  if (rc < 0)
+    return make_error(errc::backend_unavailable,
+                      std::string{"io_uring_queue_init failed: "}
+                        + std::strerror(-rc));
+  ring_ok_ = true;
+  auto* probe = io_uring_get_probe_ring(&ring_);
+  if (probe == nullptr)
+    return make_error(errc::backend_unavailable,
+                      "io_uring cannot probe its opcodes (kernel < 5.6?)");
+  std::string missing;
+  for (auto& op : required_ops)
+    if (!io_uring_opcode_supported(probe, op.opcode))
+      missing += std::string{missing.empty() ? "" : ", "} + op.name;
+  io_uring_free_probe(probe);
+  if (!missing.empty())
+    return make_error(errc::backend_unavailable,
+                      "io_uring lacks required operations: " + missing);
+  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0)
+    return make_error(errc::backend_unavailable,
+                      std::string{"eventfd failed: "} + std::strerror(errno));
+  std::promise<void> started;
+  auto ready = started.get_future();
+  thread_ = std::thread{[this, &started] {
+    thread_id_ = std::this_thread::get_id();
+    started.set_value();
+    sys_.thread_started();
+    run();
+    sys_.thread_terminates();
+  }};
+  ready.wait();
+  log::uring()->debug("ring {} started ({} entries)", index_,
+                      opts_.ring_entries);
+  return none;
+}
+
+void uring_multiplexer::stop() {
+  if (thread_.joinable()) {
+    stopping_ = true;
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
+    thread_.join();
+  }
+  // Jobs still queued belong to actors that never ran again; drop our refs.
+  for (auto* job : external_)
+    intrusive_ptr_release(job);
+  external_.clear();
+  if (ring_ok_) {
+    io_uring_queue_exit(&ring_);
+    ring_ok_ = false;
+  }
+  for (auto* op : ops_)
+    delete op;
+  ops_.clear();
+  if (wake_fd_ >= 0) {
+    ::close(wake_fd_);
+    wake_fd_ = -1;
+  }
+}
+
+// -- execution_unit -----------------------------------------------------------
+
+void uring_multiplexer::exec_later(resumable* ptr) {
+  if (on_ring_thread()) {
+    next_jobs_.push_back(ptr);
+    return;
+  }
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    external_.push_back(ptr);
+    if (!wake_pending_) {
+      wake_pending_ = true;
+      wake = true;
+    }
+  }
+  if (wake) {
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
+  }
+}
+
+// -- ring thread --------------------------------------------------------------
+
+io_uring_sqe* uring_multiplexer::next_sqe() {
+  auto* sqe = io_uring_get_sqe(&ring_);
+  while (sqe == nullptr) {
+    io_uring_submit(&ring_);
+    sqe = io_uring_get_sqe(&ring_);
+  }
+  return sqe;
+}
+
+void uring_multiplexer::cancel(io_op* op) {
+  if (ops_.count(op) == 0)
+    return;
+  auto* sqe = next_sqe();
+  io_uring_prep_cancel64(sqe, reinterpret_cast<uint64_t>(op), 0);
+  io_uring_sqe_set_data(sqe, nullptr);
+  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
+void uring_multiplexer::close_fd(int fd) {
+  if (fd < 0)
+    return;
+  if (on_ring_thread() || !thread_.joinable()) {
+    if (ring_ok_ && on_ring_thread())
+      io_uring_submit(&ring_);
+    ::shutdown(fd, SHUT_RDWR);
+    ::close(fd);
+    return;
+  }
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    fds_to_close_.push_back(fd);
+    if (!wake_pending_) {
+      wake_pending_ = true;
+      wake = true;
+    }
+  }
+  if (wake) {
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
+  }
+}
+
+void uring_multiplexer::arm_wakeup() {
+  auto* sqe = next_sqe();
+  io_uring_prep_read(sqe, wake_fd_, &wake_buf_, sizeof(wake_buf_), 0);
+  io_uring_sqe_set_data(sqe, wake_tag);
+}
+
+void uring_multiplexer::drain_external() {
+  std::vector<int> fds;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    wake_pending_ = false;
+    next_jobs_.insert(next_jobs_.end(), external_.begin(), external_.end());
+    external_.clear();
+    fds.swap(fds_to_close_);
+  }
+  if (!fds.empty()) {
+    io_uring_submit(&ring_);
+    for (auto fd : fds) {
+      ::shutdown(fd, SHUT_RDWR);
+      ::close(fd);
+    }
+  }
+}
+
+void uring_multiplexer::run_jobs() {
+  // Jobs scheduled while running go to `next_jobs_` and run in the next
+  // round, after the ring was submitted and reaped once.
+  jobs_.swap(next_jobs_);
+  for (auto* job : jobs_) {
+    switch (job->resume(this, 64)) {
+      case resumable::resume_later:
+        next_jobs_.push_back(job);
+        break;
+      case resumable::done:
+      case resumable::awaiting_message:
+      case resumable::shutdown_execution_unit:
+        intrusive_ptr_release(job);
+        break;
+    }
+  }
+  jobs_.clear();
+}
+
+void uring_multiplexer::reap() {
+  io_uring_cqe* cqe = nullptr;
+  unsigned head = 0;
+  unsigned count = 0;
+  io_uring_for_each_cqe(&ring_, head, cqe) {
+    ++count;
+    auto* op = static_cast<io_op*>(io_uring_cqe_get_data(cqe));
+    if (op == nullptr)
+      continue; // a cancel request's own completion
+    if (op == wake_tag) {
+      if (!stopping_)
+        arm_wakeup();
+      continue;
+    }
+    if (op->complete(*this, cqe->res, cqe->flags)) {
+      ops_.erase(op);
+      delete op;
+    }
+  }
+  io_uring_cq_advance(&ring_, count);
+}
+
+void uring_multiplexer::cancel_all() {
+  for (auto* op : ops_) {
+    auto* sqe = next_sqe();
+    io_uring_prep_cancel64(sqe, reinterpret_cast<uint64_t>(op), 0);
+    io_uring_sqe_set_data(sqe, nullptr);
+  }
+}
+
+void uring_multiplexer::run() {
+  arm_wakeup();
+  for (;;) {
+    drain_external();
+    run_jobs();
+    if (stopping_)
+      break;
+    if (next_jobs_.empty())
+      io_uring_submit_and_wait(&ring_, 1);
+    else
+      io_uring_submit(&ring_);
+    reap();
+  }
+  // Shutdown: actors are gone (the actor system waited for them); cancel
+  // what they left in flight and wait a bounded time for the completions, so
+  // that no buffer is freed while the kernel may still write into it.
+  cancel_all();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{1};
+  while (!ops_.empty() && std::chrono::steady_clock::now() < deadline) {
+    __kernel_timespec ts{0, 10'000'000};
+    io_uring_cqe* cqe = nullptr;
+    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    reap();
+  }
+  drain_external();
+  run_jobs();
+  for (auto fd : fds_to_close_) {
+    ::shutdown(fd, SHUT_RDWR);
+    ::close(fd);
+  }
+  fds_to_close_.clear();
+  for (auto* job : next_jobs_)
+    intrusive_ptr_release(job);
+  next_jobs_.clear();
+}
+
+} // namespace caf::monocoque::detail
