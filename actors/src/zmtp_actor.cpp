@@ -184,8 +184,8 @@ private:
       // The socket flushed and closed after our close, or it failed.
       return quit(closing_ ? error{} : dm.reason);
     }
-    // The owner is gone: flush what it sent us (its linger), then close.
-    close(timespan{-1});
+    // The owner is gone: flush what it sent us within its linger, then close.
+    close(cfg_.linger);
   }
 
   socket_actor sock_;

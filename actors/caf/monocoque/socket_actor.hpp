@@ -1,10 +1,10 @@
 #pragma once
 
+#include "caf/monocoque/detail/transport.hpp"
 #include "caf/monocoque/message_types.hpp"
 
 #include <caf/typed_actor.hpp>
 
-#include <sys/socket.h>
 
 #include <cstdint>
 #include <optional>
@@ -45,12 +45,7 @@ using socket_upper = typed_actor<reacts_to<data_atom, frame>,
                                  reacts_to<wrote_atom, uint64_t>>;
 
 /// A socket address to connect to.
-struct connect_target {
-  /// The address.
-  sockaddr_storage addr{};
-  /// Its length.
-  socklen_t len = 0;
-};
+using detail::connect_target;
 
 /// Spawns a SocketActor on `mpx` for the non-blocking socket `fd`. With a
 /// `target`, it first connects the fd there; writes wait until connected.

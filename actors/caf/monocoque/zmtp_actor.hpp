@@ -54,6 +54,8 @@ struct zmtp_actor_config {
   ::monocoque::zmtp::session_config session;
   /// Unacknowledged delivered messages before reading pauses.
   uint64_t rcvhwm = 1000;
+  /// How long to flush when the owner goes away; negative: until sent.
+  timespan linger = timespan{-1};
   /// Key of the connection slot at the owner (e.g. the endpoint).
   uint64_t key = 0;
   /// Incarnation of that slot.

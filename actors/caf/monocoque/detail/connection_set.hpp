@@ -1,0 +1,333 @@
+#pragma once
+
+#include "caf/monocoque/detail/log.hpp"
+#include "caf/monocoque/detail/transport.hpp"
+#include "caf/monocoque/detail/uring_multiplexer.hpp"
+#include "caf/monocoque/endpoint.hpp"
+#include "caf/monocoque/errc.hpp"
+#include "caf/monocoque/listener_actor.hpp"
+#include "caf/monocoque/module.hpp"
+#include "caf/monocoque/socket_actor.hpp"
+#include "caf/monocoque/socket_options.hpp"
+#include "caf/monocoque/zmtp_actor.hpp"
+
+#include "monocoque/zmtp/socket_type.hpp"
+
+#include <caf/actor_addr.hpp>
+#include <caf/actor_cast.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/spawn_options.hpp>
+#include <caf/system_messages.hpp>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace caf::monocoque::detail {
+
+/// What `connection_set::on_down` learned from a `down_msg`.
+struct peer_down {
+  /// Connection slot.
+  uint64_t key = 0;
+  /// Incarnation that died.
+  uint64_t epoch = 0;
+  /// Whether it had finished its handshake.
+  bool was_up = false;
+  /// Why it died.
+  error reason;
+};
+
+/// The owner-side bookkeeping every socket-type actor shares: bound
+/// endpoints (ListenerActors), connect endpoints with reconnect backoff,
+/// spawning the SocketActor + ZmtpIntegratedActor of each connection, and an
+/// epoch-tagged table of live connections built on monitors.
+///
+/// Lifecycle rules: every connection incarnation gets a fresh epoch; the
+/// owner monitors its ZmtpIntegratedActor; a `down_msg` only removes the
+/// incarnation whose actor address it names, and only if that incarnation is
+/// still the current one of its slot; `peer_up` and all other messages carry
+/// `(key, epoch)` and are ignored unless they match the current incarnation.
+/// So a dead, duplicate or replaced connection never leaves a ghost behind.
+template <class Self>
+class connection_set {
+public:
+  /// A live connection incarnation.
+  struct peer {
+    /// Its epoch.
+    uint64_t epoch = 0;
+    /// Its ZmtpIntegratedActor.
+    zmtp_actor hdl;
+    /// Whether its handshake finished.
+    bool up = false;
+    /// What the handshake said.
+    peer_info info;
+  };
+
+  connection_set(Self* self, ::monocoque::zmtp::socket_type type,
+                 socket_options opts)
+    : self_(self), type_(type), opts_(std::move(opts)) {
+    ivl_init_ = opts_.reconnect_ivl;
+  }
+
+  // -- properties -------------------------------------------------------------
+
+  /// Returns the socket options.
+  const socket_options& opts() const noexcept {
+    return opts_;
+  }
+
+  /// Returns the current incarnation of `key`, if any.
+  peer* find(uint64_t key) {
+    auto i = peers_.find(key);
+    return i != peers_.end() ? &i->second : nullptr;
+  }
+
+  /// Returns the current incarnation of `key` if it is `epoch`.
+  peer* find(uint64_t key, uint64_t epoch) {
+    auto* p = find(key);
+    return p != nullptr && p->epoch == epoch ? p : nullptr;
+  }
+
+  /// Returns all live incarnations.
+  const std::map<uint64_t, peer>& peers() const noexcept {
+    return peers_;
+  }
+
+  /// Returns whether nothing is connected or connecting.
+  bool empty() const noexcept {
+    return peers_.empty();
+  }
+
+  // -- endpoints --------------------------------------------------------------
+
+  /// Binds to `str`; returns the bound endpoint (with the real port).
+  expected<std::string> bind(const std::string& str) {
+    auto ep = endpoint::parse(str);
+    if (!ep)
+      return ep.error();
+    auto* mpx = ring();
+    if (mpx == nullptr)
+      return backend_error();
+    auto sock = listen_on(*ep);
+    if (!sock)
+      return sock.error();
+    auto key = next_key_++;
+    auto hdl = spawn_listener_actor(self_->home_system(), mpx, sock->fd,
+                                    actor_cast<weak_actor_ptr>(self_), key);
+    listeners_.push_back(hdl);
+    log::actors()->debug("bound {}", sock->bound.to_string());
+    return sock->bound.to_string();
+  }
+
+  /// Adds a connect endpoint; connects now and reconnects after failures.
+  error connect(const std::string& str) {
+    auto ep = endpoint::parse(str);
+    if (!ep)
+      return ep.error();
+    auto targets = resolve_numeric(*ep);
+    if (!targets)
+      return targets.error();
+    if (ring() == nullptr)
+      return backend_error();
+    auto key = next_key_++;
+    auto& s = slots_[key];
+    s.ep = *ep;
+    s.targets = std::move(*targets);
+    s.ivl = ivl_init_;
+    attempt(key);
+    return none;
+  }
+
+  /// Handles an accepted connection of a listener.
+  void on_accepted(owned_fd fd) {
+    if (closing_)
+      return;
+    auto* mpx = ring();
+    if (mpx == nullptr)
+      return;
+    start(next_key_++, mpx, fd->release(), std::nullopt);
+  }
+
+  /// Handles the reconnect timer of `key`.
+  void on_reconnect(uint64_t key) {
+    if (!closing_)
+      attempt(key);
+  }
+
+  // -- lifecycle events -------------------------------------------------------
+
+  /// Handles a `peer_up`; returns the peer if `(key, epoch)` is current.
+  peer* on_peer_up(uint64_t key, uint64_t epoch, zmtp_actor hdl,
+                   peer_info info) {
+    auto* p = find(key, epoch);
+    if (p == nullptr || p->hdl != hdl)
+      return nullptr;
+    p->up = true;
+    p->info = std::move(info);
+    auto s = slots_.find(key);
+    if (s != slots_.end())
+      s->second.ivl = ivl_init_;
+    return p;
+  }
+
+  /// Handles a `down_msg`; returns what died if it was a current
+  /// incarnation, nullopt for stale, duplicate or unknown ones.
+  std::optional<peer_down> on_down(const down_msg& dm) {
+    auto i = by_addr_.find(dm.source);
+    if (i == by_addr_.end())
+      return std::nullopt;
+    auto [key, epoch] = i->second;
+    by_addr_.erase(i);
+    auto* p = find(key, epoch);
+    if (p == nullptr)
+      return std::nullopt;
+    peer_down result{key, epoch, p->up, dm.reason};
+    peers_.erase(key);
+    log::actors()->debug("connection {} epoch {} down: {}", key, epoch,
+                         self_->home_system().render(dm.reason));
+    auto s = slots_.find(key);
+    if (s != slots_.end() && !closing_)
+      schedule_reconnect(key, s->second);
+    return result;
+  }
+
+  /// Stops listening and reconnecting; asks every connection to close within
+  /// `linger`.
+  void close(timespan linger) {
+    closing_ = true;
+    for (auto& l : listeners_)
+      self_->send(l, close_atom::value);
+    listeners_.clear();
+    slots_.clear();
+    for (auto& [key, p] : peers_)
+      self_->send(p.hdl, close_atom::value, linger);
+  }
+
+private:
+  struct slot {
+    endpoint ep;
+    std::vector<connect_target> targets;
+    size_t next_target = 0;
+    timespan ivl{0};
+    bool resolving = false;
+  };
+
+  uring_multiplexer* ring() {
+    auto* mod = module::from(self_->home_system());
+    return mod != nullptr ? mod->next_ring() : nullptr;
+  }
+
+  error backend_error() {
+    auto* mod = module::from(self_->home_system());
+    if (mod == nullptr)
+      return make_error(errc::backend_unavailable,
+                        "the caf::monocoque::module is not loaded");
+    return mod->status() ? mod->status()
+                         : make_error(errc::backend_unavailable);
+  }
+
+  void attempt(uint64_t key) {
+    auto s = slots_.find(key);
+    if (s == slots_.end() || peers_.count(key) > 0)
+      return;
+    auto& sl = s->second;
+    if (sl.targets.empty()) {
+      resolve(key, sl);
+      return;
+    }
+    auto target = sl.targets[sl.next_target++ % sl.targets.size()];
+    auto fd = make_connect_socket(target);
+    auto* mpx = ring();
+    if (!fd || mpx == nullptr) {
+      schedule_reconnect(key, sl);
+      return;
+    }
+    start(key, mpx, *fd, target);
+  }
+
+  void resolve(uint64_t key, slot& sl) {
+    if (sl.resolving)
+      return;
+    sl.resolving = true;
+    auto resolver = self_->home_system().template spawn<detached>(
+      [](event_based_actor* self) -> behavior {
+        return {[self](connect_atom, const std::string& str)
+                  -> result<std::vector<connect_target>> {
+          self->quit();
+          auto ep = endpoint::parse(str);
+          if (!ep)
+            return ep.error();
+          auto targets = resolve_blocking(*ep);
+          if (!targets)
+            return targets.error();
+          return std::move(*targets);
+        }};
+      });
+    self_->request(resolver, infinite, connect_atom::value, sl.ep.to_string())
+      .then(
+        [this, key](std::vector<connect_target>& targets) {
+          auto s = slots_.find(key);
+          if (s == slots_.end())
+            return;
+          s->second.resolving = false;
+          s->second.targets = std::move(targets);
+          attempt(key);
+        },
+        [this, key](error& err) {
+          auto s = slots_.find(key);
+          if (s == slots_.end())
+            return;
+          log::actors()->info("{}: {}", s->second.ep.to_string(),
+                              self_->home_system().render(err));
+          s->second.resolving = false;
+          schedule_reconnect(key, s->second);
+        });
+  }
+
+  void schedule_reconnect(uint64_t key, slot& sl) {
+    self_->delayed_send(self_, sl.ivl, reconnect_atom::value, key);
+    if (opts_.reconnect_ivl_max.count() > 0)
+      sl.ivl = std::min(sl.ivl * 2, opts_.reconnect_ivl_max);
+  }
+
+  void start(uint64_t key, uring_multiplexer* mpx, int fd,
+             std::optional<connect_target> target) {
+    auto& sys = self_->home_system();
+    zmtp_actor_config zc;
+    zc.session.type = type_;
+    zc.session.identity = opts_.identity;
+    for (auto& [name, value] : opts_.properties)
+      zc.session.properties.set(name, value);
+    zc.session.max_message_size = opts_.max_message_size;
+    zc.session.handshake_timeout = opts_.handshake_timeout;
+    zc.session.heartbeat.interval = opts_.heartbeat_ivl;
+    zc.session.heartbeat.ttl = opts_.heartbeat_ttl;
+    zc.session.heartbeat.timeout = opts_.heartbeat_timeout;
+    zc.rcvhwm = opts_.rcvhwm;
+    zc.linger = opts_.linger;
+    zc.key = key;
+    zc.epoch = next_epoch_++;
+    auto sock = spawn_socket_actor(sys, mpx, fd, target);
+    auto hdl = spawn_zmtp_actor(sys, mpx, sock,
+                                actor_cast<weak_actor_ptr>(self_), zc);
+    self_->monitor(hdl);
+    by_addr_.emplace(hdl.address(), std::make_pair(key, zc.epoch));
+    peers_[key] = peer{zc.epoch, hdl, false, {}};
+  }
+
+  Self* self_;
+  ::monocoque::zmtp::socket_type type_;
+  socket_options opts_;
+  timespan ivl_init_;
+  bool closing_ = false;
+  uint64_t next_key_ = 1;
+  uint64_t next_epoch_ = 1;
+  std::vector<listener_actor> listeners_;
+  std::map<uint64_t, slot> slots_;
+  std::map<uint64_t, peer> peers_;
+  std::unordered_map<actor_addr, std::pair<uint64_t, uint64_t>> by_addr_;
+};
+
+} // namespace caf::monocoque::detail

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "caf/monocoque/options.hpp"
+
+#include <caf/timespan.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace caf::monocoque {
+
+class module;
+
+/// Per-socket settings, named after their libzmq counterparts. Defaults come
+/// from the `monocoque` option group (see `options`).
+struct socket_options {
+  /// Routing id announced to peers (ZMQ_ROUTING_ID), at most 255 bytes.
+  std::string identity;
+
+  /// Messages per peer between the application and the kernel
+  /// (ZMQ_SNDHWM); a `send` is acknowledged once its message fits.
+  size_t sndhwm = 1000;
+
+  /// Messages per peer buffered before reading pauses (ZMQ_RCVHWM).
+  size_t rcvhwm = 1000;
+
+  /// Largest accepted message (ZMQ_MAXMSGSIZE, but for the whole message).
+  uint64_t max_message_size = uint64_t{256} << 20;
+
+  /// Greeting plus handshake deadline (ZMQ_HANDSHAKE_IVL).
+  timespan handshake_timeout = std::chrono::seconds{30};
+
+  /// First reconnect delay (ZMQ_RECONNECT_IVL).
+  timespan reconnect_ivl = std::chrono::milliseconds{100};
+
+  /// Maximum reconnect delay; zero keeps the delay fixed
+  /// (ZMQ_RECONNECT_IVL_MAX).
+  timespan reconnect_ivl_max = timespan{0};
+
+  /// How long `close` flushes; negative: until everything is sent.
+  timespan linger = timespan{-1};
+
+  /// PING interval; zero: no heartbeats (ZMQ_HEARTBEAT_IVL).
+  timespan heartbeat_ivl = timespan{0};
+
+  /// TTL announced in PINGs (ZMQ_HEARTBEAT_TTL).
+  timespan heartbeat_ttl = timespan{0};
+
+  /// PING timeout; negative: same as the interval (ZMQ_HEARTBEAT_TIMEOUT).
+  timespan heartbeat_timeout = timespan{-1};
+
+  /// Extra READY properties, e.g. {"X-Service", "billing"}.
+  std::vector<std::pair<std::string, std::string>> properties;
+
+  /// Returns the defaults configured in `opts`.
+  static socket_options from(const options& opts);
+};
+
+} // namespace caf::monocoque
