@@ -18,7 +18,9 @@ using timeout_atom = atom_constant<atom("mqlinger")>;
 
 using dealer_impl = dealer_actor::extend_with<connection_owner>::extend_with<
   listener_owner>::extend<reacts_to<reconnect_atom, uint64_t>,
-                          reacts_to<timeout_atom>>;
+                          reacts_to<timeout_atom>,
+                          replies_to<adopt_atom, uint64_t, zmtp_actor>::with<
+                            uint64_t, uint64_t>>;
 
 struct dealer_state;
 using dealer_self = dealer_impl::stateful_pointer<dealer_state>;
@@ -287,6 +289,24 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
     },
     [self](accepted_atom, uint64_t, detail::owned_fd& fd) {
       self->state.conns->on_accepted(std::move(fd));
+    },
+    [self](adopt_atom, uint64_t key,
+           zmtp_actor& hdl) -> result<uint64_t, uint64_t> {
+      auto& st = self->state;
+      if (auto* old = st.conns->find(key)) {
+        // Replaced before its down_msg arrived: forget it now.
+        auto& rr = st.rr;
+        rr.erase(std::remove(rr.begin(), rr.end(), key), rr.end());
+        st.inflight.erase(key);
+        auto i = st.inboxes.find({key, old->epoch});
+        if (i != st.inboxes.end()) {
+          i->second.hdl = nullptr;
+          if (i->second.msgs.empty())
+            st.inboxes.erase(i);
+        }
+      }
+      auto [k, e] = st.conns->adopt(key, std::move(hdl));
+      return {k, e};
     },
     [self](reconnect_atom, uint64_t key) {
       self->state.conns->on_reconnect(key);

@@ -97,6 +97,9 @@ using peer_sent_atom = atom_constant<atom("mqpeersent")>;
 /// A listener accepted a connection (to its owner).
 using accepted_atom = atom_constant<atom("mqaccepted")>;
 
+/// Registers an externally created connection with its owner.
+using adopt_atom = atom_constant<atom("mqadopt")>;
+
 /// Re-try a connect endpoint.
 using reconnect_atom = atom_constant<atom("mqreconn")>;
 

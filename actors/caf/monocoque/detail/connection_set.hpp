@@ -150,6 +150,21 @@ public:
     start(next_key_++, mpx, fd->release(), std::nullopt);
   }
 
+  /// Registers a connection whose actors were created elsewhere (tests, or
+  /// transports that do not go through `bind`/`connect`) under `key`, or a
+  /// fresh key if `key` is zero. An existing incarnation of `key` is replaced
+  /// at once: its late messages and its `down_msg` are then ignored. Returns
+  /// the key and the new epoch.
+  std::pair<uint64_t, uint64_t> adopt(uint64_t key, zmtp_actor hdl) {
+    if (key == 0)
+      key = next_key_++;
+    auto epoch = next_epoch_++;
+    self_->monitor(hdl);
+    by_addr_.emplace(hdl.address(), std::make_pair(key, epoch));
+    peers_[key] = peer{epoch, std::move(hdl), false, {}};
+    return {key, epoch};
+  }
+
   /// Handles the reconnect timer of `key`.
   void on_reconnect(uint64_t key) {
     if (!closing_)
