@@ -1,6 +1,7 @@
 #include "caf/monocoque/dealer_actor.hpp"
 
 #include "caf/monocoque/detail/connection_set.hpp"
+#include "caf/monocoque/detail/deferred_reply.hpp"
 #include "caf/monocoque/module.hpp"
 
 #include <caf/actor_system.hpp>
@@ -15,6 +16,8 @@ namespace caf::monocoque {
 namespace {
 
 using timeout_atom = atom_constant<atom("mqlinger")>;
+
+using detail::deferred_reply;
 
 using dealer_impl = dealer_actor::extend_with<connection_owner>::extend_with<
   listener_owner>::extend<reacts_to<reconnect_atom, uint64_t>,
@@ -42,16 +45,16 @@ struct dealer_state {
   size_t rr_next = 0;
   std::map<uint64_t, uint64_t> inflight; // key → unflushed messages
   std::deque<multipart> pending;         // acknowledged, not yet handed out
-  std::deque<std::pair<multipart, response_promise>> blocked;
+  std::deque<std::pair<multipart, deferred_reply>> blocked;
   // -- receive side
   std::map<std::pair<uint64_t, uint64_t>, inbox> inboxes;
   std::deque<std::pair<uint64_t, uint64_t>> ready; // fair-queue order
-  std::deque<response_promise> waiters;
+  std::deque<deferred_reply> waiters;
   actor target;
   uint64_t credit = 0;
   // -- close
   bool closing = false;
-  std::vector<response_promise> closers;
+  std::vector<deferred_reply> closers;
 };
 
 // -- send side ----------------------------------------------------------------
@@ -79,7 +82,7 @@ void dispatch(dealer_self self) {
   }
   while (!st.blocked.empty() && st.pending.size() < hwm) {
     st.pending.push_back(std::move(st.blocked.front().first));
-    st.blocked.front().second.deliver(ok_atom::value);
+    st.blocked.front().second.deliver(self, ok_atom::value);
     st.blocked.pop_front();
   }
 }
@@ -123,7 +126,7 @@ void pump_delivery(dealer_self self) {
     auto msg = take_next(self);
     if (!msg)
       return;
-    st.waiters.front().deliver(std::move(*msg));
+    st.waiters.front().deliver(self, std::move(*msg));
     st.waiters.pop_front();
   }
   while (st.target && st.credit > 0) {
@@ -133,7 +136,7 @@ void pump_delivery(dealer_self self) {
     --st.credit;
     // The target is dynamically typed: typed send() refuses it.
     st.target->enqueue(actor_cast<strong_actor_ptr>(self), make_message_id(),
-                       make_message(message_atom::value, std::move(*msg)),
+                       caf::make_message(message_atom::value, std::move(*msg)),
                        self->context());
   }
 }
@@ -149,7 +152,7 @@ void finish_close_if_done(dealer_self self) {
     return;
   }
   for (auto& rp : st.closers)
-    rp.deliver(ok_atom::value);
+    rp.deliver(self, ok_atom::value);
   st.closers.clear();
   self->quit();
 }
@@ -160,10 +163,10 @@ void begin_close(dealer_self self) {
     return;
   st.closing = true;
   for (auto& [msg, rp] : st.blocked)
-    rp.deliver(make_error(errc::socket_closed, "send after close"));
+    rp.deliver(self, make_error(errc::socket_closed, "send after close"));
   st.blocked.clear();
   for (auto& rp : st.waiters)
-    rp.deliver(make_error(errc::socket_closed, "recv after close"));
+    rp.deliver(self, make_error(errc::socket_closed, "recv after close"));
   st.waiters.clear();
   auto linger = st.conns->opts().linger;
   if (linger.count() >= 0)
@@ -225,8 +228,7 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
         dispatch(self);
         return ok_atom::value;
       }
-      auto rp = self->make_response_promise();
-      st.blocked.emplace_back(std::move(msg), rp);
+      st.blocked.emplace_back(std::move(msg), deferred_reply{self});
       return caf::delegated<ok_atom>{};
     },
     [self](recv_atom) -> result<multipart> {
@@ -235,7 +237,7 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
         return make_error(errc::socket_closed, "recv after close");
       if (auto msg = take_next(self))
         return std::move(*msg);
-      st.waiters.push_back(self->make_response_promise());
+      st.waiters.emplace_back(self);
       return caf::delegated<multipart>{};
     },
     [self](deliver_atom, actor& target, uint64_t credit) {
@@ -248,7 +250,7 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
       pump_delivery(self);
     },
     [self](close_atom) -> result<ok_atom> {
-      self->state.closers.push_back(self->make_response_promise());
+      self->state.closers.emplace_back(self);
       begin_close(self);
       return caf::delegated<ok_atom>{};
     },
@@ -316,7 +318,7 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
       auto& st = self->state;
       st.pending.clear();
       for (auto& rp : st.closers)
-        rp.deliver(ok_atom::value);
+        rp.deliver(self, ok_atom::value);
       st.closers.clear();
       self->quit();
     },

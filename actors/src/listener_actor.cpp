@@ -59,7 +59,7 @@ public:
           auto fd = std::make_shared<detail::fd_guard>(res);
           if (auto ptr = actor_cast<strong_actor_ptr>(owner_))
             ptr->enqueue(ctrl(), make_message_id(),
-                         make_message(accepted_atom::value, key_,
+                         caf::make_message(accepted_atom::value, key_,
                                       std::move(fd)),
                          context());
         } else if (res != -EAGAIN && res != -EINTR && res != -ECONNABORTED) {

@@ -103,7 +103,7 @@ private:
   void send_owner(Ts&&... xs) {
     if (auto ptr = actor_cast<strong_actor_ptr>(owner_))
       ptr->enqueue(ctrl(), make_message_id(),
-                   make_message(std::forward<Ts>(xs)...), context());
+                   caf::make_message(std::forward<Ts>(xs)...), context());
   }
 
   // Runs after every input: hands events to the owner, output to the

@@ -43,7 +43,7 @@ error make_error(errc x) {
 
 error make_error(errc x, std::string context) {
   return error{static_cast<uint8_t>(x), errc_category,
-               make_message(std::move(context))};
+               caf::make_message(std::move(context))};
 }
 
 error to_error(const ::monocoque::zmtp::failure& x) {

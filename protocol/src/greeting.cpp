@@ -21,6 +21,9 @@ size_t greeting_reader::feed(byte_span input) {
   if (state_ != status::incomplete)
     return 0;
   auto n = std::min(input.size(), greeting::size - read_);
+  // An empty span may carry a null pointer, which memcpy must never see.
+  if (n == 0)
+    return 0;
   std::memcpy(buf_.data() + read_, input.data(), n);
   read_ += n;
   check_prefix();

@@ -162,12 +162,12 @@ void session::on_frame(decoded_frame&& frm, timestamp now) {
                          : "command frame inside a multipart message",
                 state_ == session_state::handshake);
   if (state_ == session_state::handshake)
-    on_handshake_command(frm.body.bytes());
+    on_handshake_command(frm.body.bytes(), now);
   else
     on_command(frm.body.bytes(), now);
 }
 
-void session::on_handshake_command(byte_span body) {
+void session::on_handshake_command(byte_span body, timestamp now) {
   auto cmd = parse_command(body);
   if (!cmd)
     return fail(peer_error::malformed_command, "malformed command frame",
@@ -179,10 +179,10 @@ void session::on_handshake_command(byte_span body) {
                 result.code != peer_error::error_command);
   pump_mechanism();
   if (mech_->state() == mechanism::status::ready)
-    finish_handshake();
+    finish_handshake(now);
 }
 
-void session::finish_handshake() {
+void session::finish_handshake(timestamp now) {
   const auto& props = mech_->peer_metadata();
   auto* type_name = props.find("Socket-Type");
   if (type_name == nullptr)
@@ -207,6 +207,8 @@ void session::finish_handshake() {
   peer_.properties = props;
   state_ = session_state::ready;
   handshake_deadline_.reset();
+  // PINGs are scheduled from the end of the handshake, as libzmq does.
+  heartbeat_.start(now);
   events_.emplace_back(events::handshake_done{peer_});
 }
 

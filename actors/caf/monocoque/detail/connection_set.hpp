@@ -48,8 +48,10 @@ struct peer_down {
 /// owner monitors its ZmtpIntegratedActor; a `down_msg` only removes the
 /// incarnation whose actor address it names, and only if that incarnation is
 /// still the current one of its slot; `peer_up` and all other messages carry
-/// `(key, epoch)` and are ignored unless they match the current incarnation.
-/// So a dead, duplicate or replaced connection never leaves a ghost behind.
+/// `(key, epoch)` and cannot change the table unless they match the current
+/// incarnation. So a dead, duplicate or replaced connection never leaves a
+/// ghost behind. (Data an old incarnation received before it died is still
+/// data: the owner may deliver it.)
 template <class Self>
 class connection_set {
 public:
@@ -160,7 +162,9 @@ public:
       key = next_key_++;
     auto epoch = next_epoch_++;
     self_->monitor(hdl);
-    by_addr_.emplace(hdl.address(), std::make_pair(key, epoch));
+    // The same actor adopted again: its latest incarnation is the one that
+    // its down_msg must remove.
+    by_addr_.insert_or_assign(hdl.address(), std::make_pair(key, epoch));
     peers_[key] = peer{epoch, std::move(hdl), false, {}};
     return {key, epoch};
   }
@@ -177,8 +181,8 @@ public:
   peer* on_peer_up(uint64_t key, uint64_t epoch, zmtp_actor hdl,
                    peer_info info) {
     auto* p = find(key, epoch);
-    if (p == nullptr || p->hdl != hdl)
-      return nullptr;
+    if (p == nullptr || p->hdl != hdl || p->up)
+      return nullptr; // stale, foreign or repeated
     p->up = true;
     p->info = std::move(info);
     auto s = slots_.find(key);

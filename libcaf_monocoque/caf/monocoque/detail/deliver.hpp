@@ -21,7 +21,7 @@ void deliver(const weak_actor_ptr& target, uring_multiplexer& mpx,
              Ts&&... xs) {
   if (auto ptr = actor_cast<strong_actor_ptr>(target))
     ptr->enqueue(nullptr, make_message_id(),
-                 make_message(std::forward<Ts>(xs)...), &mpx);
+                 caf::make_message(std::forward<Ts>(xs)...), &mpx);
 }
 
 } // namespace caf::monocoque::detail

@@ -135,10 +135,10 @@ private:
   void on_greeting();
   void pump_mechanism();
   void on_frame(decoded_frame&& frm, timestamp now);
-  void on_handshake_command(byte_span body);
+  void on_handshake_command(byte_span body, timestamp now);
   void on_command(byte_span body, timestamp now);
   void on_message_frame(decoded_frame&& frm);
-  void finish_handshake();
+  void finish_handshake(timestamp now);
   void fail(peer_error code, std::string detail, bool tell_peer = false);
   local_error send_subscription(bool subscribe, const frame& topic);
   void update_decoder_limit() noexcept;
