@@ -1,0 +1,640 @@
+#define CAF_SUITE zmtp_session_handshake
+#include "session_pair.hpp"
+
+#include <caf/test/unit_test.hpp>
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace monocoque::zmtp;
+using namespace monocoque::zmtp::session_test;
+using namespace std::chrono_literals;
+
+namespace {
+
+session_config config(socket_type type, std::string identity = {}) {
+  session_config cfg;
+  cfg.type = type;
+  cfg.identity = std::move(identity);
+  return cfg;
+}
+
+// Returns the single handshake_done of `xs`, or nullopt if `xs` is not
+// exactly one handshake_done event.
+std::optional<events::handshake_done>
+single_handshake(const std::vector<event>& xs) {
+  if (xs.size() != 1)
+    return std::nullopt;
+  if (auto* ptr = std::get_if<events::handshake_done>(&xs.front()))
+    return *ptr;
+  return std::nullopt;
+}
+
+// Bytes of a READY command with our properties in our order (Socket-Type,
+// Identity for the types that send one), written by hand from RFC 23.
+bytes expected_ready(std::string_view type,
+                     std::optional<std::string_view> identity) {
+  if (identity)
+    return command_frame("READY", metadata_bytes({{"Socket-Type", type},
+                                                  {"Identity", *identity}}));
+  return command_frame("READY", metadata_bytes({{"Socket-Type", type}}));
+}
+
+} // namespace
+
+// -- successful handshakes ----------------------------------------------------
+
+CAF_TEST(dealer_router_handshake_with_every_chunking) {
+  for (auto how : all_chunkings(70)) {
+    for (bool dealer_is_a : {true, false}) {
+      CAF_MESSAGE("chunking " << to_string(how) << ", dealer is "
+                              << (dealer_is_a ? "a" : "b"));
+      auto dealer = config(socket_type::dealer, "alice");
+      auto router = config(socket_type::router);
+      session_pair p{dealer_is_a ? dealer : router,
+                     dealer_is_a ? router : dealer, how};
+      CAF_CHECK(p.connect());
+      auto a_done = single_handshake(poll_all(p.a));
+      auto b_done = single_handshake(poll_all(p.b));
+      CAF_REQUIRE(a_done && b_done);
+      auto& on_dealer = dealer_is_a ? *a_done : *b_done;
+      auto& on_router = dealer_is_a ? *b_done : *a_done;
+      CAF_CHECK_EQUAL(on_dealer.peer.type, socket_type::router);
+      CAF_CHECK_EQUAL(on_router.peer.type, socket_type::dealer);
+      CAF_CHECK_EQUAL(on_router.peer.identity, "alice");
+      CAF_CHECK_EQUAL(on_dealer.peer.identity, "");
+      CAF_CHECK_EQUAL(on_dealer.peer.minor, 1u);
+      CAF_CHECK_EQUAL(on_router.peer.minor, 1u);
+      // Nothing left to say once both are ready: greeting plus READY each.
+      CAF_CHECK(p.a.output().empty());
+      CAF_CHECK(p.b.output().empty());
+      auto a_frames = parse_frames(p.a_sent);
+      auto b_frames = parse_frames(p.b_sent);
+      CAF_REQUIRE_EQUAL(a_frames.size(), 1u);
+      CAF_REQUIRE_EQUAL(b_frames.size(), 1u);
+      CAF_CHECK_EQUAL(command_name_of(a_frames[0]), "READY");
+      CAF_CHECK_EQUAL(command_name_of(b_frames[0]), "READY");
+    }
+  }
+}
+
+CAF_TEST(greeting_follows_rfc_23_byte_for_byte) {
+  session s{config(socket_type::dealer)};
+  s.start(0ns);
+  CAF_CHECK_EQUAL(s.state(), session_state::greeting);
+  auto out = drain(s.output());
+  // FF, 8 padding bytes, 7F, version 3.1, "NULL" padded to 20, as-server 0,
+  // 31 filler bytes.
+  CAF_CHECK(out == greeting_bytes(1, "NULL"));
+  session old{[] {
+    auto cfg = config(socket_type::dealer);
+    cfg.minor_version = 0;
+    return cfg;
+  }()};
+  old.start(0ns);
+  CAF_CHECK(drain(old.output()) == greeting_bytes(0, "NULL"));
+}
+
+CAF_TEST(start_twice_queues_one_greeting) {
+  session s{config(socket_type::dealer)};
+  s.start(0ns);
+  s.start(1ns);
+  CAF_CHECK_EQUAL(s.output().size(), 64u);
+}
+
+CAF_TEST(handshake_done_carries_type_identity_minor_and_properties) {
+  auto dealer = config(socket_type::dealer, "alice");
+  CAF_REQUIRE(dealer.properties.set("X-Color", "blue"));
+  CAF_REQUIRE(dealer.properties.set("X-Answer", "42"));
+  auto router = config(socket_type::router, "bob");
+  CAF_REQUIRE(router.properties.set("x-lower", "yes"));
+  session_pair p{dealer, router};
+  CAF_REQUIRE(p.connect());
+  auto on_dealer = single_handshake(poll_all(p.a));
+  auto on_router = single_handshake(poll_all(p.b));
+  CAF_REQUIRE(on_dealer && on_router);
+  // What the router learned about the dealer.
+  const auto& d = on_router->peer;
+  CAF_CHECK_EQUAL(d.type, socket_type::dealer);
+  CAF_CHECK_EQUAL(d.identity, "alice");
+  CAF_CHECK_EQUAL(d.minor, 1u);
+  auto value = [](const metadata& md, std::string_view name) {
+    auto* ptr = md.find(name);
+    return ptr != nullptr ? *ptr : std::string{"<missing>"};
+  };
+  CAF_CHECK_EQUAL(value(d.properties, "X-Color"), "blue");
+  CAF_CHECK_EQUAL(value(d.properties, "x-color"), "blue");
+  CAF_CHECK_EQUAL(value(d.properties, "X-COLOR"), "blue");
+  CAF_CHECK_EQUAL(value(d.properties, "x-answer"), "42");
+  CAF_CHECK_EQUAL(value(d.properties, "socket-type"), "DEALER");
+  CAF_CHECK_EQUAL(value(d.properties, "IDENTITY"), "alice");
+  CAF_CHECK_EQUAL(value(d.properties, "X-Missing"), "<missing>");
+  // The sender's spelling travels unchanged.
+  bool spelled = false;
+  for (const auto& prop : d.properties.properties())
+    if (prop.name == "X-Color")
+      spelled = true;
+  CAF_CHECK(spelled);
+  // What the dealer learned about the router.
+  const auto& r = on_dealer->peer;
+  CAF_CHECK_EQUAL(r.type, socket_type::router);
+  CAF_CHECK_EQUAL(r.identity, "bob");
+  CAF_CHECK_EQUAL(value(r.properties, "X-LOWER"), "yes");
+  // session::peer() says the same.
+  CAF_CHECK_EQUAL(p.a.peer().identity, "bob");
+  CAF_CHECK_EQUAL(p.b.peer().identity, "alice");
+  CAF_CHECK_EQUAL(p.b.peer().type, socket_type::dealer);
+  CAF_CHECK_EQUAL(value(p.b.peer().properties, "x-answer"), "42");
+}
+
+CAF_TEST(ready_carries_socket_type_and_identity_like_libzmq) {
+  // DEALER, ROUTER and REQ announce an Identity (possibly empty); the other
+  // types do not, even with one configured.
+  struct row {
+    socket_type self;
+    socket_type peer;
+    std::optional<std::string_view> identity;
+  };
+  std::vector<row> rows{
+      {socket_type::dealer, socket_type::router, std::string_view{"id-1"}},
+      {socket_type::router, socket_type::dealer, std::string_view{""}},
+      {socket_type::req, socket_type::rep, std::string_view{"req"}},
+      {socket_type::rep, socket_type::req, std::nullopt},
+      {socket_type::pub, socket_type::sub, std::nullopt},
+      {socket_type::sub, socket_type::pub, std::nullopt},
+      {socket_type::push, socket_type::pull, std::nullopt},
+      {socket_type::pair, socket_type::pair, std::nullopt},
+  };
+  for (auto& x : rows) {
+    CAF_MESSAGE(wire_name(x.self) << " -> " << wire_name(x.peer));
+    session s{config(x.self, x.identity ? std::string{*x.identity}
+                                        : std::string{"ignored"})};
+    s.start(0ns);
+    auto out = raw_handshake(s, 0ns, x.peer);
+    CAF_CHECK(s.ready());
+    CAF_CHECK(out == concat({greeting_bytes(1),
+                             expected_ready(wire_name(x.self), x.identity)}));
+    auto done = single_handshake(poll_all(s));
+    CAF_REQUIRE(done);
+    CAF_CHECK_EQUAL(done->peer.type, x.peer);
+    CAF_CHECK_EQUAL(done->peer.identity, "");
+  }
+}
+
+CAF_TEST(zmtp_3_0_fallback_negotiates_minor_version_0_on_both_sides) {
+  std::vector<std::pair<uint8_t, uint8_t>> minors{
+      {0, 1}, {1, 0}, {0, 0}, {1, 1}};
+  for (auto how :
+       {chunking::whole(), chunking::bytewise(), chunking::split(11)}) {
+    for (auto [a_minor, b_minor] : minors) {
+      CAF_MESSAGE("a 3." << int{a_minor} << ", b 3." << int{b_minor} << ", "
+                         << to_string(how));
+      auto a_cfg = config(socket_type::dealer, "a");
+      a_cfg.minor_version = a_minor;
+      auto b_cfg = config(socket_type::router, "b");
+      b_cfg.minor_version = b_minor;
+      session_pair p{a_cfg, b_cfg, how};
+      CAF_REQUIRE(p.connect());
+      uint8_t expected = std::min(a_minor, b_minor);
+      auto a_done = single_handshake(poll_all(p.a));
+      auto b_done = single_handshake(poll_all(p.b));
+      CAF_REQUIRE(a_done && b_done);
+      CAF_CHECK_EQUAL(a_done->peer.minor, expected);
+      CAF_CHECK_EQUAL(b_done->peer.minor, expected);
+      CAF_CHECK_EQUAL(p.a.peer().minor, expected);
+      CAF_CHECK_EQUAL(p.b.peer().minor, expected);
+      // Each side announces its own configured version.
+      CAF_REQUIRE_GREATER_OR_EQUAL(p.a_sent.size(), 64u);
+      CAF_REQUIRE_GREATER_OR_EQUAL(p.b_sent.size(), 64u);
+      CAF_CHECK_EQUAL(p.a_sent[11], a_minor);
+      CAF_CHECK_EQUAL(p.b_sent[11], b_minor);
+    }
+  }
+}
+
+CAF_TEST(a_peer_announcing_a_newer_minor_version_gets_ours) {
+  for (uint8_t peer_minor : {2, 9, 255}) {
+    session s{config(socket_type::dealer)};
+    raw_handshake(s, 0ns, socket_type::router, peer_minor);
+    CAF_CHECK(s.ready());
+    CAF_CHECK_EQUAL(s.peer().minor, 1u);
+  }
+}
+
+CAF_TEST(ready_goes_out_after_peer_greeting_not_after_peer_ready) {
+  session s{config(socket_type::dealer, "me")};
+  s.start(0ns);
+  CAF_CHECK(drain(s.output()) == greeting_bytes(1));
+  auto peer = greeting_bytes(1);
+  // 63 bytes of the peer's greeting: nothing to say yet.
+  s.feed(byte_span{peer.data(), 63}, 0ns);
+  CAF_CHECK(s.output().empty());
+  CAF_CHECK_EQUAL(s.state(), session_state::greeting);
+  // The last byte: our READY is queued although the peer's READY is missing.
+  s.feed(byte_span{peer.data() + 63, 1}, 0ns);
+  CAF_CHECK_EQUAL(s.state(), session_state::handshake);
+  CAF_CHECK(!s.ready());
+  CAF_CHECK(!s.has_events());
+  CAF_CHECK(drain(s.output()) == expected_ready("DEALER", "me"));
+  // The peer's READY completes the handshake; we have nothing more to send.
+  feed_bytes(s, ready_command(socket_type::router), 0ns);
+  CAF_CHECK(s.ready());
+  CAF_CHECK(s.output().empty());
+}
+
+CAF_TEST(ready_goes_out_before_the_peer_ready_in_a_session_pair) {
+  for (auto how : {chunking::whole(), chunking::bytewise()}) {
+    session_pair p{config(socket_type::dealer), config(socket_type::router),
+                   how};
+    p.start();
+    // Deliver b's greeting (the first 64 bytes) to a, keep b's READY back.
+    auto b_out = drain(p.b.output());
+    CAF_REQUIRE_EQUAL(b_out.size(), 64u);
+    feed_chunked(p.a, b_out, how, p.now);
+    auto frames = parse_frames(drain(p.a.output()));
+    CAF_REQUIRE_EQUAL(frames.size(), 1u);
+    CAF_CHECK_EQUAL(command_name_of(frames[0]), "READY");
+    CAF_CHECK(!p.a.ready());
+  }
+}
+
+// -- failed handshakes
+// ---------------------------------------------------------
+
+CAF_TEST(incompatible_socket_types_fail_both_sides_with_error) {
+  std::vector<std::pair<socket_type, socket_type>> pairs{
+      {socket_type::dealer, socket_type::pub},
+      {socket_type::pub, socket_type::pub},
+      {socket_type::sub, socket_type::sub},
+      {socket_type::req, socket_type::req},
+      {socket_type::rep, socket_type::rep},
+      {socket_type::req, socket_type::pull},
+      {socket_type::push, socket_type::push},
+      {socket_type::pull, socket_type::pull},
+      {socket_type::push, socket_type::sub},
+      {socket_type::pair, socket_type::dealer},
+      {socket_type::router, socket_type::sub},
+      {socket_type::xpub, socket_type::xpub},
+      {socket_type::xsub, socket_type::dealer},
+  };
+  for (auto how :
+       {chunking::whole(), chunking::bytewise(), chunking::split(9, true)}) {
+    for (auto [x, y] : pairs) {
+      CAF_MESSAGE(wire_name(x)
+                  << " <-> " << wire_name(y) << ", " << to_string(how));
+      session_pair p{config(x), config(y), how};
+      CAF_CHECK(!p.connect());
+      auto a_events = poll_all(p.a);
+      auto b_events = poll_all(p.b);
+      CAF_CHECK_EQUAL(a_events.size(), 1u);
+      CAF_CHECK_EQUAL(b_events.size(), 1u);
+      CAF_CHECK_EQUAL(failure_code(a_events), peer_error::socket_type_mismatch);
+      CAF_CHECK_EQUAL(failure_code(b_events), peer_error::socket_type_mismatch);
+      CAF_CHECK_EQUAL(p.a.state(), session_state::failed);
+      CAF_CHECK_EQUAL(p.b.state(), session_state::failed);
+      for (auto* side : {&p.a, &p.b}) {
+        const auto& sent = side == &p.a ? p.a_sent : p.b_sent;
+        const auto& reason = side->error().detail;
+        CAF_CHECK(!reason.empty());
+        CAF_CHECK_LESS(reason.size(), 250u);
+        // 0x04 size 0x05 "ERROR" reason-size reason, as the last frame.
+        auto size = static_cast<uint8_t>(7 + reason.size());
+        auto tail = concat({bytes{0x04, size, 0x05}, bytes_of("ERROR"),
+                            bytes{static_cast<uint8_t>(reason.size())},
+                            bytes_of(reason)});
+        CAF_CHECK(ends_with(sent, tail));
+        auto frames = parse_frames(sent);
+        CAF_REQUIRE_EQUAL(frames.size(), 2u);
+        CAF_CHECK_EQUAL(command_name_of(frames[0]), "READY");
+        CAF_CHECK_EQUAL(command_name_of(frames[1]), "ERROR");
+      }
+    }
+  }
+}
+
+CAF_TEST(unknown_or_missing_socket_type_fails_the_handshake) {
+  {
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    feed_bytes(s,
+               concat({greeting_bytes(1),
+                       command_frame("READY", metadata_bytes({{"Socket-Type",
+                                                               "STREAM"}}))}),
+               0ns);
+    CAF_CHECK_EQUAL(failure_code(poll_all(s)),
+                    peer_error::socket_type_mismatch);
+    auto frames = parse_frames(drain(s.output()));
+    CAF_REQUIRE(!frames.empty());
+    CAF_CHECK_EQUAL(command_name_of(frames.back()), "ERROR");
+  }
+  {
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    feed_bytes(
+        s,
+        concat({greeting_bytes(1),
+                command_frame("READY", metadata_bytes({{"Identity", "x"}}))}),
+        0ns);
+    CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::invalid_metadata);
+  }
+  {
+    // Lowercase type names are not RFC 23 spellings.
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    feed_bytes(s,
+               concat({greeting_bytes(1),
+                       command_frame("READY", metadata_bytes({{"socket-type",
+                                                               "router"}}))}),
+               0ns);
+    CAF_CHECK_EQUAL(failure_code(poll_all(s)),
+                    peer_error::socket_type_mismatch);
+  }
+}
+
+CAF_TEST(other_mechanism_fails_with_mechanism_mismatch) {
+  for (std::string_view mech : {"PLAIN", "CURVE", "NUL", "NULLX"}) {
+    CAF_MESSAGE("peer mechanism " << std::string{mech});
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    drain(s.output());
+    feed_bytes(s, greeting_bytes(1, mech), 0ns);
+    auto evs = poll_all(s);
+    CAF_CHECK_EQUAL(evs.size(), 1u);
+    CAF_CHECK_EQUAL(failure_code(evs), peer_error::mechanism_mismatch);
+    CAF_CHECK_EQUAL(s.error().code, peer_error::mechanism_mismatch);
+    // No READY, only an ERROR for the peer.
+    auto out = drain(s.output());
+    auto frames = parse_frames(out, 0);
+    CAF_REQUIRE_EQUAL(frames.size(), 1u);
+    CAF_CHECK_EQUAL(command_name_of(frames[0]), "ERROR");
+    CAF_CHECK(out == error_command(s.error().detail));
+  }
+}
+
+CAF_TEST(peer_error_during_the_handshake_fails_with_its_reason) {
+  for (auto how : {chunking::whole(), chunking::bytewise()}) {
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    drain(s.output());
+    feed_chunked(s, concat({greeting_bytes(1), error_command("access denied")}),
+                 how, 0ns);
+    auto evs = poll_all(s);
+    CAF_CHECK_EQUAL(evs.size(), 1u);
+    CAF_CHECK_EQUAL(failure_code(evs), peer_error::error_command);
+    auto fails = only<events::failed>(evs);
+    CAF_REQUIRE_EQUAL(fails.size(), 1u);
+    CAF_CHECK_EQUAL(fails[0].reason.detail, "access denied");
+    CAF_CHECK_EQUAL(s.error().detail, "access denied");
+    // Our READY went out; an ERROR is not answered with an ERROR.
+    auto frames = parse_frames(drain(s.output()), 0);
+    CAF_REQUIRE_EQUAL(frames.size(), 1u);
+    CAF_CHECK_EQUAL(command_name_of(frames[0]), "READY");
+  }
+  // An empty reason is still a reason.
+  session s{config(socket_type::dealer)};
+  s.start(0ns);
+  feed_bytes(s, concat({greeting_bytes(1), error_command("")}), 0ns);
+  CAF_CHECK_EQUAL(s.error().code, peer_error::error_command);
+  CAF_CHECK_EQUAL(s.error().detail, "");
+}
+
+CAF_TEST(message_frame_before_ready_fails_with_unexpected_command) {
+  for (bool more : {false, true}) {
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    drain(s.output());
+    feed_bytes(s, concat({greeting_bytes(1), message_frame("hello", more)}),
+               0ns);
+    auto evs = poll_all(s);
+    CAF_CHECK_EQUAL(evs.size(), 1u);
+    CAF_CHECK_EQUAL(failure_code(evs), peer_error::unexpected_command);
+    CAF_CHECK(!s.ready());
+    auto frames = parse_frames(drain(s.output()), 0);
+    CAF_REQUIRE_EQUAL(frames.size(), 2u);
+    CAF_CHECK_EQUAL(command_name_of(frames[0]), "READY");
+    CAF_CHECK_EQUAL(command_name_of(frames[1]), "ERROR");
+  }
+}
+
+CAF_TEST(other_commands_before_ready_fail_the_handshake) {
+  for (std::string_view name : {"PING", "SUBSCRIBE", "HELLO"}) {
+    CAF_MESSAGE("command " << std::string{name});
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    feed_bytes(
+        s, concat({greeting_bytes(1), command_frame(name, ping_data(0))}), 0ns);
+    CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::unexpected_command);
+  }
+}
+
+// -- handshake timeout
+// ---------------------------------------------------------
+
+CAF_TEST(silent_peer_fails_with_handshake_timeout_at_the_deadline) {
+  auto cfg = config(socket_type::dealer);
+  cfg.handshake_timeout = 5s;
+  // Three stages: nothing received, half a greeting, greeting without READY.
+  auto greeting = greeting_bytes(1);
+  std::vector<bytes> inputs{
+      bytes{}, bytes(greeting.begin(), greeting.begin() + 30), greeting};
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    CAF_MESSAGE("received " << inputs[i].size() << " bytes");
+    session s{cfg};
+    CAF_CHECK(!s.next_deadline());
+    s.start(10s);
+    CAF_CHECK_EQUAL(s.next_deadline(), std::optional<timestamp>{15s});
+    feed_bytes(s, inputs[i], 11s);
+    CAF_CHECK_EQUAL(s.next_deadline(), std::optional<timestamp>{15s});
+    s.advance_time(15s - 1ns);
+    CAF_CHECK(!s.has_events());
+    CAF_CHECK_NOT_EQUAL(s.state(), session_state::failed);
+    s.advance_time(15s);
+    auto evs = poll_all(s);
+    CAF_CHECK_EQUAL(evs.size(), 1u);
+    CAF_CHECK_EQUAL(failure_code(evs), peer_error::handshake_timeout);
+    CAF_CHECK(!s.next_deadline());
+    s.advance_time(20s);
+    CAF_CHECK(!s.has_events());
+  }
+}
+
+CAF_TEST(handshake_timeout_in_a_session_pair_whose_peer_never_answers) {
+  auto cfg = config(socket_type::dealer);
+  cfg.handshake_timeout = 2s;
+  session_pair p{cfg, config(socket_type::router)};
+  p.a.start(p.now);
+  p.flush_a(); // b is not started: it ignores input and stays silent
+  CAF_CHECK_EQUAL(p.a.next_deadline(), std::optional<timestamp>{2s});
+  p.advance(1s);
+  CAF_CHECK(!p.a.has_events());
+  p.advance(1s);
+  CAF_CHECK_EQUAL(failure_code(poll_all(p.a)), peer_error::handshake_timeout);
+}
+
+CAF_TEST(handshake_timeout_is_disarmed_once_ready_or_when_zero) {
+  {
+    auto cfg = config(socket_type::dealer);
+    cfg.handshake_timeout = 1s;
+    session_pair p{cfg, config(socket_type::router)};
+    CAF_REQUIRE(p.connect());
+    CAF_CHECK(!p.a.next_deadline());
+    p.advance(10s);
+    CAF_CHECK(p.a.ready());
+    CAF_CHECK_EQUAL(poll_all(p.a).size(), 1u); // just handshake_done
+  }
+  {
+    auto cfg = config(socket_type::dealer);
+    cfg.handshake_timeout = 0s;
+    session s{cfg};
+    s.start(0ns);
+    CAF_CHECK(!s.next_deadline());
+    s.advance_time(std::chrono::hours{24});
+    CAF_CHECK(!s.has_events());
+    CAF_CHECK_EQUAL(s.state(), session_state::greeting);
+  }
+}
+
+// -- old protocol versions
+// -----------------------------------------------------
+
+CAF_TEST(zmtp_2_0_greeting_fails_with_unsupported_version_after_11_bytes) {
+  // ZMTP 2.0: FF, 8 length bytes, 7F, revision 01, socket type, identity.
+  bytes zmtp20{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x01, 0x05, 0x00, 0x00};
+  session s{config(socket_type::dealer)};
+  s.start(0ns);
+  for (size_t i = 0; i < 10; ++i)
+    s.feed(byte_span{zmtp20.data() + i, 1}, 0ns);
+  CAF_CHECK(!s.has_events());
+  s.feed(byte_span{zmtp20.data() + 10, 1}, 0ns);
+  CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::unsupported_version);
+  s.feed(byte_span{zmtp20.data() + 11, zmtp20.size() - 11}, 0ns);
+  CAF_CHECK(!s.has_events());
+  // Revision 0 (ZMTP 1.0 with a signature) is refused the same way.
+  session t{config(socket_type::dealer)};
+  t.start(0ns);
+  zmtp20[10] = 0x00;
+  feed_bytes(t, zmtp20, 0ns);
+  CAF_CHECK_EQUAL(failure_code(poll_all(t)), peer_error::unsupported_version);
+}
+
+CAF_TEST(zmtp_1_0_greeting_fails_with_unversioned_peer) {
+  {
+    // ZMTP 1.0 anonymous identity: length 1, flags 0.
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    bytes zmtp10{0x01, 0x00};
+    s.feed(byte_span{zmtp10.data(), 1}, 0ns);
+    CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::unversioned_peer);
+  }
+  {
+    // ZMTP 1.0 long identity: FF, 8-byte length, flags without bit 0.
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    bytes zmtp10{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00};
+    feed_chunked(s, zmtp10, chunking::bytewise(), 0ns);
+    CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::unversioned_peer);
+  }
+}
+
+// -- after a failure
+// -----------------------------------------------------------
+
+CAF_TEST(feeding_after_a_failure_does_nothing) {
+  session s{config(socket_type::dealer)};
+  s.start(0ns);
+  drain(s.output());
+  feed_bytes(s, greeting_bytes(1, "PLAIN"), 0ns);
+  CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::mechanism_mismatch);
+  auto pending = s.output().size();
+  auto fine = concat({greeting_bytes(1), ready_command(socket_type::router),
+                      message_frame("hello"),
+                      command_frame("PING", ping_data(10, bytes_of("ctx")))});
+  feed_bytes(s, fine, 1s);
+  s.feed(frame::copy_of(byte_span{fine.data(), fine.size()}), 1s);
+  feed_chunked(s, fine, chunking::bytewise(), 2s);
+  s.advance_time(std::chrono::hours{1});
+  CAF_CHECK(!s.has_events());
+  CAF_CHECK_EQUAL(s.state(), session_state::failed);
+  CAF_CHECK_EQUAL(s.error().code, peer_error::mechanism_mismatch);
+  CAF_CHECK_EQUAL(s.output().size(), pending);
+  CAF_CHECK(!s.next_deadline());
+  CAF_CHECK_EQUAL(s.send(make_message({"x"})), local_error::closed);
+  // abort() after a failure changes nothing either.
+  s.abort(peer_error::handshake_timeout, "late");
+  CAF_CHECK(!s.has_events());
+  CAF_CHECK_EQUAL(s.error().code, peer_error::mechanism_mismatch);
+}
+
+CAF_TEST(abort_fails_the_session_locally_without_output) {
+  session_pair p{config(socket_type::dealer), config(socket_type::router)};
+  CAF_REQUIRE(p.connect());
+  poll_all(p.a);
+  p.a.abort(peer_error::heartbeat_timeout, "transport closed");
+  auto evs = poll_all(p.a);
+  CAF_CHECK_EQUAL(failure_code(evs), peer_error::heartbeat_timeout);
+  CAF_CHECK(p.a.output().empty());
+  feed_bytes(p.a, message_frame("late"), 1s);
+  CAF_CHECK(!p.a.has_events());
+}
+
+// -- metadata limits
+// -----------------------------------------------------------
+
+CAF_TEST(identity_is_cut_at_255_bytes_and_longer_ones_are_refused) {
+  session_pair p{config(socket_type::dealer, std::string(300, 'i')),
+                 config(socket_type::router)};
+  CAF_REQUIRE(p.connect());
+  CAF_CHECK_EQUAL(p.b.peer().identity, std::string(255, 'i'));
+  // A peer announcing a 256-byte Identity breaks RFC 23's limit.
+  session s{config(socket_type::router)};
+  s.start(0ns);
+  auto id = std::string(256, 'j');
+  feed_bytes(
+      s,
+      concat({greeting_bytes(1),
+              command_frame("READY", metadata_bytes({{"Socket-Type", "DEALER"},
+                                                     {"Identity", id}}))}),
+      0ns);
+  CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::invalid_metadata);
+  auto frames = parse_frames(drain(s.output()));
+  CAF_REQUIRE(!frames.empty());
+  CAF_CHECK_EQUAL(command_name_of(frames.back()), "ERROR");
+}
+
+CAF_TEST(truncated_ready_metadata_is_invalid) {
+  auto props = metadata_bytes({{"Socket-Type", "ROUTER"}});
+  props.pop_back(); // the value is one byte short of its size
+  session s{config(socket_type::dealer)};
+  s.start(0ns);
+  feed_bytes(s, concat({greeting_bytes(1), command_frame("READY", props)}),
+             0ns);
+  CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::invalid_metadata);
+}
+
+CAF_TEST(greeting_ready_and_traffic_in_one_chunk) {
+  // A fast peer's greeting, READY, a message and a PING can arrive together.
+  for (bool as_frame : {false, true}) {
+    session s{config(socket_type::dealer)};
+    s.start(0ns);
+    auto ours = drain(s.output());
+    auto input = concat({greeting_bytes(1), ready_command(socket_type::router),
+                         message_frame("one", true), message_frame("two"),
+                         command_frame("PING", ping_data(0, bytes_of("c")))});
+    auto chunk = frame::copy_of(byte_span{input.data(), input.size()});
+    if (as_frame)
+      s.feed(chunk, 0ns);
+    else
+      feed_bytes(s, input, 0ns);
+    auto evs = poll_all(s);
+    CAF_REQUIRE_EQUAL(evs.size(), 2u);
+    CAF_CHECK(std::holds_alternative<events::handshake_done>(evs[0]));
+    auto msgs = messages_of(evs);
+    CAF_REQUIRE_EQUAL(msgs.size(), 1u);
+    CAF_CHECK(same_message(msgs[0], make_message({"one", "two"})));
+    CAF_CHECK_EQUAL(msgs[0][0].block() == chunk.block(), as_frame);
+    CAF_CHECK(drain(s.output()) ==
+              concat({expected_ready("DEALER", ""),
+                      command_frame("PONG", bytes_of("c"))}));
+  }
+}
