@@ -21,7 +21,7 @@ using detail::deferred_reply;
 
 using dealer_impl = dealer_actor::extend_with<connection_owner>::extend_with<
   listener_owner>::extend<reacts_to<reconnect_atom, uint64_t>,
-                          reacts_to<timeout_atom>,
+                          reacts_to<timeout_atom>, reacts_to<drain_atom>,
                           replies_to<adopt_atom, uint64_t, zmtp_actor>::with<
                             uint64_t, uint64_t>>;
 
@@ -44,6 +44,9 @@ struct dealer_state {
   std::vector<uint64_t> rr;   // keys of peers that finished the handshake
   size_t rr_next = 0;
   std::map<uint64_t, uint64_t> inflight; // key → unflushed messages
+  // Messages handed to a peer in this burst; sent as one batch on flush.
+  std::map<uint64_t, std::vector<multipart>> outbox;
+  bool flush_scheduled = false;
   std::deque<multipart> pending;         // acknowledged, not yet handed out
   std::deque<std::pair<multipart, deferred_reply>> blocked;
   // -- receive side
@@ -59,6 +62,20 @@ struct dealer_state {
 
 // -- send side ----------------------------------------------------------------
 
+void flush_outbox(dealer_self self) {
+  auto& st = self->state;
+  for (auto& [key, msgs] : st.outbox) {
+    auto* p = st.conns->find(key);
+    if (p == nullptr || msgs.empty())
+      continue; // died meanwhile: like libzmq, its queue is dropped
+    if (msgs.size() == 1)
+      self->send(p->hdl, send_atom::value, std::move(msgs.front()));
+    else
+      self->send(p->hdl, send_atom::value, std::move(msgs));
+  }
+  st.outbox.clear();
+}
+
 void dispatch(dealer_self self) {
   auto& st = self->state;
   auto hwm = st.conns->opts().sndhwm;
@@ -73,12 +90,21 @@ void dispatch(dealer_self self) {
       if (p == nullptr || !p->up)
         continue;
       ++count;
-      self->send(p->hdl, send_atom::value, std::move(st.pending.front()));
+      st.outbox[key].push_back(std::move(st.pending.front()));
       st.pending.pop_front();
       sent = true;
     }
     if (!sent)
       break; // every peer is at its HWM
+  }
+  if (!st.outbox.empty() && !st.flush_scheduled) {
+    if (self->mailbox().empty()) {
+      flush_outbox(self); // nothing else waiting: no reason to delay
+    } else {
+      // Hand the burst over after the requests already queued.
+      st.flush_scheduled = true;
+      self->send(self, drain_atom::value);
+    }
   }
   while (!st.blocked.empty() && st.pending.size() < hwm) {
     st.pending.push_back(std::move(st.blocked.front().first));
@@ -309,6 +335,10 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
       }
       auto [k, e] = st.conns->adopt(key, std::move(hdl));
       return {k, e};
+    },
+    [self](drain_atom) {
+      self->state.flush_scheduled = false;
+      flush_outbox(self);
     },
     [self](reconnect_atom, uint64_t key) {
       self->state.conns->on_reconnect(key);

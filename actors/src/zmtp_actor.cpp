@@ -54,8 +54,12 @@ public:
     after_activity();
     return {
       [this](send_atom, multipart& msg) {
-        if (session_.send(msg) == zmtp::local_error::none)
-          msg_ends_.push_back(queued_ + session_.output().size());
+        encode(msg);
+        after_activity();
+      },
+      [this](send_atom, std::vector<multipart>& msgs) {
+        for (auto& msg : msgs)
+          encode(msg);
         after_activity();
       },
       [this](credit_atom, uint64_t n) {
@@ -77,6 +81,10 @@ public:
         if (n > 0)
           send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch, n);
       },
+      [this](drain_atom) {
+        flush_scheduled_ = false;
+        flush();
+      },
       [this](timer_atom, uint64_t generation) {
         if (generation == linger_timer)
           return quit(); // linger expired: drop what is left
@@ -97,6 +105,11 @@ private:
   zmtp::timestamp now() {
     return std::chrono::duration_cast<zmtp::timestamp>(
       clock().now().time_since_epoch());
+  }
+
+  void encode(const multipart& msg) {
+    if (session_.send(msg) == zmtp::local_error::none)
+      msg_ends_.push_back(queued_ + session_.output().size());
   }
 
   template <class... Ts>
@@ -129,14 +142,28 @@ private:
       }
       // Subscriptions reach PUB/XPUB sockets only (a later issue).
     }
-    flush();
     if (failure_) {
+      flush();
       // Let the socket write a pending ERROR command, then go.
       send(sock_, close_atom::value);
       return quit(failure_);
     }
+    schedule_flush();
     update_reading();
     arm_timer();
+  }
+
+  // Writes after the messages already in the mailbox were handled: a burst
+  // of sends becomes one write.
+  void schedule_flush() {
+    if (flush_scheduled_ || session_.output().empty())
+      return;
+    if (mailbox().empty()) {
+      flush(); // nothing else waiting: write now
+      return;
+    }
+    flush_scheduled_ = true;
+    send(this, drain_atom::value);
   }
 
   void flush() {
@@ -194,6 +221,7 @@ private:
   zmtp::session session_;
   error failure_;
   bool reading_ = false;
+  bool flush_scheduled_ = false;
   bool closing_ = false;
   uint64_t delivered_ = 0;
   uint64_t credited_ = 0;

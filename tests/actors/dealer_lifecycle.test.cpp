@@ -63,6 +63,11 @@ zmtp_actor::behavior_type fake_zia(zmtp_actor::pointer self, fake_log_ptr log,
         log->sent.push_back(msg.empty() ? std::string{}
                                         : msg.front().to_string());
       },
+      [log](send_atom, const std::vector<multipart>& msgs) {
+        for (auto& msg : msgs)
+          log->sent.push_back(msg.empty() ? std::string{}
+                                          : msg.front().to_string());
+      },
       [log](credit_atom, uint64_t n) { log->credits.push_back(n); },
       [self, log](caf::monocoque::close_atom, timespan) {
         ++log->closes;
@@ -71,6 +76,7 @@ zmtp_actor::behavior_type fake_zia(zmtp_actor::pointer self, fake_log_ptr log,
       [](data_atom, const frame&) {},
       [](wrote_atom, uint64_t) {},
       [](timer_atom, uint64_t) {},
+      [](drain_atom) {},
   };
 }
 

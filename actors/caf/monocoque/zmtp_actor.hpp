@@ -22,6 +22,10 @@ namespace caf::monocoque {
 ///   messages reached the kernel, so the owner can keep at most SNDHWM
 ///   messages per peer in flight.
 ///
+/// Output is coalesced: after handling a message it does not write at once
+/// but sends itself a `drain_atom`, which arrives after the messages already
+/// queued; so a burst of N sends becomes one write request to the socket.
+///
 /// Who talks to it: its owner (`send`, `credit`, `close`), its SocketActor
 /// (`data`, `wrote`), its own timers. It monitors both; it holds its owner
 /// only weakly, so an owner nobody references can terminate. It exits with
@@ -29,13 +33,15 @@ namespace caf::monocoque {
 using zmtp_actor = typed_actor<
   // From the owner:
   reacts_to<send_atom, multipart>,
+  reacts_to<send_atom, std::vector<multipart>>, // a batch, in order
   reacts_to<credit_atom, uint64_t>,
   reacts_to<close_atom, timespan>, // flush within linger (negative: no limit)
   // From the SocketActor:
   reacts_to<data_atom, frame>,
   reacts_to<wrote_atom, uint64_t>,
   // From itself:
-  reacts_to<timer_atom, uint64_t>>;
+  reacts_to<timer_atom, uint64_t>,
+  reacts_to<drain_atom>>;
 
 /// What a ZmtpIntegratedActor sends to its owner. Each message carries the
 /// connection's key and epoch, so that the owner can drop messages of a

@@ -82,6 +82,9 @@ using connect_done_atom = atom_constant<atom("mqconnd")>;
 /// io_uring completion of an accept.
 using accept_done_atom = atom_constant<atom("mqacceptd")>;
 
+/// Deferred flush of an actor's output (coalesces many small writes).
+using drain_atom = atom_constant<atom("mqflush")>;
+
 /// Session timer.
 using timer_atom = atom_constant<atom("mqtimer")>;
 
@@ -108,3 +111,4 @@ using reconnect_atom = atom_constant<atom("mqreconn")>;
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::multipart)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::peer_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<caf::monocoque::multipart>)
