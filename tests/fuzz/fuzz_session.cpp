@@ -1,0 +1,503 @@
+// Fuzz target for `session`: one whole connection, driven like a transport.
+//
+// Input layout: [b0][seed][b2][b3][peer bytes...]
+//   b0 bits 0-3: our socket type (mod 11)     b0 bit 4: we announce ZMTP 3.1
+//   b0 bit 5: prepend a valid libzmq-like greeting + READY from a compatible
+//             peer, so that the fuzzer starts in the `ready` state
+//   b0 bit 6: feed owned chunks (zero-copy path)   b0 bit 7: that peer is 3.1
+//   b2 bits 0-1: max_message_size   bit 2: identities   bit 3: other peer type
+//   b2 bits 4-5: handshake timeout  bits 6-7: copy threshold
+//   b3 bits 0-1: heartbeat interval bits 2-3: heartbeat TTL
+//   b3 bits 4-5: heartbeat timeout  bits 6-7: largest chunk
+//   seed: chunk sizes and, between chunks, local actions (send, subscribe,
+//         cancel, advance_time with small steps / to the deadline / big jumps,
+//         partial and full writes of the output)
+//
+// Invariants: events come in a legal order (handshake_done first and once,
+// messages and subscriptions only after it, nothing after `failed`); the
+// state and the events agree; local calls return what their state demands;
+// a failed session never queues more output; after advance_time(now) the
+// next deadline lies in the future; a ready session with heartbeats has a
+// deadline; the valid prefix always completes the handshake; our output is
+// always a well-formed ZMTP stream (greeting, then frames whose commands
+// parse, READY first with our Socket-Type); and the output stays below
+// 1 MiB + 64 bytes per input byte, beyond what we sent ourselves.
+#include "fuzz_check.hpp"
+#include "monocoque/zmtp/command.hpp"
+#include "monocoque/zmtp/frame_decoder.hpp"
+#include "monocoque/zmtp/greeting.hpp"
+#include "monocoque/zmtp/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace monocoque::zmtp;
+using monocoque::fuzz::prng;
+using namespace std::chrono_literals;
+
+constexpr size_t type_count = 11;
+
+constexpr socket_type peer_types[2][type_count] = {
+    {socket_type::pair, socket_type::sub, socket_type::pub, socket_type::rep,
+     socket_type::req, socket_type::router, socket_type::dealer,
+     socket_type::push, socket_type::pull, socket_type::xsub,
+     socket_type::xpub},
+    {socket_type::pair, socket_type::xsub, socket_type::xpub,
+     socket_type::router, socket_type::dealer, socket_type::dealer,
+     socket_type::router, socket_type::push, socket_type::pull,
+     socket_type::sub, socket_type::pub},
+};
+
+constexpr uint64_t max_sizes[] = {1 << 20, 4096, 255, 1};
+constexpr duration handshake_timeouts[] = {0ms, 100ms, 1s, 30s};
+constexpr size_t copy_thresholds[] = {1024, 0, 16, 1 << 20};
+constexpr duration intervals[] = {0ms, 1ms, 10ms, 1s};
+constexpr duration ttls[] = {0ms, 100ms, 1s, 7000s};
+constexpr duration timeouts[] = {-1ms, 0ms, 5ms, 1s};
+constexpr size_t chunk_limits[] = {1, 16, 300, 65536};
+
+// A libzmq-like peer opening: greeting, then READY with Socket-Type (and
+// Identity for the types that send one).
+std::vector<uint8_t> peer_prefix(socket_type peer, uint8_t minor,
+                                 bool identity) {
+  greeting hello;
+  hello.minor = minor;
+  auto g = hello.encode();
+  std::vector<uint8_t> out(g.begin(), g.end());
+  metadata props;
+  props.set("Socket-Type", wire_name(peer));
+  if (sends_identity(peer))
+    props.set("Identity", identity ? "peer-identity" : "");
+  std::vector<uint8_t> body{5, 'R', 'E', 'A', 'D', 'Y'};
+  props.encode_to(body);
+  out.push_back(frame_flags::command);
+  out.push_back(static_cast<uint8_t>(body.size())); // always < 256 here
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+// Checks that what the session writes is a well-formed ZMTP stream.
+class output_checker {
+public:
+  explicit output_checker(const session_config& cfg) : cfg_(cfg) {
+    // nop
+  }
+
+  void feed(byte_span bytes) {
+    if (reader_.state() == greeting_reader::status::incomplete) {
+      bytes.remove_prefix(reader_.feed(bytes));
+      FUZZ_CHECK(reader_.state() != greeting_reader::status::failed);
+      if (reader_.state() == greeting_reader::status::incomplete)
+        return;
+      FUZZ_CHECK(reader_.result().minor == cfg_.minor_version);
+      FUZZ_CHECK(reader_.result().mechanism == "NULL");
+    }
+    for (;;) {
+      auto st = decoder_.next(bytes);
+      FUZZ_CHECK(st != frame_decoder::status::failed);
+      if (st == frame_decoder::status::need_more)
+        return;
+      on_frame(decoder_.take());
+    }
+  }
+
+  size_t frames() const noexcept { return frames_; }
+
+private:
+  void on_frame(decoded_frame frm) {
+    ++frames_;
+    if (!frm.command) {
+      FUZZ_CHECK(ready_sent_);
+      in_message_ = frm.more;
+      return;
+    }
+    FUZZ_CHECK(!frm.more);
+    FUZZ_CHECK(!in_message_);
+    auto cmd = parse_command(frm.body.bytes());
+    FUZZ_CHECK(cmd.has_value());
+    if (!ready_sent_ && cmd->name != command_name::error) {
+      // The first command is our READY (or an ERROR refusing the peer).
+      FUZZ_CHECK(cmd->name == command_name::ready);
+      auto props = metadata::decode(cmd->data);
+      FUZZ_CHECK(props.has_value());
+      auto* type = props->find("Socket-Type");
+      FUZZ_CHECK(type != nullptr && *type == wire_name(cfg_.type));
+      ready_sent_ = true;
+      return;
+    }
+    FUZZ_CHECK(cmd->name != command_name::ready);
+    if (cmd->name == command_name::error) {
+      FUZZ_CHECK(parse_error_reason(cmd->data).has_value());
+      FUZZ_CHECK(!error_sent_);
+      error_sent_ = true;
+      return;
+    }
+    FUZZ_CHECK(!error_sent_);
+    FUZZ_CHECK(cmd->name == command_name::ping ||
+               cmd->name == command_name::pong ||
+               cmd->name == command_name::subscribe ||
+               cmd->name == command_name::cancel);
+    if (cmd->name == command_name::ping)
+      FUZZ_CHECK(cmd->data.size() == 2);
+    if (cmd->name == command_name::pong)
+      FUZZ_CHECK(cmd->data.size() <= max_ping_context);
+  }
+
+  const session_config& cfg_;
+  greeting_reader reader_;
+  frame_decoder decoder_;
+  size_t frames_ = 0;
+  bool ready_sent_ = false;
+  bool error_sent_ = false;
+  bool in_message_ = false;
+};
+
+class driver {
+public:
+  driver(const session_config& cfg, size_t input_size)
+      : cfg_(cfg), session_(cfg), checker_(cfg), input_size_(input_size) {
+    // nop
+  }
+
+  session& sess() { return session_; }
+
+  bool handshake_seen() const noexcept { return handshake_seen_; }
+
+  bool failed_seen() const noexcept { return failed_seen_; }
+
+  const failure& failure_seen() const noexcept { return failure_; }
+
+  const peer_info& peer() const noexcept { return peer_; }
+
+  // Runs `f` and accounts for the output it queued.
+  template <class F> void call(F&& f, bool local_send = false) {
+    auto before = session_.output().size();
+    auto was_failed = session_.state() == session_state::failed;
+    f();
+    auto after = session_.output().size();
+    FUZZ_CHECK(after >= before);
+    // A failed session is silent.
+    if (was_failed)
+      FUZZ_CHECK(after == before);
+    if (local_send)
+      sent_ += after - before;
+    else
+      generated_ += after - before;
+    FUZZ_CHECK(generated_ < (size_t{1} << 20) + 64 * input_size_);
+    drain_events();
+  }
+
+  void drain_events() {
+    while (auto ev = session_.poll()) {
+      FUZZ_CHECK(!failed_seen_); // nothing after `failed`
+      if (auto* done = std::get_if<events::handshake_done>(&*ev)) {
+        FUZZ_CHECK(!handshake_seen_);
+        FUZZ_CHECK(compatible(cfg_.type, done->peer.type));
+        FUZZ_CHECK(done->peer.minor <= cfg_.minor_version);
+        handshake_seen_ = true;
+        peer_ = done->peer;
+      } else if (auto* msg = std::get_if<events::message_received>(&*ev)) {
+        FUZZ_CHECK(handshake_seen_);
+        FUZZ_CHECK(!msg->msg.empty());
+        FUZZ_CHECK(payload_size(msg->msg) <= cfg_.max_message_size);
+        received_.push_back(std::move(msg->msg));
+      } else if (auto* sub = std::get_if<events::subscription>(&*ev)) {
+        FUZZ_CHECK(handshake_seen_);
+        FUZZ_CHECK(accepts_subscriptions(cfg_.type));
+        topics_.push_back(sub->topic);
+      } else {
+        auto& failed = std::get<events::failed>(*ev);
+        FUZZ_CHECK(failed.reason.code != peer_error::none);
+        FUZZ_CHECK(session_.state() == session_state::failed);
+        FUZZ_CHECK(session_.error().code == failed.reason.code);
+        failed_seen_ = true;
+        failure_ = failed.reason;
+      }
+    }
+    FUZZ_CHECK(!session_.has_events());
+    FUZZ_CHECK(failed_seen_ == (session_.state() == session_state::failed));
+    if (session_.ready())
+      FUZZ_CHECK(handshake_seen_);
+  }
+
+  // Simulates a write of `n` bytes: checks the slices, hands the bytes to the
+  // output checker, then consumes them.
+  void write(size_t n) {
+    auto& out = session_.output();
+    std::vector<io_slice> slices(out.slice_count() + 1);
+    auto count = out.gather(slices.data(), slices.size());
+    FUZZ_CHECK(count == out.slice_count());
+    size_t total = 0;
+    for (size_t i = 0; i < count; ++i) {
+      FUZZ_CHECK(slices[i].size > 0);
+      total += slices[i].size;
+    }
+    FUZZ_CHECK(total == out.size());
+    n = std::min(n, total);
+    auto left = n;
+    for (size_t i = 0; i < count && left > 0; ++i) {
+      auto k = std::min(left, slices[i].size);
+      checker_.feed(byte_span{slices[i].data, k});
+      left -= k;
+    }
+    out.consume(n);
+    FUZZ_CHECK(out.size() == total - n);
+  }
+
+  void send_something(prng& rng, byte_span pool) {
+    message msg;
+    auto parts = rng.between(0, 3);
+    for (uint64_t i = 0; i < parts; ++i) {
+      size_t len = 0;
+      switch (rng.between(0, 3)) {
+      case 0:
+        len = 0;
+        break;
+      case 1:
+      case 2:
+        len = rng.between(1, 64);
+        break;
+      default:
+        len = 2000; // above the default copy threshold
+      }
+      auto part = frame::allocate(len);
+      auto* dst = part.mutable_data();
+      // Whole-block copies: a byte loop here would dominate the run time.
+      if (pool.empty() && len > 0)
+        std::memset(dst, 'x', len);
+      for (size_t j = 0; !pool.empty() && j < len; j += pool.size())
+        std::memcpy(dst + j, pool.data(), std::min(pool.size(), len - j));
+      msg.push_back(std::move(part));
+    }
+    auto state = session_.state();
+    local_error err = local_error::none;
+    call([&] { err = session_.send(msg); }, true);
+    if (state == session_state::failed)
+      FUZZ_CHECK(err == local_error::closed);
+    else if (state != session_state::ready)
+      FUZZ_CHECK(err == local_error::not_ready);
+    else if (msg.empty())
+      FUZZ_CHECK(err == local_error::empty_message);
+    else
+      FUZZ_CHECK(err == local_error::none);
+  }
+
+  void subscribe_something(prng& rng, byte_span pool) {
+    auto topic = frame::copy_of(pool.first(rng.between(0, 8)));
+    auto state = session_.state();
+    local_error err = local_error::none;
+    if (rng.between(0, 1) == 0)
+      call([&] { err = session_.subscribe(topic); }, true);
+    else
+      call([&] { err = session_.cancel(topic); }, true);
+    if (!sends_subscriptions(cfg_.type))
+      FUZZ_CHECK(err == local_error::wrong_socket_type);
+    else if (state == session_state::failed)
+      FUZZ_CHECK(err == local_error::closed);
+    else if (state != session_state::ready)
+      FUZZ_CHECK(err == local_error::not_ready);
+    else
+      FUZZ_CHECK(err == local_error::none);
+  }
+
+  void advance(timestamp now) {
+    call([&] { session_.advance_time(now); });
+    if (session_.state() == session_state::failed)
+      return;
+    auto deadline = session_.next_deadline();
+    // Progress: a deadline at or before `now` would spin the caller.
+    if (deadline)
+      FUZZ_CHECK(*deadline > now);
+    check_deadline_armed();
+  }
+
+  void check_deadline_armed() {
+    auto state = session_.state();
+    auto deadline = session_.next_deadline();
+    if ((state == session_state::greeting ||
+         state == session_state::handshake) &&
+        cfg_.handshake_timeout.count() > 0)
+      FUZZ_CHECK(deadline.has_value());
+    if (state == session_state::ready && cfg_.heartbeat.interval.count() > 0)
+      FUZZ_CHECK(deadline.has_value());
+  }
+
+  void finish() {
+    // Flush everything: the whole output must be a valid stream.
+    write(SIZE_MAX);
+    FUZZ_CHECK(session_.output().empty());
+    static const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;
+    if (verbose)
+      std::fprintf(stderr,
+                   "%s: handshake=%d messages=%zu topics=%zu frames_out=%zu "
+                   "state=%s failure=%s (%s)\n",
+                   std::string{wire_name(cfg_.type)}.c_str(), handshake_seen_,
+                   received_.size(), topics_.size(), checker_.frames(),
+                   to_string(session_.state()), to_string(failure_.code),
+                   failure_.detail.c_str());
+    // Received payloads must still be alive (refcounts of zero-copy slices):
+    // ASan flags a read of a freed block; its first and last byte suffice.
+    size_t sum = 0;
+    auto touch = [&sum](const frame& x) {
+      if (!x.empty())
+        sum += x.data()[0] + x.data()[x.size() - 1];
+    };
+    for (auto& msg : received_)
+      for (auto& part : msg)
+        touch(part);
+    for (auto& topic : topics_)
+      touch(topic);
+    FUZZ_CHECK(sum != SIZE_MAX);
+    // A local abort fails the session exactly once.
+    auto was_failed = failed_seen_;
+    call([&] { session_.abort(peer_error::heartbeat_timeout, "closed"); });
+    FUZZ_CHECK(failed_seen_);
+    if (!was_failed)
+      FUZZ_CHECK(failure_.code == peer_error::heartbeat_timeout);
+    FUZZ_CHECK(session_.output().empty());
+    FUZZ_CHECK(!session_.next_deadline().has_value());
+    FUZZ_CHECK(session_.send(make_message({"x"})) == local_error::closed);
+    FUZZ_CHECK(!session_.poll().has_value());
+  }
+
+private:
+  const session_config& cfg_;
+  session session_;
+  output_checker checker_;
+  size_t input_size_;
+  size_t generated_ = 0;
+  size_t sent_ = 0;
+  bool handshake_seen_ = false;
+  bool failed_seen_ = false;
+  failure failure_;
+  peer_info peer_;
+  std::vector<message> received_;
+  std::vector<frame> topics_;
+};
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 4)
+    return 0;
+  auto b0 = data[0];
+  auto b2 = data[2];
+  auto b3 = data[3];
+  prng rng{data[1]};
+  byte_span peer_bytes{data + 4, size - 4};
+
+  session_config cfg;
+  auto type_index = static_cast<size_t>(b0 & 0x0F) % type_count;
+  cfg.type = static_cast<socket_type>(type_index);
+  cfg.minor_version = (b0 & 0x10) != 0 ? 1 : 0;
+  bool with_prefix = (b0 & 0x20) != 0;
+  bool owned = (b0 & 0x40) != 0;
+  uint8_t prefix_minor = (b0 & 0x80) != 0 ? 1 : 0;
+  cfg.max_message_size = max_sizes[b2 & 0x03];
+  bool identities = (b2 & 0x04) != 0;
+  if (identities)
+    cfg.identity = "fuzz-identity";
+  auto peer_type = peer_types[(b2 >> 3) & 0x01][type_index];
+  FUZZ_CHECK(compatible(cfg.type, peer_type));
+  cfg.handshake_timeout = handshake_timeouts[(b2 >> 4) & 0x03];
+  cfg.copy_threshold = copy_thresholds[(b2 >> 6) & 0x03];
+  cfg.heartbeat.interval = intervals[b3 & 0x03];
+  cfg.heartbeat.ttl = ttls[(b3 >> 2) & 0x03];
+  cfg.heartbeat.timeout = timeouts[(b3 >> 4) & 0x03];
+  auto max_chunk = chunk_limits[(b3 >> 6) & 0x03];
+
+  std::vector<uint8_t> stream;
+  size_t prefix_size = 0;
+  if (with_prefix) {
+    stream = peer_prefix(peer_type, prefix_minor, identities);
+    prefix_size = stream.size();
+  }
+  stream.insert(stream.end(), peer_bytes.data(),
+                peer_bytes.data() + peer_bytes.size());
+
+  driver drv{cfg, size};
+  auto& sess = drv.sess();
+  timestamp now{static_cast<int64_t>(rng.next() >> 24)}; // < 19 minutes
+  drv.call([&] { sess.start(now); });
+  FUZZ_CHECK(sess.state() == session_state::greeting);
+  FUZZ_CHECK(sess.output().size() == greeting::size);
+  drv.check_deadline_armed();
+
+  size_t pos = 0;
+  bool prefix_checked = false;
+  while (pos < stream.size()) {
+    auto n = static_cast<size_t>(rng.between(1, max_chunk));
+    n = std::min(n, stream.size() - pos);
+    if (owned) {
+      auto chunk = frame::copy_of(byte_span{stream.data() + pos, n});
+      drv.call([&] { sess.feed(chunk, now); });
+    } else {
+      // A private copy that dies right away: the session must not keep
+      // pointers into unowned input.
+      std::vector<uint8_t> scratch(stream.begin() + pos,
+                                   stream.begin() + pos + n);
+      drv.call([&] { sess.feed(byte_span{scratch.data(), n}, now); });
+    }
+    pos += n;
+    if (with_prefix && !prefix_checked && pos >= prefix_size) {
+      prefix_checked = true;
+      // A valid opening always completes the handshake, however it was cut,
+      // unless time ran out or READY exceeds a tiny max_message_size.
+      if (!drv.handshake_seen()) {
+        FUZZ_CHECK(drv.failed_seen());
+        auto code = drv.failure_seen().code;
+        FUZZ_CHECK(code == peer_error::handshake_timeout ||
+                   (code == peer_error::message_too_large &&
+                    cfg.max_message_size < prefix_size));
+      } else {
+        FUZZ_CHECK(drv.peer().type == peer_type);
+        FUZZ_CHECK(drv.peer().minor ==
+                   std::min(prefix_minor, cfg.minor_version));
+        FUZZ_CHECK(
+            drv.peer().identity ==
+            (identities && sends_identity(peer_type) ? "peer-identity" : ""));
+      }
+    }
+    switch (rng.between(0, 9)) {
+    case 0:
+    case 1:
+      now += duration{rng.between(0, 2'000'000)};
+      drv.advance(now);
+      break;
+    case 2:
+      if (auto deadline = sess.next_deadline())
+        now = std::max(now, *deadline);
+      drv.advance(now);
+      break;
+    case 3:
+      now += duration{rng.between(1'000'000'000, 100'000'000'000)};
+      drv.advance(now);
+      break;
+    case 4:
+      drv.send_something(rng, peer_bytes);
+      break;
+    case 5:
+      drv.subscribe_something(rng, peer_bytes);
+      break;
+    case 6:
+      drv.write(rng.between(0, sess.output().size()));
+      break;
+    case 7:
+      drv.write(SIZE_MAX);
+      break;
+    default:
+      break;
+    }
+  }
+  drv.finish();
+  return 0;
+}
