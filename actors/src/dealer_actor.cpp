@@ -173,6 +173,8 @@ void finish_close_if_done(dealer_self self) {
   auto& st = self->state;
   if (!st.closing || !st.pending.empty())
     return;
+  // Messages of the current burst go out before the close, in order.
+  flush_outbox(self);
   if (!st.conns->empty()) {
     st.conns->close(st.conns->opts().linger);
     return;
@@ -197,8 +199,9 @@ void begin_close(dealer_self self) {
   auto linger = st.conns->opts().linger;
   if (linger.count() >= 0)
     self->delayed_send(self, linger, timeout_atom::value);
-  if (st.conns->empty())
-    st.pending.clear(); // no peer will ever take them
+  // Acknowledged messages wait for a peer (reconnects go on) until linger
+  // expires; with a negative linger they wait as long as it takes, as in
+  // libzmq.
   finish_close_if_done(self);
 }
 

@@ -65,6 +65,8 @@ public:
     bool up = false;
     /// What the handshake said.
     peer_info info;
+    /// Whether it was asked to close.
+    bool closing = false;
   };
 
   connection_set(Self* self, ::monocoque::zmtp::socket_type type,
@@ -165,7 +167,7 @@ public:
     // The same actor adopted again: its latest incarnation is the one that
     // its down_msg must remove.
     by_addr_.insert_or_assign(hdl.address(), std::make_pair(key, epoch));
-    peers_[key] = peer{epoch, std::move(hdl), false, {}};
+    peers_[key] = peer{epoch, std::move(hdl), false, {}, false};
     return {key, epoch};
   }
 
@@ -213,15 +215,20 @@ public:
   }
 
   /// Stops listening and reconnecting; asks every connection to close within
-  /// `linger`.
+  /// `linger`. Idempotent; call it again to also close connections that
+  /// appeared since.
   void close(timespan linger) {
     closing_ = true;
     for (auto& l : listeners_)
       self_->send(l, close_atom::value);
     listeners_.clear();
     slots_.clear();
-    for (auto& [key, p] : peers_)
-      self_->send(p.hdl, close_atom::value, linger);
+    for (auto& [key, p] : peers_) {
+      if (!p.closing) {
+        p.closing = true;
+        self_->send(p.hdl, close_atom::value, linger);
+      }
+    }
   }
 
 private:
@@ -333,7 +340,7 @@ private:
                                 actor_cast<weak_actor_ptr>(self_), zc);
     self_->monitor(hdl);
     by_addr_.emplace(hdl.address(), std::make_pair(key, zc.epoch));
-    peers_[key] = peer{zc.epoch, hdl, false, {}};
+    peers_[key] = peer{zc.epoch, hdl, false, {}, false};
   }
 
   Self* self_;

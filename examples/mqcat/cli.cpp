@@ -1,0 +1,234 @@
+#include "cli.hpp"
+
+#include "frame_text.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+namespace mqcat {
+
+const std::vector<std::string_view> socket_types = {
+  "dealer", "router", "pub",  "sub",  "req",  "rep",
+  "push",   "pull",   "pair", "xpub", "xsub",
+};
+
+namespace {
+
+constexpr std::string_view caf_prefix = "--monocoque.";
+
+template <class T>
+std::optional<T> to_number(std::string_view str) {
+  T result{};
+  auto* first = str.data();
+  auto* last = first + str.size();
+  auto [end, ec] = std::from_chars(first, last, result);
+  if (str.empty() || ec != std::errc{} || end != last)
+    return std::nullopt;
+  return result;
+}
+
+// Walks argv; options take their value from `--name=value` or the next
+// argument.
+class arg_reader {
+public:
+  arg_reader(int argc, char** argv) : args_(argv + 1, argv + argc) {
+    // nop
+  }
+
+  bool done() const noexcept {
+    return pos_ >= args_.size();
+  }
+
+  // Splits off the next argument; `name` is the part before any '='.
+  void next() {
+    current_ = args_[pos_++];
+    inline_value_.reset();
+    name_ = current_;
+    if (current_.rfind("--", 0) == 0) {
+      if (auto eq = current_.find('='); eq != std::string::npos) {
+        name_ = current_.substr(0, eq);
+        inline_value_ = current_.substr(eq + 1);
+      }
+    } else if (current_.size() > 2 && current_[0] == '-'
+               && current_[1] != '-') {
+      // Short option with its value attached: -n3, -d,
+      name_ = current_.substr(0, 2);
+      inline_value_ = current_.substr(2);
+    }
+  }
+
+  const std::string& name() const noexcept {
+    return name_;
+  }
+
+  const std::string& current() const noexcept {
+    return current_;
+  }
+
+  bool has_inline_value() const noexcept {
+    return inline_value_.has_value();
+  }
+
+  // Returns the option's value, or nullopt if the command line ends.
+  std::optional<std::string> value() {
+    if (inline_value_)
+      return std::exchange(inline_value_, std::nullopt);
+    if (done())
+      return std::nullopt;
+    return args_[pos_++];
+  }
+
+private:
+  std::vector<std::string> args_;
+  size_t pos_ = 0;
+  std::string current_;
+  std::string name_;
+  std::optional<std::string> inline_value_;
+};
+
+std::optional<std::string> check(const args& out) {
+  if (out.type.empty())
+    return "missing socket TYPE";
+  if (std::find(socket_types.begin(), socket_types.end(), out.type)
+      == socket_types.end()) {
+    std::string names;
+    for (auto name : socket_types)
+      names += (names.empty() ? "" : " ") + std::string{name};
+    return "unknown socket type '" + out.type + "' (one of: " + names + ")";
+  }
+  if (out.endpoints.empty())
+    return "give at least one --bind EP or --connect EP";
+  if (!out.send && !out.recv && !out.echo)
+    return "nothing to do: give --send, --recv and/or --echo";
+  if (!out.subscriptions.empty() && out.type != "sub" && out.type != "xsub")
+    return "--subscribe applies to sub and xsub sockets only";
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> parse_args(int argc, char** argv, args& out) {
+  arg_reader in{argc, argv};
+  while (!in.done()) {
+    in.next();
+    auto& name = in.name();
+    auto flag = [&](bool& dst) -> std::optional<std::string> {
+      if (in.has_inline_value())
+        return name + " takes no value";
+      dst = true;
+      return std::nullopt;
+    };
+    std::optional<std::string> err;
+    if (name == "-h" || name == "--help") {
+      out.help = true;
+      return std::nullopt;
+    } else if (name == "--send") {
+      err = flag(out.send);
+    } else if (name == "--recv") {
+      err = flag(out.recv);
+    } else if (name == "--echo") {
+      err = flag(out.echo);
+    } else if (name == "--bind" || name == "--connect") {
+      auto ep = in.value();
+      if (!ep || ep->empty())
+        return name + " needs an endpoint, e.g. tcp://127.0.0.1:5555";
+      out.endpoints.push_back({name == "--bind", std::move(*ep)});
+    } else if (name == "-n" || name == "--count") {
+      auto str = in.value();
+      auto n = str ? to_number<uint64_t>(*str) : std::nullopt;
+      if (!n || *n == 0)
+        return name + " needs a positive number of messages";
+      out.count = *n;
+    } else if (name == "-d" || name == "--delimiter") {
+      auto str = in.value();
+      if (!str || str->size() != 1)
+        return name + " needs exactly one character";
+      if (!is_valid_delimiter((*str)[0]))
+        return name + " cannot be a hex digit, 'x', a newline or NUL "
+                      "(they would make hex frames ambiguous)";
+      out.delimiter = (*str)[0];
+    } else if (name == "--identity") {
+      auto str = in.value();
+      if (!str)
+        return "--identity needs a routing id";
+      auto id = parse_frame(*str);
+      if (id.empty() || id.size() > 255)
+        return "--identity needs 1 to 255 bytes";
+      if (id[0] == '\0')
+        return "--identity cannot start with a zero byte (reserved by ZMTP)";
+      out.identity = std::move(id);
+    } else if (name == "--subscribe") {
+      auto str = in.value();
+      if (!str)
+        return "--subscribe needs a prefix (\"\" subscribes to everything)";
+      out.subscriptions.push_back(parse_frame(*str));
+    } else if (name == "--timeout") {
+      auto str = in.value();
+      auto ms = str ? to_number<int64_t>(*str) : std::nullopt;
+      if (!ms || *ms <= 0)
+        return "--timeout needs a positive number of milliseconds";
+      out.timeout = std::chrono::milliseconds{*ms};
+    } else if (name == "--linger") {
+      auto str = in.value();
+      auto ms = str ? to_number<int64_t>(*str) : std::nullopt;
+      if (!ms || *ms < -1)
+        return "--linger needs milliseconds (0: drop unsent messages, "
+               "-1: wait until sent)";
+      out.linger = std::chrono::milliseconds{*ms};
+    } else if (name.rfind(caf_prefix, 0) == 0) {
+      if (!in.has_inline_value())
+        return "write " + name + "=VALUE";
+      out.caf_options.push_back(in.current());
+    } else if (!name.empty() && name[0] == '-' && name != "-") {
+      return "unknown option '" + name + "'";
+    } else if (out.type.empty()) {
+      out.type = in.current();
+    } else {
+      return "unexpected argument '" + in.current() + "'";
+    }
+    if (err)
+      return err;
+  }
+  return check(out);
+}
+
+std::string usage() {
+  return R"(usage: mqcat TYPE (--bind EP | --connect EP)... [options]
+
+A netcat for ZeroMQ sockets, speaking ZMTP through caf-monocoque.
+
+  TYPE               dealer router pub sub req rep push pull pair xpub xsub
+                     (only dealer is implemented so far)
+  --bind EP          listen on EP (tcp://HOST:PORT, tcp://HOST:* or ipc://PATH)
+  --connect EP       connect to EP (reconnects after failures)
+  --send             send each stdin line as one message
+  --recv             print each received message as one stdout line
+  --echo             send every received message straight back
+                     (router: to its sender)
+  -n, --count N      exit 0 after N messages received (or sent, with --send
+                     only)
+  -d, --delimiter C  a line holds several frames separated by C
+                     (default: one frame)
+  --identity ID      routing id announced to peers
+  --subscribe P      sub/xsub prefix, repeatable
+  --timeout MS       exit 1 with a message if nothing arrives for MS
+                     (with --send only: if no message is acknowledged)
+  --linger MS        how long to flush on exit (default: until sent)
+  --monocoque.NAME=VALUE
+                     a plugin option, e.g. --monocoque.sndhwm=10
+  -h, --help         show this text
+
+Frames print as text when printable ASCII, free of the delimiter and not
+starting with "0x"; otherwise as 0x + hex. Without -d, the frames of a
+multipart message print separated by a tab. Input fields that are valid
+0x + hex are decoded, so printed lines can be sent back as they are.
+
+With --send only, stdin's end flushes (see --linger) and exits 0. With
+--recv or --echo, mqcat runs until -n, --timeout or a signal ends it.
+
+Exit status: 0 success, 1 timeout or runtime failure, 2 bad usage.
+)";
+}
+
+} // namespace mqcat

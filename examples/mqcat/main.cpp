@@ -1,0 +1,221 @@
+// mqcat: netcat for ZeroMQ sockets, on caf-monocoque. `mqcat --help` has the
+// interface; cli.hpp parses it, session.hpp drives the socket, and
+// frame_text.hpp turns frames into lines and back.
+//
+// Threads: the main thread sets the socket up through a scoped_actor, then
+// reads stdin (poll(2) on stdin and on an eventfd the session writes when it
+// stops) and hands each read's lines to the session in one request, waiting
+// for the acknowledgement before reading on: that is the backpressure. Our
+// own main() rather than CAF_MAIN, because CAF's exec_main always returns
+// EXIT_SUCCESS.
+
+#include "cli.hpp"
+#include "frame_text.hpp"
+#include "session.hpp"
+
+#include "caf/monocoque/all.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace mq = caf::monocoque;
+
+namespace {
+
+using mqcat::exit_failure;
+using mqcat::exit_ok;
+using mqcat::exit_usage;
+
+int complain(int code, const std::string& what) {
+  std::fprintf(stderr, "mqcat: %s\n", what.c_str());
+  return code;
+}
+
+bool is_usage_error(const caf::error& err) {
+  return err.category() == mq::errc_category
+         && (err.code() == static_cast<uint8_t>(mq::errc::invalid_endpoint)
+             || err.code()
+                  == static_cast<uint8_t>(mq::errc::unsupported_transport));
+}
+
+// Binds and connects in command-line order; returns an exit code.
+int set_up(caf::actor_system& sys, caf::scoped_actor& self,
+           const mq::dealer_actor& socket, const mqcat::args& args) {
+  int rc = exit_ok;
+  auto on_error = [&](const mqcat::endpoint_arg& ep) {
+    return [&](caf::error& err) {
+      rc = complain(is_usage_error(err) ? exit_usage : exit_failure,
+                    std::string{"cannot "} + (ep.bind ? "bind " : "connect ")
+                      + ep.address + ": " + sys.render(err));
+    };
+  };
+  for (auto& ep : args.endpoints) {
+    if (ep.bind)
+      self->request(socket, caf::infinite, mq::bind_atom::value, ep.address)
+        .receive(
+          [&](std::string& bound) {
+            if (bound != ep.address) // e.g. a `*` port: say which one
+              std::fprintf(stderr, "mqcat: bound %s\n", bound.c_str());
+          },
+          on_error(ep));
+    else
+      self
+        ->request(socket, caf::infinite, mq::connect_atom::value, ep.address)
+        .receive([](caf::ok_atom) {}, on_error(ep));
+    if (rc != exit_ok)
+      return rc;
+  }
+  return exit_ok;
+}
+
+// Reads stdin until its end or until the session stops; returns false if
+// reading failed.
+bool pump_stdin(caf::scoped_actor& self, const caf::actor& session,
+                int wake_fd, std::optional<char> delimiter) {
+  std::string pending; // a line without its newline yet
+  std::vector<char> chunk(size_t{64} * 1024);
+  std::vector<mq::multipart> lines;
+  auto add_line = [&](std::string_view text) {
+    mq::multipart msg;
+    for (auto& bytes : mqcat::parse_line(text, delimiter))
+      msg.push_back(mq::frame::from_string(bytes));
+    lines.push_back(std::move(msg));
+  };
+  // Sends the collected lines; false once the session stopped.
+  auto flush = [&] {
+    if (lines.empty())
+      return true;
+    bool ok = false;
+    self->request(session, caf::infinite, mqcat::line_atom::value,
+                  std::move(lines))
+      .receive([&](caf::ok_atom) { ok = true; }, [](caf::error&) {});
+    lines.clear();
+    return ok;
+  };
+  pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+  for (;;) {
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      complain(exit_failure, std::string{"poll: "} + std::strerror(errno));
+      return false;
+    }
+    if (fds[1].revents != 0)
+      return true; // the session stopped
+    if (fds[0].revents == 0)
+      continue;
+    auto n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      complain(exit_failure,
+               std::string{"cannot read stdin: "} + std::strerror(errno));
+      return false;
+    }
+    if (n == 0) { // end of input: a last line may lack its newline
+      if (!pending.empty())
+        add_line(pending);
+      flush();
+      return true;
+    }
+    std::string_view data{chunk.data(), static_cast<size_t>(n)};
+    for (auto nl = data.find('\n'); nl != std::string_view::npos;
+         nl = data.find('\n')) {
+      if (pending.empty()) {
+        add_line(data.substr(0, nl));
+      } else {
+        pending.append(data.data(), nl);
+        add_line(pending);
+        pending.clear();
+      }
+      data.remove_prefix(nl + 1);
+    }
+    pending.append(data.data(), data.size());
+    if (!flush())
+      return true;
+  }
+}
+
+int run(caf::actor_system& sys, const mqcat::args& args) {
+  auto* mod = mq::module::from(sys);
+  if (mod == nullptr || mod->status())
+    return complain(exit_failure,
+                    "the io_uring backend is unavailable: "
+                      + (mod ? sys.render(mod->status()) : "not loaded"));
+  auto opts = mq::socket_options::from(mod->opts());
+  if (args.identity)
+    opts.identity = *args.identity;
+  if (args.linger)
+    opts.linger = *args.linger;
+  auto socket = mq::spawn_dealer(sys, std::move(opts));
+  caf::scoped_actor self{sys};
+  if (auto rc = set_up(sys, self, socket, args); rc != exit_ok) {
+    self->send_exit(socket, caf::exit_reason::user_shutdown);
+    return rc;
+  }
+  auto wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd < 0)
+    return complain(exit_failure,
+                    std::string{"eventfd: "} + std::strerror(errno));
+  mqcat::session_config cfg;
+  cfg.socket = std::move(socket);
+  cfg.listener = caf::actor{self};
+  cfg.wake_fd = wake_fd;
+  cfg.send = args.send;
+  cfg.recv = args.recv;
+  cfg.echo = args.echo;
+  cfg.count = args.count;
+  cfg.delimiter = args.delimiter;
+  cfg.timeout = args.timeout;
+  auto session = mqcat::spawn_session(sys, std::move(cfg));
+  self->monitor(session);
+  bool stdin_ok = true;
+  if (args.send) {
+    stdin_ok = pump_stdin(self, session, wake_fd, args.delimiter);
+    self->send(session, mqcat::eof_atom::value);
+  }
+  int rc = exit_failure;
+  std::string why;
+  self->receive(
+    [&](mqcat::done_atom, int code, std::string& what) {
+      rc = code;
+      why = std::move(what);
+    },
+    [&](caf::down_msg& dm) {
+      why = "internal error: the session died: " + sys.render(dm.reason);
+    });
+  ::close(wake_fd);
+  if (rc != exit_ok)
+    return complain(rc, why);
+  return stdin_ok ? exit_ok : exit_failure;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  mqcat::args args;
+  if (auto err = mqcat::parse_args(argc, argv, args)) {
+    std::fprintf(stderr, "mqcat: %s\nTry 'mqcat --help'.\n", err->c_str());
+    return exit_usage;
+  }
+  if (args.help) {
+    std::fputs(mqcat::usage().c_str(), stdout);
+    return exit_ok;
+  }
+  if (args.type != "dealer")
+    return complain(exit_usage, "socket type " + args.type
+                                  + " is not implemented yet (only dealer is)");
+  mq::config cfg;
+  if (auto err = cfg.parse(args.caf_options))
+    return complain(exit_usage, "bad plugin option: " + caf::to_string(err));
+  cfg.load<mq::module>();
+  caf::actor_system sys{cfg};
+  return run(sys, args);
+}

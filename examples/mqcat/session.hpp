@@ -1,0 +1,75 @@
+#pragma once
+
+// The session actor: everything mqcat does with its socket once the
+// endpoints are set up.
+//
+// Protocol:
+// - main thread → session: `(line_atom, std::vector<multipart>)`, the lines
+//   of one read from stdin → `ok_atom` once the socket acknowledged all of
+//   them (its backpressure signal), or an error once the session stops: the
+//   main thread then stops reading stdin. One batch is in flight at a time.
+// - main thread → session: `(eof_atom)`: stdin ended.
+// - socket → session: `(message_atom, multipart)`, pushed while credit lasts;
+//   the session grants one credit per message it printed (or, with --echo,
+//   whose echo the socket acknowledged), and never more than -n in total.
+// - session → main thread: `(done_atom, int exit_code, std::string why)` when
+//   it quits; before that it writes to `wake_fd` so that a main thread
+//   blocked in poll(2) on stdin notices.
+//
+// The session monitors the socket. It stops with exit code 0 after -n
+// messages or (with --send only) at stdin's end: once every echo is
+// acknowledged it closes the socket, which flushes within its linger. It
+// stops with exit code 1 on --timeout (also while flushing) or a socket
+// failure, dropping the socket without flushing.
+//
+// `std::vector<multipart>` may travel in messages thanks to
+// caf/monocoque/message_types.hpp.
+
+#include "caf/monocoque/all.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace mqcat {
+
+/// Main thread → session: a batch of stdin lines, one message each.
+using line_atom = caf::atom_constant<caf::atom("line")>;
+
+/// Main thread → session: stdin ended.
+using eof_atom = caf::atom_constant<caf::atom("eof")>;
+
+/// Session → main thread: the session is over.
+using done_atom = caf::atom_constant<caf::atom("done")>;
+
+/// What a session does.
+struct session_config {
+  /// The socket (owned by the session from now on).
+  caf::monocoque::dealer_actor socket;
+  /// Gets `(done_atom, int, std::string)`.
+  caf::actor listener;
+  /// Written (eventfd semantics) when the session stops.
+  int wake_fd = -1;
+  /// Lines from stdin are sent.
+  bool send = false;
+  /// Received messages are printed.
+  bool recv = false;
+  /// Received messages are sent back.
+  bool echo = false;
+  /// Stop after this many messages (received, or sent with --send only).
+  std::optional<uint64_t> count;
+  /// Frame separator of printed lines.
+  std::optional<char> delimiter;
+  /// Fail when nothing arrives (or, with --send only, nothing is
+  /// acknowledged) for this long.
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+/// Spawns a session; it starts pulling messages at once.
+caf::actor spawn_session(caf::actor_system& sys, session_config cfg);
+
+} // namespace mqcat
