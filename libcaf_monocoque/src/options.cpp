@@ -20,16 +20,17 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.ring-entries", x.ring_entries);
   read_into(cfg, "monocoque.io-threads", x.io_threads);
   read_into(cfg, "monocoque.recv-buffer-size", x.recv_buffer_size);
-  read_into(cfg, "monocoque.sndhwm", x.sndhwm);
-  read_into(cfg, "monocoque.rcvhwm", x.rcvhwm);
-  read_into(cfg, "monocoque.max-message-size", x.max_message_size);
-  read_into(cfg, "monocoque.handshake-timeout", x.handshake_timeout);
-  read_into(cfg, "monocoque.reconnect-ivl", x.reconnect_ivl);
-  read_into(cfg, "monocoque.reconnect-ivl-max", x.reconnect_ivl_max);
-  read_into(cfg, "monocoque.linger", x.linger);
-  read_into(cfg, "monocoque.heartbeat-ivl", x.heartbeat_ivl);
-  read_into(cfg, "monocoque.heartbeat-ttl", x.heartbeat_ttl);
-  read_into(cfg, "monocoque.heartbeat-timeout", x.heartbeat_timeout);
+  auto& d = x.defaults;
+  read_into(cfg, "monocoque.sndhwm", d.sndhwm);
+  read_into(cfg, "monocoque.rcvhwm", d.rcvhwm);
+  read_into(cfg, "monocoque.max-message-size", d.max_message_size);
+  read_into(cfg, "monocoque.handshake-timeout", d.handshake_timeout);
+  read_into(cfg, "monocoque.reconnect-ivl", d.reconnect_ivl);
+  read_into(cfg, "monocoque.reconnect-ivl-max", d.reconnect_ivl_max);
+  read_into(cfg, "monocoque.linger", d.linger);
+  read_into(cfg, "monocoque.heartbeat-ivl", d.heartbeat_ivl);
+  read_into(cfg, "monocoque.heartbeat-ttl", d.heartbeat_ttl);
+  read_into(cfg, "monocoque.heartbeat-timeout", d.heartbeat_timeout);
   if (x.io_threads == 0)
     x.io_threads = 1;
   if (x.ring_entries < 8)

@@ -120,15 +120,21 @@ void uring_multiplexer::exec_later(resumable* ptr) {
     next_jobs_.push_back(ptr);
     return;
   }
+  post_external([&] { external_.push_back(ptr); });
+}
+
+template <class F>
+void uring_multiplexer::post_external(F&& push) {
   bool wake = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    external_.push_back(ptr);
+    push();
     if (!wake_pending_) {
       wake_pending_ = true;
       wake = true;
     }
   }
+  // Only the empty -> non-empty edge costs a syscall.
   if (wake) {
     uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
@@ -165,19 +171,7 @@ void uring_multiplexer::close_fd(int fd) {
     ::close(fd);
     return;
   }
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    fds_to_close_.push_back(fd);
-    if (!wake_pending_) {
-      wake_pending_ = true;
-      wake = true;
-    }
-  }
-  if (wake) {
-    uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
-  }
+  post_external([&] { fds_to_close_.push_back(fd); });
 }
 
 void uring_multiplexer::arm_wakeup() {

@@ -141,10 +141,10 @@ CAF_TEST(options_come_from_the_command_line) {
                         "--monocoque.io-threads=2"};
   CAF_REQUIRE(!cfg.parse(4, const_cast<char**>(argv)));
   auto opts = mq::options::read(cfg);
-  CAF_CHECK_EQUAL(opts.sndhwm, 7u);
+  CAF_CHECK_EQUAL(opts.defaults.sndhwm, 7u);
   CAF_CHECK_EQUAL(opts.io_threads, 2u);
-  CAF_CHECK(opts.reconnect_ivl == std::chrono::milliseconds{250});
-  CAF_CHECK_EQUAL(opts.rcvhwm, 1000u); // default kept
+  CAF_CHECK(opts.defaults.reconnect_ivl == std::chrono::milliseconds{250});
+  CAF_CHECK_EQUAL(opts.defaults.rcvhwm, 1000u); // default kept
   auto sock = mq::socket_options::from(opts);
   CAF_CHECK_EQUAL(sock.sndhwm, 7u);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "caf/monocoque/socket_options.hpp"
+
 #include <caf/actor_system_config.hpp>
 #include <caf/timespan.hpp>
 
@@ -26,38 +28,11 @@ struct options {
 
   // -- socket defaults --------------------------------------------------------
 
-  /// Messages queued per peer before `send` stops acknowledging (ZMQ_SNDHWM).
-  size_t sndhwm = 1000;
-
-  /// Messages buffered per peer before reading pauses (ZMQ_RCVHWM).
-  size_t rcvhwm = 1000;
-
-  /// Largest accepted message (sum of its frames), ZMQ_MAXMSGSIZE-like.
-  uint64_t max_message_size = uint64_t{256} << 20;
-
-  /// Greeting plus handshake deadline (ZMQ_HANDSHAKE_IVL).
-  timespan handshake_timeout = std::chrono::seconds{30};
-
-  /// First reconnect delay (ZMQ_RECONNECT_IVL).
-  timespan reconnect_ivl = std::chrono::milliseconds{100};
-
-  /// Upper bound of the exponential reconnect backoff; zero disables the
-  /// backoff (ZMQ_RECONNECT_IVL_MAX).
-  timespan reconnect_ivl_max = timespan{0};
-
-  /// How long `close` waits for queued messages; negative waits until they
-  /// are sent (ZMQ_LINGER, default -1 like libzmq).
-  timespan linger = timespan{-1};
-
-  /// PING interval; zero disables heartbeats (ZMQ_HEARTBEAT_IVL).
-  timespan heartbeat_ivl = timespan{0};
-
-  /// TTL announced in PINGs (ZMQ_HEARTBEAT_TTL).
-  timespan heartbeat_ttl = timespan{0};
-
-  /// PING timeout; negative means "same as the interval"
-  /// (ZMQ_HEARTBEAT_TIMEOUT).
-  timespan heartbeat_timeout = timespan{-1};
+  /// Defaults of every socket: `monocoque.sndhwm`, `.rcvhwm`,
+  /// `.max-message-size`, `.handshake-timeout`, `.reconnect-ivl`,
+  /// `.reconnect-ivl-max`, `.linger`, `.heartbeat-ivl`, `.heartbeat-ttl`,
+  /// `.heartbeat-timeout`.
+  socket_options defaults;
 
   // -- conversion -------------------------------------------------------------
 

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "caf/monocoque/options.hpp"
-
 #include <caf/timespan.hpp>
 
 #include <cstddef>
@@ -12,7 +10,7 @@
 
 namespace caf::monocoque {
 
-class module;
+struct options;
 
 /// Per-socket settings, named after their libzmq counterparts. Defaults come
 /// from the `monocoque` option group (see `options`).
@@ -55,7 +53,7 @@ struct socket_options {
   /// Extra READY properties, e.g. {"X-Service", "billing"}.
   std::vector<std::pair<std::string, std::string>> properties;
 
-  /// Returns the defaults configured in `opts`.
+  /// Returns the socket defaults configured in `opts` (`opts.defaults`).
   static socket_options from(const options& opts);
 };
 

@@ -97,6 +97,8 @@ public:
   }
 
 private:
+  template <class F>
+  void post_external(F&& push);
   void run();
   void arm_wakeup();
   void drain_external();
