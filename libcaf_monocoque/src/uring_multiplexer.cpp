@@ -50,7 +50,10 @@ uring_multiplexer::~uring_multiplexer() {
 
 // -- lifecycle ----------------------------------------------------------------
 
-error uring_multiplexer::start() {
+// Runs on the ring thread: a ring is tied to the task that created it, and
+// tearing it down interrupts that task's next blocking call (EINTR), so
+// neither must happen on the application's thread.
+error uring_multiplexer::init_ring() {
   auto rc = io_uring_queue_init(static_cast<unsigned>(opts_.ring_entries),
                                 &ring_, 0);
   if (rc < 0)
@@ -70,20 +73,35 @@ error uring_multiplexer::start() {
   if (!missing.empty())
     return make_error(errc::backend_unavailable,
                       "io_uring lacks required operations: " + missing);
+  return none;
+}
+
+error uring_multiplexer::start() {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0)
     return make_error(errc::backend_unavailable,
                       std::string{"eventfd failed: "} + std::strerror(errno));
-  std::promise<void> started;
-  auto ready = started.get_future();
+  std::promise<error> started;
+  auto result = started.get_future();
   thread_ = std::thread{[this, &started] {
     thread_id_ = std::this_thread::get_id();
-    started.set_value();
-    sys_.thread_started();
-    run();
-    sys_.thread_terminates();
+    auto err = init_ring();
+    auto ok = !err;
+    started.set_value(std::move(err));
+    if (ok) {
+      sys_.thread_started();
+      run();
+      sys_.thread_terminates();
+    }
+    if (ring_ok_) {
+      io_uring_queue_exit(&ring_);
+      ring_ok_ = false;
+    }
   }};
-  ready.wait();
+  if (auto err = result.get()) {
+    thread_.join();
+    return err;
+  }
   log::uring()->debug("ring {} started ({} entries)", index_,
                       opts_.ring_entries);
   return none;
@@ -100,10 +118,7 @@ void uring_multiplexer::stop() {
   for (auto* job : external_)
     intrusive_ptr_release(job);
   external_.clear();
-  if (ring_ok_) {
-    io_uring_queue_exit(&ring_);
-    ring_ok_ = false;
-  }
+  // The ring thread closed the ring; what is left was never completed.
   for (auto* op : ops_)
     delete op;
   ops_.clear();

@@ -99,6 +99,7 @@ public:
 private:
   template <class F>
   void post_external(F&& push);
+  error init_ring();
   void run();
   void arm_wakeup();
   void drain_external();

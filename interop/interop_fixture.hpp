@@ -1,0 +1,276 @@
+#pragma once
+
+// Shared fixture of the interop suites: a real actor_system with the
+// caf-monocoque module, a scoped_actor that talks to our sockets with bounded
+// requests, a libzmq context for peers, and helpers (multipart <-> strings,
+// libzmq send/receive). Raw TCP peers: raw_tcp.hpp and raw_zmtp.hpp.
+//
+// A suite file defines CAF_SUITE and then includes this header. Every wait
+// here is bounded: requests time out after `timeout` and libzmq sockets get
+// a receive timeout, so a bug shows up as a failed check, not as a hang.
+
+#include "raw_tcp.hpp"
+#include "raw_zmtp.hpp"
+#include "watchdog.hpp"
+
+#include <caf/all.hpp>
+#include <caf/monocoque/all.hpp>
+#include <caf/test/unit_test.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+#include <zmq.hpp>
+
+namespace mq = caf::monocoque;
+
+namespace interop {
+
+using namespace std::chrono_literals;
+
+// -- multipart helpers --------------------------------------------------------
+
+/// Builds a multipart message from string parts.
+inline mq::multipart mp(std::initializer_list<std::string> parts) {
+  mq::multipart result;
+  for (auto& x : parts)
+    result.push_back(mq::frame::from_string(x));
+  return result;
+}
+
+/// Builds a multipart message from a vector of strings.
+inline mq::multipart mp(const std::vector<std::string>& parts) {
+  mq::multipart result;
+  for (auto& x : parts)
+    result.push_back(mq::frame::from_string(x));
+  return result;
+}
+
+/// Returns the parts of `msg` as strings.
+inline std::vector<std::string> strs(const mq::multipart& msg) {
+  std::vector<std::string> result;
+  for (auto& x : msg)
+    result.push_back(x.to_string());
+  return result;
+}
+
+/// Returns `n` bytes of a recognisable pattern (seeded by `seed`).
+inline std::string pattern(size_t n, unsigned seed = 0) {
+  std::string result(n, '\0');
+  for (size_t i = 0; i < n; ++i)
+    result[i] = static_cast<char>((i * 131 + seed * 7 + (i >> 8)) & 0xFF);
+  return result;
+}
+
+/// Returns the port of an endpoint like "tcp://127.0.0.1:5555".
+inline uint16_t port_of(const std::string& ep) {
+  auto pos = ep.rfind(':');
+  return static_cast<uint16_t>(std::stoi(ep.substr(pos + 1)));
+}
+
+// -- libzmq helpers -----------------------------------------------------------
+
+/// Creates a libzmq socket that never blocks its context's termination and
+/// gives up receiving after `timeout`.
+inline zmq::socket_t zsock(zmq::context_t& ctx, zmq::socket_type type) {
+  auto ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count());
+  zmq::socket_t result{ctx, type};
+  result.set(zmq::sockopt::linger, 0);
+  result.set(zmq::sockopt::rcvtimeo, ms);
+  result.set(zmq::sockopt::sndtimeo, ms);
+  return result;
+}
+
+/// Binds `sock` to a free loopback port and returns the endpoint.
+inline std::string zbind(zmq::socket_t& sock) {
+  sock.bind("tcp://127.0.0.1:*");
+  return sock.get(zmq::sockopt::last_endpoint);
+}
+
+/// Receives one multipart message; `timed_out` after the receive timeout.
+/// Retries on EINTR (see `raw_tcp`): cppzmq reports it as an exception.
+inline std::vector<std::string> zrecv(zmq::socket_t& sock) {
+  std::vector<std::string> result;
+  for (;;) {
+    zmq::message_t part;
+    try {
+      if (!sock.recv(part))
+        return timed_out; // EAGAIN: the receive timeout expired
+    } catch (const zmq::error_t& ex) {
+      if (ex.num() == EINTR)
+        continue;
+      throw;
+    }
+    result.push_back(part.to_string());
+    if (!part.more())
+      return result;
+  }
+}
+
+/// Sends a multipart message; false after the send timeout.
+inline bool zsend(zmq::socket_t& sock, const std::vector<std::string>& parts) {
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto flags =
+        i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+    for (;;) {
+      try {
+        if (!sock.send(zmq::buffer(parts[i]), flags))
+          return false; // EAGAIN: the send timeout expired
+        break;
+      } catch (const zmq::error_t& ex) {
+        if (ex.num() != EINTR)
+          throw;
+      }
+    }
+  }
+  return true;
+}
+
+// -- the fixture --------------------------------------------------------------
+
+/// An actor_system_config with the monocoque module loaded.
+struct module_config : mq::config {
+  module_config() { load<mq::module>(); }
+};
+
+/// Talks to our sockets from a scoped_actor of `host`, with bounded waits.
+struct client {
+  caf::actor_system& host;
+  caf::scoped_actor self;
+
+  explicit client(caf::actor_system& sys) : host(sys), self(sys) {
+    // nop
+  }
+
+  /// The module's default socket options.
+  mq::socket_options defaults() {
+    auto* mod = mq::module::from(host);
+    CAF_REQUIRE(mod != nullptr);
+    return mq::socket_options::from(mod->opts());
+  }
+
+  /// Spawns a dealer with the default options.
+  mq::dealer_actor dealer() { return mq::spawn_dealer(host, defaults()); }
+
+  /// Spawns a dealer with `opts`.
+  mq::dealer_actor dealer(mq::socket_options opts) {
+    return mq::spawn_dealer(host, std::move(opts));
+  }
+
+  /// Binds `d` to a free loopback port; returns the endpoint ("" on error).
+  std::string bind(const mq::dealer_actor& d,
+                   const std::string& ep = "tcp://127.0.0.1:*") {
+    std::string result;
+    self->request(d, timeout, mq::bind_atom::value, ep)
+        .receive([&](std::string& bound) { result = std::move(bound); },
+                 [&](caf::error& err) {
+                   CAF_FAIL("bind " << ep << " failed: " << host.render(err));
+                 });
+    return result;
+  }
+
+  /// Connects `d` to `ep`.
+  void connect(const mq::dealer_actor& d, const std::string& ep) {
+    self->request(d, timeout, mq::connect_atom::value, ep)
+        .receive([](caf::ok_atom) {},
+                 [&](caf::error& err) {
+                   CAF_FAIL("connect " << ep
+                                       << " failed: " << host.render(err));
+                 });
+  }
+
+  /// Sends `msg` through `d`; returns the error if it was not acknowledged
+  /// within `timeout`.
+  caf::error try_send(const mq::dealer_actor& d, mq::multipart msg,
+                      caf::timespan limit = timeout) {
+    caf::error result;
+    self->request(d, limit, mq::send_atom::value, std::move(msg))
+        .receive([](caf::ok_atom) {},
+                 [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  /// Sends `msg` through `d`; fails the test if it is not acknowledged.
+  void send(const mq::dealer_actor& d, mq::multipart msg) {
+    if (auto err = try_send(d, std::move(msg)))
+      CAF_FAIL("send not acknowledged: " << host.render(err));
+  }
+
+  /// Receives the next message of `d` (request style); nullopt on timeout.
+  /// Note: a recv that timed out stays queued in the dealer and swallows the
+  /// next message, so call this only when a message is expected.
+  std::optional<mq::multipart> recv(const mq::dealer_actor& d) {
+    std::optional<mq::multipart> result;
+    self->request(d, timeout, mq::recv_atom::value)
+        .receive([&](mq::multipart& msg) { result = std::move(msg); },
+                 [&](caf::error& err) {
+                   CAF_MESSAGE("recv failed: " << host.render(err));
+                 });
+    return result;
+  }
+
+  /// Receives the next message of `d` as strings; `timed_out` on timeout.
+  std::vector<std::string> recv_strs(const mq::dealer_actor& d) {
+    auto msg = recv(d);
+    if (!msg)
+      return timed_out;
+    return strs(*msg);
+  }
+
+  /// Returns the number of peers of `d` whose handshake completed.
+  uint64_t status(const mq::dealer_actor& d) {
+    uint64_t result = UINT64_MAX;
+    self->request(d, timeout, mq::status_atom::value)
+        .receive([&](uint64_t n) { result = n; },
+                 [&](caf::error& err) {
+                   CAF_MESSAGE("status failed: " << host.render(err));
+                 });
+    return result;
+  }
+
+  /// Polls `status(d)` until it equals `n` or `timeout` passes.
+  bool await_status(const mq::dealer_actor& d, uint64_t n,
+                    caf::timespan limit = timeout) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      if (status(d) == n)
+        return true;
+      if (std::chrono::steady_clock::now() >= deadline)
+        return false;
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+
+  /// Closes `d`; returns whether it acknowledged within `limit`.
+  bool close(const mq::dealer_actor& d, caf::timespan limit = timeout) {
+    bool result = false;
+    self->request(d, limit, mq::close_atom::value)
+        .receive([&](caf::ok_atom) { result = true; },
+                 [&](caf::error& err) {
+                   CAF_MESSAGE("close failed: " << host.render(err));
+                 });
+    return result;
+  }
+};
+
+/// Owns a real actor system with the monocoque module loaded.
+struct system_holder {
+  module_config cfg;
+  caf::actor_system sys{cfg};
+};
+
+/// A real actor system plus a client (scoped_actor) and a libzmq context.
+/// libzmq sockets are test-local and closed (linger 0) before `ctx` goes.
+struct fixture : system_holder, client {
+  zmq::context_t ctx;
+
+  fixture() : client(system_holder::sys) {
+    // nop
+  }
+};
+
+} // namespace interop

@@ -1,0 +1,342 @@
+// Closing and shutting down with live connections, and bad input on a
+// bound socket: (a) close flushes acknowledged messages (linger), (b) an
+// actor system with open connections goes away promptly, (c) garbage,
+// silent and oversized peers are dropped without disturbing a good peer.
+#define CAF_SUITE interop_linger_shutdown
+#include "interop_fixture.hpp"
+
+#include <future>
+#include <memory>
+
+using namespace interop;
+using strings = std::vector<std::string>;
+using std::chrono::steady_clock;
+
+namespace {
+
+/// Asks `d` to close from a thread of its own; the future says whether the
+/// close was acknowledged within `limit`.
+std::future<bool> async_close(caf::actor_system& sys, mq::dealer_actor d,
+                              caf::timespan limit) {
+  return std::async(std::launch::async, [&sys, d, limit] {
+    client c{sys};
+    return c.close(d, limit);
+  });
+}
+
+/// A ZMTP 3.1 NULL greeting (as client).
+std::string greeting31() { return greeting(1, false); }
+
+/// READY as a DEALER.
+std::string ready_dealer() { return ready({{"Socket-Type", "DEALER"}}); }
+
+struct linger_fixture : fixture {
+  /// One message each way between our dealer and a libzmq DEALER.
+  void ping_pong(const mq::dealer_actor& d, zmq::socket_t& peer,
+                 const std::string& tag) {
+    send(d, mp({"ping", tag}));
+    CAF_CHECK_EQUAL(zrecv(peer), (strings{"ping", tag}));
+    CAF_REQUIRE(zsend(peer, {"pong", tag}));
+    CAF_CHECK_EQUAL(recv_strs(d), (strings{"pong", tag}));
+  }
+
+  /// Expects our side to close `sock` (EOF or reset) within `timeout`.
+  void expect_dropped(raw_tcp& sock) {
+    auto res = sock.drain_until_eof();
+    if (res != raw_tcp::eof_result::closed)
+      CAF_MESSAGE(
+          "not dropped: " << (res == raw_tcp::eof_result::timeout
+                                  ? std::string{"timeout"}
+                                  : std::string{"error: "} +
+                                        std::strerror(sock.last_errno())));
+    CAF_CHECK(res == raw_tcp::eof_result::closed);
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(linger_shutdown_tests, linger_fixture)
+
+// -- (a) close with linger ----------------------------------------------------
+
+CAF_TEST(close delivers every acknowledged message) {
+  constexpr int n = 1000;
+  auto router = zsock(ctx, zmq::socket_type::router);
+  // A small RCVHWM makes libzmq stop reading soon, so most of the 16 MiB
+  // still sit in our queues when we ask to close.
+  router.set(zmq::sockopt::rcvhwm, 10);
+  auto ep = zbind(router);
+  auto opts = defaults();
+  opts.identity = "lingerer";
+  auto d = dealer(opts); // linger: -1 (until everything is written)
+  connect(d, ep);
+  CAF_REQUIRE(await_status(d, 1));
+  auto payload = pattern(16 * 1024, 5);
+  for (int i = 0; i < n; ++i)
+    send(d, mp({std::to_string(i), payload}));
+  auto closed = async_close(sys, d, std::chrono::seconds{20});
+  std::this_thread::sleep_for(100ms);
+  // Informational: whether the close had to wait for the peer (it should,
+  // the peer's RCVHWM stalls it), i.e. whether linger was exercised.
+  CAF_MESSAGE("close acknowledged before the peer read anything: "
+              << (closed.wait_for(0ms) == std::future_status::ready));
+  int received = 0;
+  int bad = 0;
+  for (int i = 0; i < n; ++i) {
+    auto msg = zrecv(router);
+    if (msg == timed_out)
+      break;
+    ++received;
+    if (msg.size() != 3 || msg[0] != "lingerer" ||
+        msg[1] != std::to_string(i) || msg[2] != payload)
+      ++bad;
+  }
+  CAF_CHECK_EQUAL(received, n);
+  CAF_CHECK_EQUAL(bad, 0);
+  CAF_REQUIRE(closed.wait_for(timeout) == std::future_status::ready);
+  CAF_CHECK(closed.get());
+  // The dealer is gone after its close: requests fail at once.
+  CAF_CHECK_EQUAL(status(d), UINT64_MAX);
+}
+
+CAF_TEST(close returns after linger when the peer stops reading) {
+  auto router = zsock(ctx, zmq::socket_type::router);
+  router.set(zmq::sockopt::rcvhwm, 1);
+  auto ep = zbind(router);
+  auto opts = defaults();
+  opts.linger = std::chrono::milliseconds{200};
+  auto d = dealer(opts);
+  connect(d, ep);
+  CAF_REQUIRE(await_status(d, 1));
+  // 64 MiB: more than the kernel buffers of a loopback connection hold.
+  auto payload = pattern(64 * 1024, 6);
+  for (int i = 0; i < 1000; ++i)
+    send(d, mp({payload}));
+  auto t0 = steady_clock::now();
+  CAF_CHECK(close(d));
+  auto elapsed = steady_clock::now() - t0;
+  CAF_MESSAGE(
+      "close took "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+      << " ms");
+  CAF_CHECK_GREATER_OR_EQUAL(elapsed, std::chrono::milliseconds{150});
+  CAF_CHECK_LESS(elapsed, std::chrono::seconds{2});
+}
+
+CAF_TEST(close with linger while the peer is away) {
+  // Queued messages for a peer that is down: close gives up after linger,
+  // and stops reconnecting.
+  std::string ep;
+  {
+    auto probe = zsock(ctx, zmq::socket_type::router);
+    ep = zbind(probe);
+  }
+  auto opts = defaults();
+  opts.linger = std::chrono::milliseconds{100};
+  opts.reconnect_ivl = std::chrono::milliseconds{20};
+  auto d = dealer(opts);
+  connect(d, ep);
+  for (int i = 0; i < 5; ++i)
+    send(d, mp({"never"}));
+  auto t0 = steady_clock::now();
+  CAF_CHECK(close(d));
+  auto elapsed = steady_clock::now() - t0;
+  CAF_CHECK_LESS(elapsed, std::chrono::seconds{1});
+  // Nobody connects to a ROUTER that shows up now.
+  auto router = zsock(ctx, zmq::socket_type::router);
+  router.bind(ep);
+  router.set(zmq::sockopt::rcvtimeo, 300);
+  CAF_CHECK_EQUAL(zrecv(router), timed_out);
+}
+
+// -- (b) shutdown with open connections ---------------------------------------
+
+CAF_TEST(actor system with open connections shuts down within 1 s) {
+  auto router = zsock(ctx, zmq::socket_type::router);
+  auto router_ep = zbind(router);
+  auto peer = zsock(ctx, zmq::socket_type::dealer);
+  steady_clock::duration elapsed{};
+  {
+    auto sys2 = std::make_unique<system_holder>();
+    {
+      client c{sys2->sys};
+      auto opts = c.defaults();
+      opts.identity = "short-lived";
+      auto connecting = c.dealer(opts);
+      c.connect(connecting, router_ep);
+      auto bound = c.dealer(c.defaults());
+      auto bound_ep = c.bind(bound);
+      peer.connect(bound_ep);
+      CAF_REQUIRE(c.await_status(connecting, 1));
+      CAF_REQUIRE(c.await_status(bound, 1));
+      // Traffic in both directions, and some left unread on every side.
+      c.send(connecting, mp({"to-router"}));
+      CAF_CHECK_EQUAL(zrecv(router), (strings{"short-lived", "to-router"}));
+      c.send(bound, mp({"to-peer"}));
+      CAF_CHECK_EQUAL(zrecv(peer), (strings{"to-peer"}));
+      CAF_REQUIRE(zsend(router, {"short-lived", "unread-1"}));
+      CAF_REQUIRE(zsend(peer, {"unread-2"}));
+      c.send(connecting, mp({"unread-3"}));
+      c.send(bound, mp({"unread-4"}));
+      std::this_thread::sleep_for(50ms);
+    } // drops both handles and the scoped_actor
+    // On this thread: see `watchdog` for why not on a helper thread.
+    watchdog guard{"~actor_system (open connections)",
+                   std::chrono::seconds{10}};
+    auto t0 = steady_clock::now();
+    sys2.reset();
+    elapsed = steady_clock::now() - t0;
+  }
+  CAF_MESSAGE(
+      "~actor_system took "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+      << " ms");
+  CAF_CHECK_LESS(elapsed, std::chrono::seconds{1});
+}
+
+namespace {
+
+/// Connects a dealer with `linger` to a libzmq ROUTER that stopped reading,
+/// queues 32 MiB, drops every handle and returns how long ~actor_system took.
+steady_clock::duration shutdown_with_stalled_peer(zmq::context_t& ctx,
+                                                  caf::timespan linger) {
+  auto router = zsock(ctx, zmq::socket_type::router);
+  router.set(zmq::sockopt::rcvhwm, 1);
+  auto router_ep = zbind(router);
+  auto sys2 = std::make_unique<system_holder>();
+  {
+    client c{sys2->sys};
+    auto opts = c.defaults();
+    opts.linger = linger;
+    auto d = c.dealer(opts);
+    c.connect(d, router_ep);
+    CAF_REQUIRE(c.await_status(d, 1));
+    auto payload = pattern(64 * 1024, 7);
+    for (int i = 0; i < 500; ++i)
+      c.send(d, mp({payload}));
+  }
+  // On this thread: see `watchdog` for why not on a helper thread.
+  watchdog guard{"~actor_system (a connection cannot flush)",
+                 std::chrono::seconds{10}};
+  auto t0 = steady_clock::now();
+  sys2.reset();
+  return steady_clock::now() - t0;
+}
+
+} // namespace
+
+CAF_TEST(actor system with a stalled peer shuts down within linger) {
+  // A peer stopped reading and our side still has megabytes to write: the
+  // shutdown waits for the socket's linger (100 ms), not for the peer.
+  auto elapsed =
+      shutdown_with_stalled_peer(ctx, std::chrono::milliseconds{100});
+  CAF_MESSAGE(
+      "~actor_system took "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+      << " ms");
+  CAF_CHECK_LESS(elapsed, std::chrono::seconds{1});
+}
+
+// Disabled (run it with -t): with the default linger (-1, as in libzmq) the
+// connection never finishes flushing to a peer that does not read, so
+// ~actor_system blocks for good, the way zmq_ctx_term does with linger -1.
+// The watchdog aborts after 10 s. Reported to the lead as a design hazard:
+// nothing caps the linger once the system shuts down.
+CAF_TEST_DISABLED(actor system with a stalled peer and infinite linger) {
+  auto elapsed = shutdown_with_stalled_peer(ctx, caf::timespan{-1});
+  CAF_CHECK_LESS(elapsed, std::chrono::seconds{1});
+}
+
+CAF_TEST(destroying a system does not interrupt its creator thread) {
+  // The thread that created (and destroys) an actor system must not get
+  // spurious EINTRs afterwards. io_uring sends a TWA_SIGNAL task_work to
+  // the task that *created* a ring when the ring is torn down, which
+  // interrupts that task's next blocking call (a socket call with a timeout
+  // then fails with EINTR instead of restarting).
+  { system_holder sys2; }
+  int sv[2];
+  CAF_REQUIRE_EQUAL(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+                    0);
+  timeval tv{0, 300 * 1000};
+  ::setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  char c = 0;
+  auto n = ::recv(sv[0], &c, 1, 0);
+  auto err = errno;
+  ::close(sv[0]);
+  ::close(sv[1]);
+  CAF_CHECK_EQUAL(n, -1);
+  CAF_CHECK_EQUAL(std::string{std::strerror(err)},
+                  std::string{std::strerror(EAGAIN)});
+}
+
+// -- (c) bad input ------------------------------------------------------------
+
+CAF_TEST(an HTTP client is dropped and a libzmq peer keeps working) {
+  auto d = dealer();
+  auto ep = bind(d);
+  auto peer = zsock(ctx, zmq::socket_type::dealer);
+  peer.connect(ep);
+  CAF_REQUIRE(await_status(d, 1));
+  ping_pong(d, peer, "before");
+  auto http = raw_tcp::connect(port_of(ep));
+  CAF_REQUIRE(http.valid());
+  CAF_REQUIRE(http.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  expect_dropped(http);
+  CAF_CHECK_EQUAL(status(d), 1u);
+  ping_pong(d, peer, "after");
+  CAF_CHECK(close(d));
+}
+
+CAF_TEST(bad frames after a valid handshake are dropped) {
+  auto d = dealer();
+  auto ep = bind(d);
+  auto peer = zsock(ctx, zmq::socket_type::dealer);
+  peer.connect(ep);
+  CAF_REQUIRE(await_status(d, 1));
+  // Reserved flag bits set in a message frame.
+  auto bad = raw_tcp::connect(port_of(ep));
+  CAF_REQUIRE(bad.valid());
+  CAF_REQUIRE(bad.write(greeting31() + ready_dealer()));
+  CAF_REQUIRE(await_status(d, 2));
+  CAF_REQUIRE(bad.write(std::string{'\xF0', '\x03', 'a', 'b', 'c'}));
+  expect_dropped(bad);
+  CAF_CHECK(await_status(d, 1));
+  // An incompatible socket type (PUB cannot talk to DEALER).
+  auto pub = raw_tcp::connect(port_of(ep));
+  CAF_REQUIRE(pub.valid());
+  auto rdy = ready({{"Socket-Type", "PUB"}});
+  CAF_REQUIRE(pub.write(greeting31() + rdy));
+  expect_dropped(pub);
+  CAF_CHECK_EQUAL(status(d), 1u);
+  ping_pong(d, peer, "still-alive");
+  CAF_CHECK(close(d));
+}
+
+CAF_TEST(silent and oversized peers are dropped) {
+  auto opts = defaults();
+  opts.handshake_timeout = std::chrono::milliseconds{300};
+  opts.max_message_size = 1024;
+  auto d = dealer(opts);
+  auto ep = bind(d);
+  auto peer = zsock(ctx, zmq::socket_type::dealer);
+  peer.connect(ep);
+  CAF_REQUIRE(await_status(d, 1));
+  // A client that connects and never says anything.
+  auto t0 = steady_clock::now();
+  auto silent = raw_tcp::connect(port_of(ep));
+  CAF_REQUIRE(silent.valid());
+  expect_dropped(silent);
+  CAF_CHECK_LESS(steady_clock::now() - t0, std::chrono::seconds{3});
+  // A peer announcing a frame above max_message_size.
+  auto big = raw_tcp::connect(port_of(ep));
+  CAF_REQUIRE(big.valid());
+  CAF_REQUIRE(big.write(greeting31() + ready_dealer()));
+  std::string hdr("\x02\0\0\0\0\0\x10\0\0", 9); // 1 MiB, long form
+  CAF_REQUIRE(big.write(hdr + std::string(4096, 'x')));
+  expect_dropped(big);
+  CAF_CHECK_EQUAL(status(d), 1u);
+  ping_pong(d, peer, "survivor");
+  CAF_CHECK(close(d));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
