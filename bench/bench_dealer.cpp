@@ -199,6 +199,56 @@ double monocoque_throughput(caf::actor_system& sys, zmq::context_t& ctx,
   return n / duration<double>(t1 - t0).count();
 }
 
+// The same with `(send_atom, std::vector<multipart>)`: `batch` messages per
+// request, `window` requests in flight.
+double monocoque_throughput_batched(caf::actor_system& sys,
+                                    zmq::context_t& ctx, size_t n,
+                                    size_t batch, size_t window) {
+  echo_router r{ctx};
+  r.sink(n + 1);
+  auto d = mq::spawn_dealer(sys);
+  caf::scoped_actor self{sys};
+  self->request(d, seconds(5), mq::connect_atom::value, r.endpoint)
+    .receive([](caf::ok_atom) {}, [](caf::error&) {});
+  auto payload = mq::frame::from_string(std::string(64, 'x'));
+  self->request(d, seconds(5), mq::send_atom::value, mq::multipart{payload})
+    .receive([](caf::ok_atom) {}, [](caf::error&) {});
+  std::this_thread::sleep_for(milliseconds(50));
+  auto t0 = clk::now();
+  caf::actor me = self;
+  auto requests = n / batch;
+  sys.spawn([=](caf::event_based_actor* p) {
+    auto sent = std::make_shared<size_t>(0);
+    auto acked = std::make_shared<size_t>(0);
+    auto push = std::make_shared<std::function<void()>>();
+    *push = [=] {
+      while (*sent < requests && *sent - *acked < window) {
+        ++*sent;
+        std::vector<mq::multipart> msgs(batch, mq::multipart{payload});
+        p->request(d, caf::infinite, mq::send_atom::value, std::move(msgs))
+          .then(
+            [=](caf::ok_atom) {
+              if (++*acked == requests) {
+                p->send(me, caf::ok_atom::value);
+                p->quit();
+                return;
+              }
+              (*push)();
+            },
+            [=](caf::error&) { p->quit(); });
+      }
+    };
+    (*push)();
+    p->attach_functor([push] { *push = nullptr; });
+  });
+  self->receive([](caf::ok_atom) {}, caf::after(seconds(60)) >> [] {});
+  r.join();
+  auto t1 = clk::now();
+  self->request(d, seconds(5), mq::close_atom::value)
+    .receive([](caf::ok_atom) {}, [](caf::error&) {});
+  return n / duration<double>(t1 - t0).count();
+}
+
 double median(std::vector<double> xs) {
   std::sort(xs.begin(), xs.end());
   return xs[xs.size() / 2];
@@ -226,17 +276,21 @@ int main(int argc, char** argv) {
   cfg.load<mq::module>();
   caf::actor_system sys{cfg};
   zmq::context_t ctx;
-  std::vector<double> zl, ml, zt, mt;
+  std::vector<double> zl, ml, zt, mt, mb;
   for (size_t i = 0; i < rounds; ++i) {
     zl.push_back(libzmq_latency(ctx, lat_n));
     ml.push_back(monocoque_latency(sys, ctx, lat_n));
     zt.push_back(libzmq_throughput(ctx, thr_n));
     mt.push_back(monocoque_throughput(sys, ctx, thr_n, 1000));
+    mb.push_back(monocoque_throughput_batched(sys, ctx, thr_n, 64, 16));
     std::printf("round %zu: rtt libzmq %.1f us, monocoque %.1f us | "
-                "thr libzmq %.0f msg/s, monocoque %.0f msg/s\n",
-                i + 1, zl.back(), ml.back(), zt.back(), mt.back());
+                "thr libzmq %.0f msg/s, monocoque %.0f msg/s, "
+                "batched %.0f msg/s\n",
+                i + 1, zl.back(), ml.back(), zt.back(), mt.back(),
+                mb.back());
   }
   auto a = median(zl), b = median(ml), c = median(zt), e = median(mt);
+  auto f = median(mb);
   std::printf("\nmedians of %zu interleaved rounds, 64 B, tcp loopback\n",
               rounds);
   std::printf("%-28s %12s %12s %8s\n", "", "libzmq", "monocoque", "ratio");
@@ -244,5 +298,7 @@ int main(int argc, char** argv) {
               a, b, b / a);
   std::printf("%-28s %12.0f %12.0f %8.2f\n", "one-way (msg/s, higher=better)",
               c, e, e / c);
+  std::printf("%-28s %12.0f %12.0f %8.2f\n", "one-way, 64-message batches",
+              c, f, f / c);
   return 0;
 }

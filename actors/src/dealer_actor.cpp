@@ -16,12 +16,14 @@ namespace caf::monocoque {
 namespace {
 
 using timeout_atom = atom_constant<atom("mqlinger")>;
+using recv_timeout_atom = atom_constant<atom("mqrecvto")>;
 
 using detail::deferred_reply;
 
 using dealer_impl = dealer_actor::extend_with<connection_owner>::extend_with<
   listener_owner>::extend<reacts_to<reconnect_atom, uint64_t>,
                           reacts_to<timeout_atom>, reacts_to<drain_atom>,
+                          reacts_to<recv_timeout_atom, uint64_t>,
                           replies_to<adopt_atom, uint64_t, zmtp_actor>::with<
                             uint64_t, uint64_t>>;
 
@@ -48,11 +50,12 @@ struct dealer_state {
   std::map<uint64_t, std::vector<multipart>> outbox;
   bool flush_scheduled = false;
   std::deque<multipart> pending;         // acknowledged, not yet handed out
-  std::deque<std::pair<multipart, deferred_reply>> blocked;
+  std::deque<std::pair<std::vector<multipart>, deferred_reply>> blocked;
   // -- receive side
   std::map<std::pair<uint64_t, uint64_t>, inbox> inboxes;
   std::deque<std::pair<uint64_t, uint64_t>> ready; // fair-queue order
-  std::deque<deferred_reply> waiters;
+  std::deque<std::pair<uint64_t, deferred_reply>> waiters; // id, reply
+  uint64_t next_waiter = 1;
   actor target;
   uint64_t credit = 0;
   // -- close
@@ -107,10 +110,25 @@ void dispatch(dealer_self self) {
     }
   }
   while (!st.blocked.empty() && st.pending.size() < hwm) {
-    st.pending.push_back(std::move(st.blocked.front().first));
+    for (auto& msg : st.blocked.front().first)
+      st.pending.push_back(std::move(msg));
     st.blocked.front().second.deliver(self, ok_atom::value);
     st.blocked.pop_front();
   }
+}
+
+// Accepts a batch if the queue of acknowledged messages has room, else
+// withholds the reply until it has (the backpressure signal).
+result<ok_atom> enqueue_batch(dealer_self self, std::vector<multipart> batch) {
+  auto& st = self->state;
+  if (st.pending.size() < st.conns->opts().sndhwm) {
+    for (auto& msg : batch)
+      st.pending.push_back(std::move(msg));
+    dispatch(self);
+    return ok_atom::value;
+  }
+  st.blocked.emplace_back(std::move(batch), deferred_reply{self});
+  return caf::delegated<ok_atom>{};
 }
 
 // -- receive side -------------------------------------------------------------
@@ -152,7 +170,7 @@ void pump_delivery(dealer_self self) {
     auto msg = take_next(self);
     if (!msg)
       return;
-    st.waiters.front().deliver(self, std::move(*msg));
+    st.waiters.front().second.deliver(self, std::move(*msg));
     st.waiters.pop_front();
   }
   while (st.target && st.credit > 0) {
@@ -193,7 +211,7 @@ void begin_close(dealer_self self) {
   for (auto& [msg, rp] : st.blocked)
     rp.deliver(self, make_error(errc::socket_closed, "send after close"));
   st.blocked.clear();
-  for (auto& rp : st.waiters)
+  for (auto& [id, rp] : st.waiters)
     rp.deliver(self, make_error(errc::socket_closed, "recv after close"));
   st.waiters.clear();
   auto linger = st.conns->opts().linger;
@@ -252,13 +270,20 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
         return make_error(errc::socket_closed, "send after close");
       if (msg.empty())
         return make_error(errc::invalid_operation, "empty message");
-      if (st.pending.size() < st.conns->opts().sndhwm) {
-        st.pending.push_back(std::move(msg));
-        dispatch(self);
+      std::vector<multipart> batch;
+      batch.push_back(std::move(msg));
+      return enqueue_batch(self, std::move(batch));
+    },
+    [self](send_atom, std::vector<multipart>& batch) -> result<ok_atom> {
+      auto& st = self->state;
+      if (st.closing)
+        return make_error(errc::socket_closed, "send after close");
+      for (auto& msg : batch)
+        if (msg.empty())
+          return make_error(errc::invalid_operation, "empty message");
+      if (batch.empty())
         return ok_atom::value;
-      }
-      st.blocked.emplace_back(std::move(msg), deferred_reply{self});
-      return caf::delegated<ok_atom>{};
+      return enqueue_batch(self, std::move(batch));
     },
     [self](recv_atom) -> result<multipart> {
       auto& st = self->state;
@@ -266,8 +291,28 @@ dealer_impl::behavior_type dealer_fun(dealer_self self, socket_options opts) {
         return make_error(errc::socket_closed, "recv after close");
       if (auto msg = take_next(self))
         return std::move(*msg);
-      st.waiters.emplace_back(self);
+      st.waiters.emplace_back(st.next_waiter++, deferred_reply{self});
       return caf::delegated<multipart>{};
+    },
+    [self](recv_atom, timespan timeout) -> result<multipart> {
+      auto& st = self->state;
+      if (st.closing)
+        return make_error(errc::socket_closed, "recv after close");
+      if (auto msg = take_next(self))
+        return std::move(*msg);
+      auto id = st.next_waiter++;
+      st.waiters.emplace_back(id, deferred_reply{self});
+      self->delayed_send(self, timeout, recv_timeout_atom::value, id);
+      return caf::delegated<multipart>{};
+    },
+    [self](recv_timeout_atom, uint64_t id) {
+      auto& ws = self->state.waiters;
+      auto i = std::find_if(ws.begin(), ws.end(),
+                            [id](auto& w) { return w.first == id; });
+      if (i == ws.end())
+        return; // answered in time
+      i->second.deliver(self, make_error(errc::timed_out, "no message"));
+      ws.erase(i);
     },
     [self](deliver_atom, actor& target, uint64_t credit) {
       self->state.target = std::move(target);

@@ -32,6 +32,8 @@ std::string to_string(errc x) {
       return "invalid_option";
     case errc::invalid_operation:
       return "invalid_operation";
+    case errc::timed_out:
+      return "timed_out";
     default:
       return "unknown";
   }

@@ -132,6 +132,46 @@ CAF_TEST(bad_endpoints_get_typed_errors) {
   CAF_CHECK(text.find("monocoque: bind_failed") != std::string::npos);
 }
 
+CAF_TEST(timed_recv_does_not_swallow_the_next_message) {
+  auto a = mq::spawn_dealer(*sys);
+  auto b = mq::spawn_dealer(*sys);
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  caf::error err;
+  (*self)
+    ->request(a, 5s, mq::recv_atom::value, caf::timespan{50ms})
+    .receive([](mq::multipart&) {}, [&](caf::error& e) { err = e; });
+  CAF_CHECK_EQUAL(err.code(), static_cast<uint8_t>(mq::errc::timed_out));
+  CAF_CHECK_EQUAL(roundtrip(b, a, "m1"), "m1");
+}
+
+CAF_TEST(batch_send_keeps_order) {
+  auto a = mq::spawn_dealer(*sys);
+  auto b = mq::spawn_dealer(*sys);
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  std::vector<mq::multipart> batch;
+  for (int i = 0; i < 100; ++i)
+    batch.push_back(mq::make_message({std::to_string(i)}));
+  bool acked = false;
+  (*self)
+    ->request(b, 5s, mq::send_atom::value, std::move(batch))
+    .receive([&](caf::ok_atom) { acked = true; }, [](caf::error&) {});
+  CAF_CHECK(acked);
+  std::string got;
+  for (int i = 0; i < 100; ++i)
+    (*self)
+      ->request(a, 5s, mq::recv_atom::value)
+      .receive([&](mq::multipart& m) { got += m[0].to_string() + ","; },
+               [](caf::error&) {});
+  std::string want;
+  for (int i = 0; i < 100; ++i)
+    want += std::to_string(i) + ",";
+  CAF_CHECK_EQUAL(got, want);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(options_come_from_the_command_line) {

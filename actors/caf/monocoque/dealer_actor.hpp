@@ -23,8 +23,12 @@ namespace caf::monocoque {
 ///   `reconnect_ivl` / `reconnect_ivl_max` backoff. Several of each allowed.
 /// - `(send_atom, msg)` → `ok` once the message is queued within SNDHWM: the
 ///   reply is the backpressure signal. Messages wait for a peer (up to
-///   SNDHWM), as in libzmq.
-/// - `(recv_atom)` → the next message (request style), or
+///   SNDHWM), as in libzmq. `(send_atom, std::vector<multipart>)` queues a
+///   batch in order with one reply (it may overshoot SNDHWM by the batch).
+/// - `(recv_atom)` → the next message (request style); `(recv_atom, timeout)`
+///   answers `errc::timed_out` if none arrives in time. Do not rely on a
+///   request timeout instead: CAF cannot withdraw a timed-out request, so the
+///   dealer would still hand it the next message, which is then lost. Or
 ///   `(deliver_atom, target, credit)` then `(credit_atom, n)`: push style,
 ///   each message goes to `target` as `(message_atom, multipart)` while
 ///   credit lasts. A peer is read only while its undelivered messages stay
@@ -39,7 +43,9 @@ using dealer_actor = typed_actor<
   replies_to<bind_atom, std::string>::with<std::string>,
   replies_to<connect_atom, std::string>::with<ok_atom>,
   replies_to<send_atom, multipart>::with<ok_atom>,
+  replies_to<send_atom, std::vector<multipart>>::with<ok_atom>,
   replies_to<recv_atom>::with<multipart>,
+  replies_to<recv_atom, timespan>::with<multipart>,
   reacts_to<deliver_atom, actor, uint64_t>,
   reacts_to<credit_atom, uint64_t>,
   replies_to<close_atom>::with<ok_atom>,

@@ -72,6 +72,8 @@ enum class errc : uint8_t {
   invalid_option,
   /// The operation does not fit the socket type or state.
   invalid_operation,
+  /// Nothing happened within the requested time.
+  timed_out,
 };
 
 /// Returns the name of `x`.
