@@ -277,12 +277,20 @@ int main(int argc, char** argv) {
   caf::actor_system sys{cfg};
   zmq::context_t ctx;
   std::vector<double> zl, ml, zt, mt, mb;
+  // BENCH_ONLY=NAME runs one measurement (zl, ml, zt, mt, mb), e.g. to count
+  // its syscalls with strace -c; the others report 0.
+  std::string only = std::getenv("BENCH_ONLY") ? std::getenv("BENCH_ONLY") : "";
+  auto run = [&](const char* name, std::vector<double>& xs, auto f) {
+    xs.push_back(only.empty() || only == name ? f() : 0.0);
+  };
   for (size_t i = 0; i < rounds; ++i) {
-    zl.push_back(libzmq_latency(ctx, lat_n));
-    ml.push_back(monocoque_latency(sys, ctx, lat_n));
-    zt.push_back(libzmq_throughput(ctx, thr_n));
-    mt.push_back(monocoque_throughput(sys, ctx, thr_n, 1000));
-    mb.push_back(monocoque_throughput_batched(sys, ctx, thr_n, 64, 16));
+    run("zl", zl, [&] { return libzmq_latency(ctx, lat_n); });
+    run("ml", ml, [&] { return monocoque_latency(sys, ctx, lat_n); });
+    run("zt", zt, [&] { return libzmq_throughput(ctx, thr_n); });
+    run("mt", mt, [&] { return monocoque_throughput(sys, ctx, thr_n, 1000); });
+    run("mb", mb, [&] {
+      return monocoque_throughput_batched(sys, ctx, thr_n, 64, 16);
+    });
     std::printf("round %zu: rtt libzmq %.1f us, monocoque %.1f us | "
                 "thr libzmq %.0f msg/s, monocoque %.0f msg/s, "
                 "batched %.0f msg/s\n",
