@@ -148,62 +148,12 @@ double monocoque_latency(caf::actor_system& sys, zmq::context_t& ctx,
   return result;
 }
 
-// One-way throughput: a sender actor keeps `window` send requests in
-// flight (the reply is the backpressure signal); a libzmq ROUTER counts.
+// One-way throughput: a sender actor keeps `window` send requests in flight
+// (the reply is the backpressure signal), each with one message or, with
+// `batch` > 1, `(send_atom, std::vector<multipart>)` of `batch` messages; a
+// libzmq ROUTER counts what arrives and stops the clock.
 double monocoque_throughput(caf::actor_system& sys, zmq::context_t& ctx,
-                            size_t n, size_t window) {
-  echo_router r{ctx};
-  r.sink(n + 1);
-  auto d = mq::spawn_dealer(sys);
-  caf::scoped_actor self{sys};
-  self->request(d, seconds(5), mq::connect_atom::value, r.endpoint)
-    .receive([](caf::ok_atom) {}, [](caf::error&) {});
-  auto payload = mq::frame::from_string(std::string(64, 'x'));
-  self->request(d, seconds(5), mq::send_atom::value, mq::multipart{payload})
-    .receive([](caf::ok_atom) {}, [](caf::error&) {});
-  std::this_thread::sleep_for(milliseconds(50));
-  auto t0 = clk::now();
-  caf::actor me = self;
-  sys.spawn([=](caf::event_based_actor* p) -> caf::behavior {
-    auto sent = std::make_shared<size_t>(0);
-    auto acked = std::make_shared<size_t>(0);
-    auto push = std::make_shared<std::function<void()>>();
-    *push = [=] {
-      while (*sent < n && *sent - *acked < window) {
-        ++*sent;
-        p->request(d, caf::infinite, mq::send_atom::value,
-                   mq::multipart{payload})
-          .then(
-            [=](caf::ok_atom) {
-              if (++*acked == n) {
-                p->send(me, caf::ok_atom::value);
-                p->quit();
-                return;
-              }
-              (*push)();
-            },
-            [=](caf::error&) { p->quit(); });
-      }
-    };
-    (*push)();
-    // The lambda captures itself: break the cycle when done.
-    p->attach_functor([push] { *push = nullptr; });
-    return {[=](caf::tick_atom) { (*push)(); }};
-  });
-  // The sender's acks only mean "queued": the ROUTER thread ends the clock.
-  self->receive([](caf::ok_atom) {}, caf::after(seconds(60)) >> [] {});
-  r.join();
-  auto t1 = clk::now();
-  self->request(d, seconds(5), mq::close_atom::value)
-    .receive([](caf::ok_atom) {}, [](caf::error&) {});
-  return n / duration<double>(t1 - t0).count();
-}
-
-// The same with `(send_atom, std::vector<multipart>)`: `batch` messages per
-// request, `window` requests in flight.
-double monocoque_throughput_batched(caf::actor_system& sys,
-                                    zmq::context_t& ctx, size_t n,
-                                    size_t batch, size_t window) {
+                            size_t n, size_t batch, size_t window) {
   echo_router r{ctx};
   r.sink(n + 1);
   auto d = mq::spawn_dealer(sys);
@@ -224,21 +174,27 @@ double monocoque_throughput_batched(caf::actor_system& sys,
     *push = [=] {
       while (*sent < requests && *sent - *acked < window) {
         ++*sent;
-        std::vector<mq::multipart> msgs(batch, mq::multipart{payload});
-        p->request(d, caf::infinite, mq::send_atom::value, std::move(msgs))
-          .then(
-            [=](caf::ok_atom) {
-              if (++*acked == requests) {
-                p->send(me, caf::ok_atom::value);
-                p->quit();
-                return;
-              }
-              (*push)();
-            },
-            [=](caf::error&) { p->quit(); });
+        auto on_ok = [=](caf::ok_atom) {
+          if (++*acked == requests) {
+            p->send(me, caf::ok_atom::value);
+            p->quit();
+            return;
+          }
+          (*push)();
+        };
+        auto on_err = [=](caf::error&) { p->quit(); };
+        if (batch == 1)
+          p->request(d, caf::infinite, mq::send_atom::value,
+                     mq::multipart{payload})
+            .then(on_ok, on_err);
+        else
+          p->request(d, caf::infinite, mq::send_atom::value,
+                     std::vector<mq::multipart>(batch, mq::multipart{payload}))
+            .then(on_ok, on_err);
       }
     };
     (*push)();
+    // The closure refers to itself: break the cycle when the actor ends.
     p->attach_functor([push] { *push = nullptr; });
   });
   self->receive([](caf::ok_atom) {}, caf::after(seconds(60)) >> [] {});
@@ -287,9 +243,9 @@ int main(int argc, char** argv) {
     run("zl", zl, [&] { return libzmq_latency(ctx, lat_n); });
     run("ml", ml, [&] { return monocoque_latency(sys, ctx, lat_n); });
     run("zt", zt, [&] { return libzmq_throughput(ctx, thr_n); });
-    run("mt", mt, [&] { return monocoque_throughput(sys, ctx, thr_n, 1000); });
+    run("mt", mt, [&] { return monocoque_throughput(sys, ctx, thr_n, 1, 1000); });
     run("mb", mb, [&] {
-      return monocoque_throughput_batched(sys, ctx, thr_n, 64, 16);
+      return monocoque_throughput(sys, ctx, thr_n, 64, 16);
     });
     std::printf("round %zu: rtt libzmq %.1f us, monocoque %.1f us | "
                 "thr libzmq %.0f msg/s, monocoque %.0f msg/s, "
