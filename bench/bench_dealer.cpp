@@ -167,7 +167,7 @@ double monocoque_throughput(caf::actor_system& sys, zmq::context_t& ctx,
   auto t0 = clk::now();
   caf::actor me = self;
   auto requests = n / batch;
-  sys.spawn([=](caf::event_based_actor* p) {
+  sys.spawn([=](caf::event_based_actor* p) -> caf::behavior {
     auto sent = std::make_shared<size_t>(0);
     auto acked = std::make_shared<size_t>(0);
     auto push = std::make_shared<std::function<void()>>();
@@ -196,6 +196,7 @@ double monocoque_throughput(caf::actor_system& sys, zmq::context_t& ctx,
     (*push)();
     // The closure refers to itself: break the cycle when the actor ends.
     p->attach_functor([push] { *push = nullptr; });
+    return {[](caf::tick_atom) {}}; // stay alive for the replies
   });
   self->receive([](caf::ok_atom) {}, caf::after(seconds(60)) >> [] {});
   r.join();
