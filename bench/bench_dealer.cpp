@@ -154,6 +154,8 @@ double monocoque_latency(caf::actor_system& sys, zmq::context_t& ctx,
 // libzmq ROUTER counts what arrives and stops the clock.
 double monocoque_throughput(caf::actor_system& sys, zmq::context_t& ctx,
                             size_t n, size_t batch, size_t window) {
+  auto requests = n / batch;
+  n = requests * batch; // whole batches only
   echo_router r{ctx};
   r.sink(n + 1);
   auto d = mq::spawn_dealer(sys);
@@ -166,7 +168,6 @@ double monocoque_throughput(caf::actor_system& sys, zmq::context_t& ctx,
   std::this_thread::sleep_for(milliseconds(50));
   auto t0 = clk::now();
   caf::actor me = self;
-  auto requests = n / batch;
   sys.spawn([=](caf::event_based_actor* p) -> caf::behavior {
     auto sent = std::make_shared<size_t>(0);
     auto acked = std::make_shared<size_t>(0);

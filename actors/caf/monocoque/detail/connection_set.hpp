@@ -277,10 +277,11 @@ private:
     if (sl.resolving)
       return;
     sl.resolving = true;
+    // The endpoint goes in as a spawn argument: CAF 0.17 binds an empty
+    // argument tuple through a null reference (UBSan reports it).
     auto resolver = self_->home_system().template spawn<detached>(
-      [](event_based_actor* self) -> behavior {
-        return {[self](connect_atom, const std::string& str)
-                  -> result<std::vector<connect_target>> {
+      [](event_based_actor* self, std::string str) -> behavior {
+        return {[self, str](connect_atom) -> result<std::vector<connect_target>> {
           self->quit();
           auto ep = endpoint::parse(str);
           if (!ep)
@@ -290,8 +291,9 @@ private:
             return targets.error();
           return std::move(*targets);
         }};
-      });
-    self_->request(resolver, infinite, connect_atom::value, sl.ep.to_string())
+      },
+      sl.ep.to_string());
+    self_->request(resolver, infinite, connect_atom::value)
       .then(
         [this, key](std::vector<connect_target>& targets) {
           auto s = slots_.find(key);
