@@ -18,11 +18,10 @@ struct accept_op final : io_op {
   explicit accept_op(weak_actor_ptr self) : self(std::move(self)) {
   }
   bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
-    if (res >= 0 && !actor_cast<strong_actor_ptr>(self)) {
-      ::close(res); // the listener is gone: nobody takes this connection
-      return true;
-    }
-    detail::deliver(self, mpx, accept_done_atom::value, int32_t{res});
+    // The fd travels owned: if nobody handles the message, it is closed.
+    auto fd = std::make_shared<detail::fd_guard>(res >= 0 ? res : -1);
+    detail::deliver(self, mpx, accept_done_atom::value, int32_t{res},
+                    std::move(fd));
     return true;
   }
   weak_actor_ptr self;
@@ -52,11 +51,10 @@ public:
     arm();
     return {
       [this](close_atom) { quit(); },
-      [this](accept_done_atom, int32_t res) {
+      [this](accept_done_atom, int32_t res, detail::owned_fd& fd) {
         accepting_ = false;
         if (res >= 0) {
           detail::tune_accepted(res);
-          auto fd = std::make_shared<detail::fd_guard>(res);
           if (auto ptr = actor_cast<strong_actor_ptr>(owner_))
             ptr->enqueue(ctrl(), make_message_id(),
                          caf::make_message(accepted_atom::value, key_,
@@ -68,7 +66,8 @@ public:
               || res == -ENOMEM) {
             // Out of descriptors or memory: back off instead of spinning.
             delayed_send(this, std::chrono::milliseconds{100},
-                         accept_done_atom::value, int32_t{-EAGAIN});
+                         accept_done_atom::value, int32_t{-EAGAIN},
+                         std::make_shared<detail::fd_guard>(-1));
             return;
           }
         }

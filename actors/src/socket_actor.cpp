@@ -42,7 +42,15 @@ struct recv_op final : io_op {
     : self(std::move(self)), buf(frame::allocate(size)) {
   }
   bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
-    auto chunk = res > 0 ? buf.slice(0, static_cast<size_t>(res)) : frame{};
+    frame chunk;
+    if (res > 0) {
+      auto n = static_cast<size_t>(res);
+      // Messages decoded from a chunk share its block; a short read would
+      // pin a whole receive buffer per message behind a slow consumer, so
+      // it moves into a block of its own size.
+      chunk = n < buf.size() / 4 ? frame::copy_of(buf.bytes().first(n))
+                                 : buf.slice(0, n);
+    }
     detail::deliver(self, mpx, recv_done_atom::value, std::move(chunk),
                     int32_t{res});
     return true;

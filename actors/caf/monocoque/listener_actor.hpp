@@ -21,8 +21,9 @@ class uring_multiplexer;
 ///
 /// Who talks to it: its owner (`close`), which it monitors (it holds the
 /// owner only weakly and closes when the owner goes); its accept completions.
-using listener_actor = typed_actor<reacts_to<close_atom>,
-                                   reacts_to<accept_done_atom, int32_t>>;
+using listener_actor
+  = typed_actor<reacts_to<close_atom>,
+                reacts_to<accept_done_atom, int32_t, detail::owned_fd>>;
 
 /// What a ListenerActor sends to its owner.
 using listener_owner
