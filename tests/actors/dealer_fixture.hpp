@@ -1,0 +1,255 @@
+#pragma once
+
+// Deterministic tests of the DEALER's peer lifecycle: connections come up, die,
+// get replaced while their old incarnation still lives, and exchange
+// send/credit messages, all under CAF's test coordinator.
+//
+// No socket is involved. Fake ZmtpIntegratedActors (plain actors typed as
+// `zmtp_actor`) are registered through the dealer's internal `adopt_atom` and
+// play the connection side of the `connection_owner` protocol by hand
+// (`peer_up`, `peer_msg`, `peer_sent`, sent *as* the fake), so that every
+// message the dealer sends them is observable with expect()/disallow().
+//
+// Shared by the dealer_lifecycle_* suites (routing, epochs, credit): the
+// fake connection and the fixture. Everything is inline and lives in its
+// own namespace, so any suite may include this file. Include it first:
+// CAF 0.17.6 needs FAIL defined before <caf/test/dsl.hpp>.
+
+#ifndef FAIL
+#define FAIL(msg)                                                              \
+  CAF_FAIL(msg) // CAF 0.17.6: the fixture's request<T> uses FAIL
+#endif
+
+#include "caf/monocoque/dealer_actor.hpp"
+#include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/module.hpp"
+#include "caf/monocoque/options.hpp"
+#include "caf/monocoque/socket_options.hpp"
+#include "caf/monocoque/zmtp_actor.hpp"
+
+#include <algorithm>
+#include <caf/test/dsl.hpp>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace caf::monocoque::dealer_test {
+
+// -- fake ZmtpIntegratedActor
+// --------------------------------------------------
+
+/// What a fake connection saw from its owner.
+struct fake_log {
+  /// First frame of every `(send_atom, msg)`.
+  std::vector<std::string> sent;
+  /// Every `(credit_atom, n)`.
+  std::vector<uint64_t> credits;
+  /// Number of `(close_atom, linger)`.
+  size_t closes = 0;
+  /// Number of `down_msg`s of the owner it monitors.
+  size_t owner_downs = 0;
+};
+
+using fake_log_ptr = std::shared_ptr<fake_log>;
+
+/// Plays a ZmtpIntegratedActor: records what the owner sends and, like the
+/// real one, monitors its (weakly held) owner and exits when it goes away.
+inline zmtp_actor::behavior_type
+fake_zia(zmtp_actor::pointer self, fake_log_ptr log, weak_actor_ptr owner) {
+  if (auto hdl = actor_cast<actor>(owner)) {
+    self->monitor(hdl);
+    self->set_down_handler([self, log](down_msg&) {
+      ++log->owner_downs;
+      self->quit(); // a real ZIA flushes within linger, then exits
+    });
+  }
+  return {
+      [log](send_atom, const multipart& msg) {
+        log->sent.push_back(msg.empty() ? std::string{}
+                                        : msg.front().to_string());
+      },
+      [log](send_atom, const std::vector<multipart>& msgs) {
+        for (auto& msg : msgs)
+          log->sent.push_back(msg.empty() ? std::string{}
+                                          : msg.front().to_string());
+      },
+      [log](credit_atom, uint64_t n) { log->credits.push_back(n); },
+      [self, log](caf::monocoque::close_atom, timespan) {
+        ++log->closes;
+        self->quit();
+      },
+      [](data_atom, const frame&) {},
+      [](wrote_atom, uint64_t) {},
+      [](timer_atom, uint64_t) {},
+      [](drain_atom) {},
+  };
+}
+
+/// A fake connection and its log.
+struct fake {
+  zmtp_actor hdl;
+  fake_log_ptr log;
+  uint64_t key = 0;
+  uint64_t epoch = 0;
+};
+
+// -- fixture
+// -------------------------------------------------------------------
+
+/// The dealer refuses to run without the module; the module's io_uring thread
+/// runs for real, the actors under test run on the test coordinator.
+struct test_config : caf::monocoque::config {
+  test_config() { load<caf::monocoque::module>(); }
+};
+
+inline multipart msg(const std::string& str) { return make_message({str}); }
+
+struct fixture : test_coordinator_fixture<test_config> {
+  dealer_actor dealer;
+  actor dealer_dyn; // the internal interface (adopt, peer_*) is not public
+
+  void start_dealer(socket_options opts = {}) {
+    auto* mod = caf::monocoque::module::from(sys);
+    CAF_REQUIRE(mod != nullptr);
+    CAF_REQUIRE_EQUAL(mod->status(), none);
+    dealer = spawn_dealer(sys, std::move(opts));
+    dealer_dyn = actor_cast<actor>(dealer);
+    run();
+  }
+
+  /// Kills the dealer and lets everything settle.
+  void stop_dealer() {
+    self->send_exit(dealer, exit_reason::kill);
+    run();
+  }
+
+  /// Spawns a fake connection; `watch_owner` makes it monitor the dealer.
+  fake spawn_fake(bool watch_owner = false) {
+    fake result;
+    result.log = std::make_shared<fake_log>();
+    auto owner =
+        watch_owner ? actor_cast<weak_actor_ptr>(dealer) : weak_actor_ptr{};
+    result.hdl = sys.spawn(fake_zia, result.log, owner);
+    run();
+    return result;
+  }
+
+  /// Registers `f` under `key` (0: a new key) and returns the new
+  /// incarnation.
+  void adopt(fake& f, uint64_t key = 0) {
+    std::tie(f.key, f.epoch) =
+        request<uint64_t, uint64_t>(dealer_dyn, adopt_atom::value, key, f.hdl);
+  }
+
+  /// Sends `(peer_up, key, epoch, hdl, info)` as `from` and runs it.
+  void peer_up(const fake& from, uint64_t key, uint64_t epoch) {
+    send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_up_atom::value, key,
+            epoch, from.hdl, peer_info{});
+    expect((peer_up_atom, uint64_t, uint64_t, zmtp_actor, peer_info),
+           from(from.hdl).to(dealer_dyn).with(_, key, epoch, _, _));
+  }
+
+  void peer_up(const fake& f) { peer_up(f, f.key, f.epoch); }
+
+  /// Sends `(peer_msg, key, epoch, msg(str))` as `from` and runs it.
+  void peer_msg(const fake& from, uint64_t key, uint64_t epoch,
+                const std::string& str) {
+    send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_msg_atom::value, key,
+            epoch, msg(str));
+    expect((peer_msg_atom, uint64_t, uint64_t, multipart),
+           from(from.hdl).to(dealer_dyn).with(_, key, epoch, msg(str)));
+  }
+
+  void peer_msg(const fake& f, const std::string& str) {
+    peer_msg(f, f.key, f.epoch, str);
+  }
+
+  /// Sends `(peer_sent, key, epoch, n)` as `from` and runs it.
+  void peer_sent(const fake& from, uint64_t key, uint64_t epoch, uint64_t n) {
+    send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_sent_atom::value, key,
+            epoch, n);
+    expect((peer_sent_atom, uint64_t, uint64_t, uint64_t),
+           from(from.hdl).to(dealer_dyn).with(_, key, epoch, n));
+  }
+
+  void peer_sent(const fake& f, uint64_t n) { peer_sent(f, f.key, f.epoch, n); }
+
+  /// Lets the application send `str`; the reply (if any) stays in `self`'s
+  /// mailbox for expect_ok() / disallow_ok().
+  void app_send(const std::string& str) {
+    self->send(dealer, send_atom::value, msg(str));
+    expect((send_atom, multipart), from(self).to(dealer).with(_, msg(str)));
+  }
+
+  void expect_ok() { expect((ok_atom), from(dealer).to(self)); }
+
+  void disallow_ok() { disallow((ok_atom), from(dealer).to(self)); }
+
+  /// Lets the application ask for the next message; the reply (if any) stays
+  /// in `self`'s mailbox.
+  void app_recv() {
+    self->send(dealer, recv_atom::value);
+    expect((recv_atom), from(self).to(dealer));
+  }
+
+  void expect_received(const std::string& str) {
+    expect((multipart), from(dealer).to(self).with(msg(str)));
+  }
+
+  /// Expects the dealer to hand `str` to `f` now.
+  void expect_sent(const fake& f, const std::string& str) {
+    expect((send_atom, multipart), from(dealer).to(f.hdl).with(_, msg(str)));
+  }
+
+  void expect_credit(const fake& f, uint64_t n) {
+    expect((credit_atom, uint64_t), from(dealer).to(f.hdl).with(_, n));
+  }
+
+  void disallow_send(const fake& f) {
+    disallow((send_atom, multipart), from(dealer).to(f.hdl));
+  }
+
+  void disallow_credit(const fake& f) {
+    disallow((credit_atom, uint64_t), from(dealer).to(f.hdl));
+  }
+
+  /// Makes `f` exit with a non-normal reason (as a failed session would) and
+  /// lets the dealer process its down_msg.
+  void kill_fake(const fake& f) {
+    self->send_exit(f.hdl, exit_reason::user_shutdown);
+    expect((exit_msg), from(self).to(f.hdl));
+    expect((down_msg), from(_).to(dealer_dyn));
+  }
+
+  /// Number of peers whose handshake completed (runs everything pending).
+  uint64_t status() {
+    return request<uint64_t>(dealer_dyn, status_atom::value);
+  }
+
+  /// Two adopted fakes that are up, in round-robin order a, b.
+  std::pair<fake, fake> two_up_peers() {
+    auto a = spawn_fake();
+    auto b = spawn_fake();
+    adopt(a);
+    adopt(b);
+    peer_up(a);
+    peer_up(b);
+    CAF_REQUIRE_EQUAL(status(), 2u);
+    return {a, b};
+  }
+};
+
+inline socket_options with_sndhwm(size_t n) {
+  socket_options opts;
+  opts.sndhwm = n;
+  return opts;
+}
+
+inline socket_options with_rcvhwm(size_t n) {
+  socket_options opts;
+  opts.rcvhwm = n;
+  return opts;
+}
+
+} // namespace caf::monocoque::dealer_test
