@@ -111,10 +111,8 @@ public:
     return {
       [this](write_atom, std::vector<frame>& bytes) {
         for (auto& x : bytes) {
-          if (!x.empty()) {
-            pending_bytes_ += x.size();
+          if (!x.empty())
             pending_.push_back(std::move(x));
-          }
         }
         pump_write();
       },
@@ -215,7 +213,6 @@ private:
 
   // Drops `n` written bytes from the front of the queue.
   void consume(size_t n) {
-    pending_bytes_ -= n;
     while (n > 0 && !pending_.empty()) {
       auto& front = pending_.front();
       if (n < front.size()) {
@@ -237,7 +234,6 @@ private:
   bool sending_ = false;
   bool closing_ = false;
   std::deque<frame> pending_;
-  size_t pending_bytes_ = 0;
   uint64_t written_ = 0;
 };
 

@@ -72,7 +72,6 @@ public:
         after_activity();
       },
       [this](wrote_atom, uint64_t total) {
-        written_ = total;
         uint64_t n = 0;
         while (!msg_ends_.empty() && msg_ends_.front() <= total) {
           msg_ends_.pop_front();
@@ -226,7 +225,6 @@ private:
   uint64_t delivered_ = 0;
   uint64_t credited_ = 0;
   uint64_t queued_ = 0;
-  uint64_t written_ = 0;
   std::deque<uint64_t> msg_ends_;
   std::optional<zmtp::timestamp> timer_at_;
   uint64_t timer_gen_ = 0;

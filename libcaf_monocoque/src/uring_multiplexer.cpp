@@ -167,15 +167,6 @@ io_uring_sqe* uring_multiplexer::next_sqe() {
   return sqe;
 }
 
-void uring_multiplexer::cancel(io_op* op) {
-  if (ops_.count(op) == 0)
-    return;
-  auto* sqe = next_sqe();
-  io_uring_prep_cancel64(sqe, reinterpret_cast<uint64_t>(op), 0);
-  io_uring_sqe_set_data(sqe, nullptr);
-  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-}
-
 void uring_multiplexer::close_fd(int fd) {
   if (fd < 0)
     return;

@@ -72,19 +72,11 @@ public:
     ops_.insert(op);
   }
 
-  /// Asks the kernel to cancel `op` (its final completion still arrives).
-  void cancel(io_op* op);
-
   /// Shuts down and closes a socket fd (thread-safe). On the ring thread it
   /// first submits queued SQEs, so none of them can name a reused fd number;
   /// elsewhere it hands the fd to the ring thread. The shutdown completes any
   /// recv still in flight on the fd.
   void close_fd(int fd);
-
-  /// Returns how many operations are in flight.
-  size_t inflight() const noexcept {
-    return ops_.size();
-  }
 
   /// Returns the index of this ring among the module's rings.
   size_t index() const noexcept {
