@@ -34,6 +34,10 @@ std::string to_string(errc x) {
       return "invalid_operation";
     case errc::timed_out:
       return "timed_out";
+    case errc::wrong_state:
+      return "wrong_state";
+    case errc::host_unreachable:
+      return "host_unreachable";
     default:
       return "unknown";
   }

@@ -183,3 +183,33 @@ void tune_accepted(int fd) {
 }
 
 } // namespace caf::monocoque::detail
+
+namespace caf::monocoque::detail {
+
+std::string remote_address(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0)
+    return "?";
+  char host[INET6_ADDRSTRLEN] = {0};
+  switch (ss.ss_family) {
+    case AF_INET: {
+      auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+      ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+      return "tcp://" + std::string{host} + ":"
+             + std::to_string(ntohs(in->sin_port));
+    }
+    case AF_INET6: {
+      auto* in = reinterpret_cast<sockaddr_in6*>(&ss);
+      ::inet_ntop(AF_INET6, &in->sin6_addr, host, sizeof(host));
+      return "tcp://[" + std::string{host} + "]:"
+             + std::to_string(ntohs(in->sin6_port));
+    }
+    case AF_UNIX:
+      return "ipc://(peer)";
+    default:
+      return "?";
+  }
+}
+
+} // namespace caf::monocoque::detail

@@ -2,6 +2,7 @@
 
 #include "caf/monocoque/errc.hpp"
 #include "caf/monocoque/detail/log.hpp"
+#include "caf/monocoque/detail/ring_actor.hpp"
 
 #include <caf/actor_system.hpp>
 
@@ -131,6 +132,15 @@ void uring_multiplexer::stop() {
 // -- execution_unit -----------------------------------------------------------
 
 void uring_multiplexer::exec_later(resumable* ptr) {
+  // CAF wakes a receiver through the sender's execution unit, so a message
+  // from a ring actor to any other actor lands here. Only actors the plugin
+  // pinned on purpose run on the ring; user actors, socket-type actors and
+  // everything else go back to the scheduler, so a handler that blocks can
+  // never stall a connection (as CAF's own multiplexer does for non-brokers).
+  if (dynamic_cast<ring_pinned*>(ptr) == nullptr) {
+    sys_.scheduler().enqueue(ptr);
+    return;
+  }
   if (on_ring_thread()) {
     next_jobs_.push_back(ptr);
     return;

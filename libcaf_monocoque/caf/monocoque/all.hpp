@@ -4,6 +4,14 @@
 /// every socket actor users spawn.
 
 #include "caf/monocoque/dealer_actor.hpp"
+#include "caf/monocoque/pair_actor.hpp"
+#include "caf/monocoque/pull_actor.hpp"
+#include "caf/monocoque/push_actor.hpp"
+#include "caf/monocoque/rep_actor.hpp"
+#include "caf/monocoque/req_actor.hpp"
+#include "caf/monocoque/router_actor.hpp"
+#include "caf/monocoque/socket_interfaces.hpp"
+#include "caf/monocoque/socket_stats.hpp"
 #include "caf/monocoque/endpoint.hpp"
 #include "caf/monocoque/errc.hpp"
 #include "caf/monocoque/message_types.hpp"

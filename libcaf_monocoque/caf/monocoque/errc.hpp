@@ -74,6 +74,11 @@ enum class errc : uint8_t {
   invalid_operation,
   /// Nothing happened within the requested time.
   timed_out,
+  /// The call does not fit the socket's state machine (libzmq's EFSM), e.g.
+  /// a second REQ send before the reply.
+  wrong_state,
+  /// No peer has that routing id (ROUTER with `router_mandatory`).
+  host_unreachable,
 };
 
 /// Returns the name of `x`.

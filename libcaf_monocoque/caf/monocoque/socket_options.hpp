@@ -50,6 +50,24 @@ struct socket_options {
   /// PING timeout; negative: same as the interval (ZMQ_HEARTBEAT_TIMEOUT).
   timespan heartbeat_timeout = timespan{-1};
 
+  /// ROUTER: a send to an unknown routing id fails with
+  /// `errc::host_unreachable` and a send to a full peer waits, instead of
+  /// dropping the message silently (ZMQ_ROUTER_MANDATORY).
+  bool router_mandatory = false;
+
+  /// ROUTER: a new connection with a routing id already in use takes it
+  /// over and the old one is closed, instead of being refused
+  /// (ZMQ_ROUTER_HANDOVER).
+  bool router_handover = false;
+
+  /// REQ: a send while waiting for a reply starts a new request instead of
+  /// failing with `errc::wrong_state` (ZMQ_REQ_RELAXED).
+  bool req_relaxed = false;
+
+  /// REQ: prefix each request with a request id and accept only the reply
+  /// that carries it back (ZMQ_REQ_CORRELATE).
+  bool req_correlate = false;
+
   /// Extra READY properties, e.g. {"X-Service", "billing"}.
   std::vector<std::pair<std::string, std::string>> properties;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "caf/monocoque/detail/log.hpp"
+#include "caf/monocoque/detail/peer_table.hpp"
 #include "caf/monocoque/detail/transport.hpp"
 #include "caf/monocoque/detail/uring_multiplexer.hpp"
 #include "caf/monocoque/endpoint.hpp"
@@ -27,48 +28,22 @@
 
 namespace caf::monocoque::detail {
 
-/// What `connection_set::on_down` learned from a `down_msg`.
-struct peer_down {
-  /// Connection slot.
-  uint64_t key = 0;
-  /// Incarnation that died.
-  uint64_t epoch = 0;
-  /// Whether it had finished its handshake.
-  bool was_up = false;
-  /// Why it died.
-  error reason;
-};
-
-/// The owner-side bookkeeping every socket-type actor shares: bound
-/// endpoints (ListenerActors), connect endpoints with reconnect backoff,
-/// spawning the SocketActor + ZmtpIntegratedActor of each connection, and an
-/// epoch-tagged table of live connections built on monitors.
+/// The owner-side connection machinery every socket-type actor shares:
+/// bound endpoints (ListenerActors), connect endpoints with reconnect
+/// backoff, spawning the SocketActor + ZmtpIntegratedActor of each
+/// connection and registering it in the socket's `peer_table`, built on
+/// monitors.
 ///
 /// Lifecycle rules: every connection incarnation gets a fresh epoch; the
-/// owner monitors its ZmtpIntegratedActor; a `down_msg` only removes the
-/// incarnation whose actor address it names, and only if that incarnation is
-/// still the current one of its slot; `peer_up` and all other messages carry
-/// `(key, epoch)` and cannot change the table unless they match the current
-/// incarnation. So a dead, duplicate or replaced connection never leaves a
-/// ghost behind. (Data an old incarnation received before it died is still
-/// data: the owner may deliver it.)
+/// owner monitors its ZmtpIntegratedActor; a `down_msg` only marks the
+/// incarnation whose actor address it names; `peer_up` and all other
+/// messages carry `(key, epoch)` and cannot change the table unless they
+/// match a record. So a dead, duplicate or replaced connection never leaves
+/// a ghost behind. (Data an old incarnation received before it died is
+/// still data: the owner may deliver it.)
 template <class Self>
 class connection_set {
 public:
-  /// A live connection incarnation.
-  struct peer {
-    /// Its epoch.
-    uint64_t epoch = 0;
-    /// Its ZmtpIntegratedActor.
-    zmtp_actor hdl;
-    /// Whether its handshake finished.
-    bool up = false;
-    /// What the handshake said.
-    peer_info info;
-    /// Whether it was asked to close.
-    bool closing = false;
-  };
-
   connection_set(Self* self, ::monocoque::zmtp::socket_type type,
                  socket_options opts)
     : self_(self), type_(type), opts_(std::move(opts)) {
@@ -82,26 +57,19 @@ public:
     return opts_;
   }
 
-  /// Returns the current incarnation of `key`, if any.
-  peer* find(uint64_t key) {
-    auto i = peers_.find(key);
-    return i != peers_.end() ? &i->second : nullptr;
+  /// Returns the peer table.
+  peer_table& table() noexcept {
+    return table_;
   }
 
-  /// Returns the current incarnation of `key` if it is `epoch`.
-  peer* find(uint64_t key, uint64_t epoch) {
-    auto* p = find(key);
-    return p != nullptr && p->epoch == epoch ? p : nullptr;
-  }
-
-  /// Returns all live incarnations.
-  const std::map<uint64_t, peer>& peers() const noexcept {
-    return peers_;
-  }
-
-  /// Returns whether nothing is connected or connecting.
+  /// Returns whether no connection is live (connected or connecting).
   bool empty() const noexcept {
-    return peers_.empty();
+    return table_.live() == 0;
+  }
+
+  /// Returns whether `close` was called.
+  bool closing() const noexcept {
+    return closing_;
   }
 
   // -- endpoints --------------------------------------------------------------
@@ -126,7 +94,8 @@ public:
   }
 
   /// Adds a connect endpoint; connects now and reconnects after failures.
-  error connect(const std::string& str) {
+  /// A non-empty `routing_id` names the peer (ZMQ_CONNECT_ROUTING_ID).
+  error connect(const std::string& str, std::string routing_id = {}) {
     auto ep = endpoint::parse(str);
     if (!ep)
       return ep.error();
@@ -140,6 +109,7 @@ public:
     s.ep = *ep;
     s.targets = std::move(*targets);
     s.ivl = ivl_init_;
+    s.routing_id = std::move(routing_id);
     attempt(key);
     return none;
   }
@@ -151,24 +121,20 @@ public:
     auto* mpx = ring();
     if (mpx == nullptr)
       return;
-    start(next_key_++, mpx, fd->release(), std::nullopt);
+    auto raw = fd->release();
+    start(next_key_++, mpx, raw, std::nullopt, remote_address(raw), {});
   }
 
   /// Registers a connection whose actors were created elsewhere (tests, or
   /// transports that do not go through `bind`/`connect`) under `key`, or a
-  /// fresh key if `key` is zero. An existing incarnation of `key` is replaced
-  /// at once: its late messages and its `down_msg` are then ignored. Returns
-  /// the key and the new epoch.
-  std::pair<uint64_t, uint64_t> adopt(uint64_t key, zmtp_actor hdl) {
+  /// fresh key if `key` is zero. The caller retires a current incarnation of
+  /// `key` first. Returns the new record.
+  peer& adopt(uint64_t key, zmtp_actor hdl) {
     if (key == 0)
       key = next_key_++;
     auto epoch = next_epoch_++;
     self_->monitor(hdl);
-    // The same actor adopted again: its latest incarnation is the one that
-    // its down_msg must remove.
-    by_addr_.insert_or_assign(hdl.address(), std::make_pair(key, epoch));
-    peers_[key] = peer{epoch, std::move(hdl), false, {}, false};
-    return {key, epoch};
+    return table_.insert(key, epoch, std::move(hdl), "adopted");
   }
 
   /// Handles the reconnect timer of `key`.
@@ -179,13 +145,13 @@ public:
 
   // -- lifecycle events -------------------------------------------------------
 
-  /// Handles a `peer_up`; returns the peer if `(key, epoch)` is current.
-  peer* on_peer_up(uint64_t key, uint64_t epoch, zmtp_actor hdl,
+  /// Handles a `peer_up`; returns the record if `(key, epoch)` is current,
+  /// run by `hdl` and not up yet.
+  peer* on_peer_up(uint64_t key, uint64_t epoch, const zmtp_actor& hdl,
                    peer_info info) {
-    auto* p = find(key, epoch);
-    if (p == nullptr || p->hdl != hdl || p->up)
+    auto* p = table_.find(key, epoch);
+    if (p == nullptr || !p->current || p->hdl != hdl || p->up)
       return nullptr; // stale, foreign or repeated
-    p->up = true;
     p->info = std::move(info);
     auto s = slots_.find(key);
     if (s != slots_.end())
@@ -193,25 +159,26 @@ public:
     return p;
   }
 
-  /// Handles a `down_msg`; returns what died if it was a current
-  /// incarnation, nullopt for stale, duplicate or unknown ones.
-  std::optional<peer_down> on_down(const down_msg& dm) {
-    auto i = by_addr_.find(dm.source);
-    if (i == by_addr_.end())
-      return std::nullopt;
-    auto [key, epoch] = i->second;
-    by_addr_.erase(i);
-    auto* p = find(key, epoch);
+  /// Handles a `down_msg`: marks the incarnation it names as exited and
+  /// returns its record (which may have been retired already), or null for
+  /// duplicates and unknown actors. Schedules a reconnect if it was the
+  /// current incarnation of a connect endpoint.
+  peer* on_down(const down_msg& dm) {
+    auto epoch = table_.take_addr(dm.source);
+    if (epoch == 0)
+      return nullptr;
+    auto* p = table_.by_epoch(epoch);
     if (p == nullptr)
-      return std::nullopt;
-    peer_down result{key, epoch, p->up, dm.reason};
-    peers_.erase(key);
-    log::actors()->debug("connection {} epoch {} down: {}", key, epoch,
-                         self_->home_system().render(dm.reason));
-    auto s = slots_.find(key);
-    if (s != slots_.end() && !closing_)
-      schedule_reconnect(key, s->second);
-    return result;
+      return nullptr;
+    p->exited = true;
+    if (p->current) {
+      log::actors()->debug("connection {} epoch {} down: {}", p->key, epoch,
+                           self_->home_system().render(dm.reason));
+      auto s = slots_.find(p->key);
+      if (s != slots_.end() && !closing_)
+        schedule_reconnect(p->key, s->second);
+    }
+    return p;
   }
 
   /// Stops listening and reconnecting; asks every connection to close within
@@ -223,12 +190,15 @@ public:
       self_->send(l, close_atom::value);
     listeners_.clear();
     slots_.clear();
-    for (auto& [key, p] : peers_) {
-      if (!p.closing) {
-        p.closing = true;
-        self_->send(p.hdl, close_atom::value, linger);
-      }
-    }
+    table_.for_each([&](peer& p) { close_peer(p, linger); });
+  }
+
+  /// Asks the connection of `p` to close within `linger` (once).
+  void close_peer(peer& p, timespan linger) {
+    if (p.closing || !p.alive())
+      return;
+    p.closing = true;
+    self_->send(p.hdl, close_atom::value, linger);
   }
 
 private:
@@ -238,6 +208,7 @@ private:
     size_t next_target = 0;
     timespan ivl{0};
     bool resolving = false;
+    std::string routing_id;
   };
 
   uring_multiplexer* ring() {
@@ -256,7 +227,7 @@ private:
 
   void attempt(uint64_t key) {
     auto s = slots_.find(key);
-    if (s == slots_.end() || peers_.count(key) > 0)
+    if (s == slots_.end() || table_.current(key) != nullptr)
       return;
     auto& sl = s->second;
     if (sl.targets.empty()) {
@@ -270,7 +241,7 @@ private:
       schedule_reconnect(key, sl);
       return;
     }
-    start(key, mpx, *fd, target);
+    start(key, mpx, *fd, target, sl.ep.to_string(), sl.routing_id);
   }
 
   void resolve(uint64_t key, slot& sl) {
@@ -321,7 +292,8 @@ private:
   }
 
   void start(uint64_t key, uring_multiplexer* mpx, int fd,
-             std::optional<connect_target> target) {
+             std::optional<connect_target> target, std::string where,
+             std::string routing_id) {
     auto& sys = self_->home_system();
     zmtp_actor_config zc;
     zc.session.type = type_;
@@ -341,8 +313,8 @@ private:
     auto hdl = spawn_zmtp_actor(sys, mpx, sock,
                                 actor_cast<weak_actor_ptr>(self_), zc);
     self_->monitor(hdl);
-    by_addr_.emplace(hdl.address(), std::make_pair(key, zc.epoch));
-    peers_[key] = peer{zc.epoch, hdl, false, {}, false};
+    auto& p = table_.insert(key, zc.epoch, hdl, std::move(where));
+    p.routing_id = std::move(routing_id);
   }
 
   Self* self_;
@@ -354,8 +326,7 @@ private:
   uint64_t next_epoch_ = 1;
   std::vector<listener_actor> listeners_;
   std::map<uint64_t, slot> slots_;
-  std::map<uint64_t, peer> peers_;
-  std::unordered_map<actor_addr, std::pair<uint64_t, uint64_t>> by_addr_;
+  peer_table table_;
 };
 
 } // namespace caf::monocoque::detail

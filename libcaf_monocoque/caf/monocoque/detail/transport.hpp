@@ -72,6 +72,10 @@ expected<std::vector<connect_target>> resolve_blocking(const endpoint& ep);
 /// TCP_NODELAY for TCP).
 expected<int> make_connect_socket(const connect_target& target);
 
+/// Returns the remote address of a connected socket, e.g.
+/// "tcp://127.0.0.1:40123" ("ipc://(peer)" for Unix sockets).
+std::string remote_address(int fd);
+
 /// Tunes an accepted TCP socket (TCP_NODELAY); harmless for IPC.
 void tune_accepted(int fd);
 

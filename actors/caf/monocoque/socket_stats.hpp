@@ -1,0 +1,63 @@
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace caf::monocoque {
+
+/// Introspection of one connection incarnation of a socket.
+struct peer_stats {
+  /// Connection slot (a connect endpoint keeps its key across reconnects).
+  uint64_t key = 0;
+  /// Incarnation of the slot; a reconnect gets a new one.
+  uint64_t epoch = 0;
+  /// Routing id (ROUTER: the peer's `Identity`, the `connect_routing_id`
+  /// or a generated 5-byte id; other types: the peer's `Identity`).
+  std::string routing_id;
+  /// The connect endpoint, or the remote address of an accepted connection.
+  std::string endpoint;
+  /// ZMTP socket type the peer announced ("" before its handshake).
+  std::string peer_type;
+  /// Whether its handshake finished (messages may flow).
+  bool up = false;
+  /// Messages handed to the connection and not yet written to the kernel.
+  uint64_t out_queue = 0;
+  /// Received messages not yet taken by the application.
+  uint64_t in_queue = 0;
+  /// Messages and payload bytes received from the peer.
+  uint64_t msgs_in = 0;
+  /// Payload bytes received from the peer.
+  uint64_t bytes_in = 0;
+  /// Messages handed to the peer's connection.
+  uint64_t msgs_out = 0;
+  /// Payload bytes handed to the peer's connection.
+  uint64_t bytes_out = 0;
+  /// Messages for this peer dropped (full queue).
+  uint64_t drops = 0;
+};
+
+/// Introspection of a socket actor: `(stats_atom)` answers with it.
+struct socket_stats {
+  /// Socket type, e.g. "ROUTER".
+  std::string type;
+  /// Live connection incarnations (connecting, handshaking or up), plus
+  /// gone ones whose received messages still wait for the application.
+  std::vector<peer_stats> peers;
+  /// Acknowledged messages waiting for a peer (load-balancing types).
+  uint64_t pending = 0;
+  /// Messages dropped because no peer could take them (ROUTER: unknown
+  /// routing id; REP: requester gone; REQ: stray replies).
+  uint64_t dropped = 0;
+  /// Connections refused (PAIR: a second peer; ROUTER: a duplicate id).
+  uint64_t refused = 0;
+  /// Hash of the id of the thread that produced this answer: tests use it
+  /// to prove that socket actors run on CAF's scheduler, not on a ring.
+  uint64_t thread = 0;
+};
+
+} // namespace caf::monocoque
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::socket_stats)

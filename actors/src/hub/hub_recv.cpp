@@ -1,0 +1,92 @@
+// The RouterHub's receive side: per-peer inboxes, the fair queue, credit
+// back to the connections (RCVHWM), parked `recv`s and push delivery.
+#include "caf/monocoque/detail/hub.hpp"
+
+#include "monocoque/zmtp/message.hpp"
+
+namespace caf::monocoque::detail {
+
+namespace {
+
+// Returns credit to the connection in batches of RCVHWM / 4, or at once when
+// its inbox ran dry (so a slow trickle is never starved).
+void return_credit(hub_self self, peer& p, bool force) {
+  auto batch = std::max<uint64_t>(1, self->state.opts().rcvhwm / 4);
+  if (p.uncredited == 0 || (!force && p.uncredited < batch))
+    return;
+  if (p.alive())
+    self->send(p.hdl, credit_atom::value, p.uncredited);
+  p.uncredited = 0;
+}
+
+} // namespace
+
+void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch,
+                 multipart msg) {
+  auto& st = self->state;
+  auto* p = st.table().find(key, epoch);
+  if (p == nullptr || (p->current && !p->up))
+    return; // unknown, or refused: nothing of it reaches the application
+  ++p->msgs_in;
+  p->bytes_in += ::monocoque::zmtp::payload_size(msg);
+  p->inbox.push_back(std::move(msg));
+  if (!p->queued) {
+    p->queued = true;
+    st.ready.push_back(st.ref(*p));
+  }
+  pump_delivery(self);
+}
+
+std::optional<multipart> take_next(hub_self self) {
+  auto& st = self->state;
+  while (!st.ready.empty() && st.policy->can_take(self)) {
+    auto r = st.ready.front();
+    st.ready.pop_front();
+    auto* p = st.get(r);
+    if (p == nullptr)
+      continue;
+    if (p->inbox.empty()) {
+      p->queued = false;
+      continue;
+    }
+    auto msg = std::move(p->inbox.front());
+    p->inbox.pop_front();
+    // A dropped message was read all the same: its credit goes back too.
+    ++p->uncredited;
+    return_credit(self, *p, p->inbox.empty());
+    auto keep = st.policy->on_take(self, *p, msg);
+    if (!keep)
+      ++st.dropped;
+    if (!p->inbox.empty())
+      st.ready.push_back(r); // fair queue: its next message waits its turn
+    else
+      p->queued = false;
+    st.table().release_if_done(*p);
+    if (keep)
+      return msg;
+  }
+  return std::nullopt;
+}
+
+void pump_delivery(hub_self self) {
+  auto& st = self->state;
+  while (!st.waiters.empty()) {
+    auto msg = take_next(self);
+    if (!msg)
+      return;
+    st.waiters.front().second.deliver(self, std::move(*msg));
+    st.waiters.pop_front();
+  }
+  while (st.target && st.credit > 0) {
+    auto msg = take_next(self);
+    if (!msg)
+      return;
+    --st.credit;
+    // The target is dynamically typed: typed send() refuses it.
+    st.target->enqueue(actor_cast<strong_actor_ptr>(self), make_message_id(),
+                       caf::make_message(message_atom::value, std::move(*msg)),
+                       self->context());
+  }
+}
+
+} // namespace caf::monocoque::detail
