@@ -42,8 +42,8 @@ public:
           return false; // the first owner of an id keeps it
         // Handover: the new connection takes the id; the old one closes
         // and its late down_msg finds nothing of it in the routing table.
-        detail::retire(self, *old);
         st.conns->close_peer(*old, timespan{0});
+        detail::retire(self, *old);
       }
     }
     p.routing_id = id;

@@ -43,6 +43,8 @@ namespace caf::monocoque::dealer_test {
 struct fake_log {
   /// First frame of every `(send_atom, msg)`.
   std::vector<std::string> sent;
+  /// Every message of every `(send_atom, ...)`, whole.
+  std::vector<multipart> msgs;
   /// Every `(credit_atom, n)`.
   std::vector<uint64_t> credits;
   /// Number of `(close_atom, linger)`.
@@ -68,11 +70,14 @@ fake_zia(zmtp_actor::pointer self, fake_log_ptr log, weak_actor_ptr owner) {
       [log](send_atom, const multipart& msg) {
         log->sent.push_back(msg.empty() ? std::string{}
                                         : msg.front().to_string());
+        log->msgs.push_back(msg);
       },
       [log](send_atom, const std::vector<multipart>& msgs) {
-        for (auto& msg : msgs)
+        for (auto& msg : msgs) {
           log->sent.push_back(msg.empty() ? std::string{}
                                           : msg.front().to_string());
+          log->msgs.push_back(msg);
+        }
       },
       [log](credit_atom, uint64_t n) { log->credits.push_back(n); },
       [self, log](caf::monocoque::close_atom, timespan) {
