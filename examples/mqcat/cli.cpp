@@ -13,6 +13,10 @@ const std::vector<std::string_view> socket_types = {
   "push",   "pull",   "pair", "xpub", "xsub",
 };
 
+bool is_implemented(std::string_view type) {
+  return type != "pub" && type != "sub" && type != "xpub" && type != "xsub";
+}
+
 namespace {
 
 constexpr std::string_view caf_prefix = "--monocoque.";
@@ -87,6 +91,27 @@ private:
   std::optional<std::string> inline_value_;
 };
 
+// What each socket type can do with --send, --recv and --echo.
+std::optional<std::string> check_directions(const args& out) {
+  auto& type = out.type;
+  if (type == "push" && (out.recv || out.echo))
+    return "push sockets only send: use --send alone";
+  if (type == "pull" && (out.send || out.echo))
+    return "pull sockets only receive: use --recv alone";
+  if (type == "req" && (!out.send || !out.recv || out.echo))
+    return "req sockets alternate: use --send --recv (each line is a "
+           "request, its reply prints), without --echo";
+  if (type == "rep" && out.send == out.echo)
+    return out.send ? "rep answers with --echo or with --send, not both"
+                    : "rep must answer each request before the next one: add "
+                      "--echo (reply with the request) or --send (reply with "
+                      "the next stdin line)";
+  if (type == "router" && out.send && !out.delimiter)
+    return "router --send needs -d C: each line's first field is the routing "
+           "id of its destination";
+  return std::nullopt;
+}
+
 std::optional<std::string> check(const args& out) {
   if (out.type.empty())
     return "missing socket TYPE";
@@ -103,7 +128,7 @@ std::optional<std::string> check(const args& out) {
     return "nothing to do: give --send, --recv and/or --echo";
   if (!out.subscriptions.empty() && out.type != "sub" && out.type != "xsub")
     return "--subscribe applies to sub and xsub sockets only";
-  return std::nullopt;
+  return check_directions(out);
 }
 
 } // namespace
@@ -129,6 +154,8 @@ std::optional<std::string> parse_args(int argc, char** argv, args& out) {
       err = flag(out.recv);
     } else if (name == "--echo") {
       err = flag(out.echo);
+    } else if (name == "-v" || name == "--verbose") {
+      err = flag(out.verbose);
     } else if (name == "--bind" || name == "--connect") {
       auto ep = in.value();
       if (!ep || ep->empty())
@@ -198,26 +225,49 @@ std::string usage() {
 
 A netcat for ZeroMQ sockets, speaking ZMTP through caf-monocoque.
 
-  TYPE               dealer router pub sub req rep push pull pair xpub xsub
-                     (only dealer is implemented so far)
+  TYPE               dealer router req rep push pull pair
+                     (pub sub xpub xsub are not implemented yet)
   --bind EP          listen on EP (tcp://HOST:PORT, tcp://HOST:* or ipc://PATH)
   --connect EP       connect to EP (reconnects after failures)
   --send             send each stdin line as one message
   --recv             print each received message as one stdout line
   --echo             send every received message straight back
-                     (router: to its sender)
+                     (router: to its sender; rep: as the reply)
   -n, --count N      exit 0 after N messages received (or sent, with --send
-                     only)
+                     only; rep: after N requests were answered)
   -d, --delimiter C  a line holds several frames separated by C
                      (default: one frame)
   --identity ID      routing id announced to peers
   --subscribe P      sub/xsub prefix, repeatable
   --timeout MS       exit 1 with a message if nothing arrives for MS
-                     (with --send only: if no message is acknowledged)
+                     (with --send only: if no message is acknowledged;
+                     req: if a request gets no reply within MS)
   --linger MS        how long to flush on exit (default: until sent)
+  -v, --verbose      on exit, print the socket's statistics to stderr: one
+                     line for the socket, one per peer (routing id, endpoint,
+                     epoch, queue depths, messages and bytes in and out,
+                     drops)
   --monocoque.NAME=VALUE
                      a plugin option, e.g. --monocoque.sndhwm=10
   -h, --help         show this text
+
+Socket types:
+  dealer, pair       any of --send, --recv and --echo.
+  router             a received message prints its sender's routing id as
+                     the first frame, and --echo sends it back there.
+                     --send needs -d: a line's first field is the routing id
+                     of its destination (a line for an unknown id is
+                     dropped, as in libzmq; -v counts it).
+  req                --send --recv only: sends one line, prints its reply,
+                     then sends the next line. Stdin's end exits 0 once the
+                     last reply printed.
+  rep                --echo replies with the request; --send replies with
+                     the next stdin line (stdin's end exits 0 once the last
+                     line went out as a reply). Add --recv to print the
+                     requests. --recv alone is bad usage: a REP socket gets
+                     its next request only after it replied.
+  push               --send only.
+  pull               --recv only.
 
 Frames print as text when printable ASCII, free of the delimiter and not
 starting with "0x"; otherwise as 0x + hex. Without -d, the frames of a
@@ -226,6 +276,8 @@ multipart message print separated by a tab. Input fields that are valid
 
 With --send only, stdin's end flushes (see --linger) and exits 0. With
 --recv or --echo, mqcat runs until -n, --timeout or a signal ends it.
+SIGINT and SIGTERM stop mqcat without flushing (after -v's statistics) and
+exit 128 + the signal number.
 
 Exit status: 0 success, 1 timeout or runtime failure, 2 bad usage.
 )";

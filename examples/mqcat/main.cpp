@@ -7,7 +7,9 @@
 // stops) and hands each read's lines to the session in one request, waiting
 // for the acknowledgement before reading on: that is the backpressure. Our
 // own main() rather than CAF_MAIN, because CAF's exec_main always returns
-// EXIT_SUCCESS.
+// EXIT_SUCCESS. SIGINT and SIGTERM are blocked in every thread and taken
+// by a signal thread (sigwait), which tells the session to stop: the main
+// thread may be blocked waiting for a batch's acknowledgement meanwhile.
 
 #include "cli.hpp"
 #include "frame_text.hpp"
@@ -19,10 +21,13 @@
 #include <caf/scoped_actor.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
+#include <thread>
 #include <unistd.h>
 
 namespace mq = caf::monocoque;
@@ -47,7 +52,7 @@ bool is_usage_error(const caf::error& err) {
 
 // Binds and connects in command-line order; returns an exit code.
 int set_up(caf::actor_system& sys, caf::scoped_actor& self,
-           const mq::dealer_actor& socket, const mqcat::args& args) {
+           const caf::actor& socket, const mqcat::args& args) {
   int rc = exit_ok;
   auto on_error = [&](const mqcat::endpoint_arg& ep) {
     return [&](caf::error& err) {
@@ -73,6 +78,68 @@ int set_up(caf::actor_system& sys, caf::scoped_actor& self,
       return rc;
   }
   return exit_ok;
+}
+
+// Spawns the socket; every handle is a subset of one interface, so the
+// session drives any of them through a dynamically typed handle.
+caf::actor spawn_socket(caf::actor_system& sys, const std::string& type,
+                        mq::socket_options opts) {
+  auto dyn = [](auto hdl) { return caf::actor_cast<caf::actor>(hdl); };
+  if (type == "dealer")
+    return dyn(mq::spawn_dealer(sys, std::move(opts)));
+  if (type == "router")
+    return dyn(mq::spawn_router(sys, std::move(opts)));
+  if (type == "req")
+    return dyn(mq::spawn_req(sys, std::move(opts)));
+  if (type == "rep")
+    return dyn(mq::spawn_rep(sys, std::move(opts)));
+  if (type == "push")
+    return dyn(mq::spawn_push(sys, std::move(opts)));
+  if (type == "pull")
+    return dyn(mq::spawn_pull(sys, std::move(opts)));
+  if (type == "pair")
+    return dyn(mq::spawn_pair(sys, std::move(opts)));
+  return {}; // parse_args and main() let only the types above through
+}
+
+mqcat::pattern pattern_of(const std::string& type) {
+  if (type == "req")
+    return mqcat::pattern::request;
+  if (type == "rep")
+    return mqcat::pattern::reply;
+  return mqcat::pattern::stream;
+}
+
+// The signals that stop mqcat: SIGINT and SIGTERM, unless they were ignored
+// when mqcat started (e.g. SIGINT of a background job).
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int signo : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    if (::sigaction(signo, nullptr, &old) == 0 && old.sa_handler != SIG_IGN)
+      sigaddset(&set, signo);
+  }
+  return set;
+}
+
+// Forwards the first stop signal to the session; if the stop takes over
+// 3 s, SIGALRM ends the process. Later signals stay blocked, so they are
+// ignored: one stop may bring its signal twice (GNU timeout signals the
+// child, then its process group). Holds the session weakly: the thread is
+// detached and dies with the process.
+void watch_signals(const sigset_t& set, const caf::actor& session) {
+  auto weak = caf::actor_cast<caf::weak_actor_ptr>(session);
+  std::thread{[set, weak] {
+    int signo = 0;
+    if (::sigwait(&set, &signo) != 0)
+      return;
+    ::alarm(3);
+    if (auto hdl = caf::actor_cast<caf::actor>(weak))
+      caf::anon_send(hdl, mqcat::signal_atom::value, signo);
+    else
+      ::_exit(128 + signo); // the session is over: main is exiting anyway
+  }}.detach();
 }
 
 // Reads stdin until its end or until the session stops; returns false if
@@ -143,7 +210,8 @@ bool pump_stdin(caf::scoped_actor& self, const caf::actor& session,
   }
 }
 
-int run(caf::actor_system& sys, const mqcat::args& args) {
+int run(caf::actor_system& sys, const mqcat::args& args,
+        const sigset_t& signals) {
   auto* mod = mq::module::from(sys);
   if (mod == nullptr || mod->status())
     return complain(exit_failure,
@@ -154,7 +222,7 @@ int run(caf::actor_system& sys, const mqcat::args& args) {
     opts.identity = *args.identity;
   if (args.linger)
     opts.linger = *args.linger;
-  auto socket = mq::spawn_dealer(sys, std::move(opts));
+  auto socket = spawn_socket(sys, args.type, std::move(opts));
   caf::scoped_actor self{sys};
   if (auto rc = set_up(sys, self, socket, args); rc != exit_ok) {
     self->send_exit(socket, caf::exit_reason::user_shutdown);
@@ -166,16 +234,19 @@ int run(caf::actor_system& sys, const mqcat::args& args) {
                     std::string{"eventfd: "} + std::strerror(errno));
   mqcat::session_config cfg;
   cfg.socket = std::move(socket);
+  cfg.kind = pattern_of(args.type);
   cfg.listener = caf::actor{self};
   cfg.wake_fd = wake_fd;
   cfg.send = args.send;
   cfg.recv = args.recv;
   cfg.echo = args.echo;
+  cfg.verbose = args.verbose;
   cfg.count = args.count;
   cfg.delimiter = args.delimiter;
   cfg.timeout = args.timeout;
   auto session = mqcat::spawn_session(sys, std::move(cfg));
   self->monitor(session);
+  watch_signals(signals, session);
   bool stdin_ok = true;
   if (args.send) {
     stdin_ok = pump_stdin(self, session, wake_fd, args.delimiter);
@@ -209,13 +280,17 @@ int main(int argc, char** argv) {
     std::fputs(mqcat::usage().c_str(), stdout);
     return exit_ok;
   }
-  if (args.type != "dealer")
-    return complain(exit_usage, "socket type " + args.type
-                                  + " is not implemented yet (only dealer is)");
+  if (!mqcat::is_implemented(args.type))
+    return complain(exit_usage,
+                    "socket type " + args.type + " is not implemented yet");
   mq::config cfg;
   if (auto err = cfg.parse(args.caf_options))
     return complain(exit_usage, "bad plugin option: " + caf::to_string(err));
   cfg.load<mq::module>();
+  // Blocked before any thread starts, so that every thread inherits it and
+  // only the signal thread takes them.
+  auto signals = stop_signals();
+  ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   caf::actor_system sys{cfg};
-  return run(sys, args);
+  return run(sys, args, signals);
 }

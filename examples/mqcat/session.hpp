@@ -10,17 +10,29 @@
 //   main thread then stops reading stdin. One batch is in flight at a time.
 // - main thread → session: `(eof_atom)`: stdin ended.
 // - socket → session: `(message_atom, multipart)`, pushed while credit lasts;
-//   the session grants one credit per message it printed (or, with --echo,
-//   whose echo the socket acknowledged), and never more than -n in total.
+//   the session grants one credit per message it printed (or, with --echo
+//   and on REP, whose answer the socket acknowledged), and never more than
+//   -n in total.
+// - signal thread → session: `(signal_atom, int signo)`: stop without
+//   flushing, exit code 128 + signo.
 // - session → main thread: `(done_atom, int exit_code, std::string why)` when
 //   it quits; before that it writes to `wake_fd` so that a main thread
 //   blocked in poll(2) on stdin notices.
+//
+// REQ and REP go in lockstep: the session queues the lines of a batch and
+// sends one request per reply (REQ), or one line per request (REP --send);
+// it acknowledges the batch once its last line went to the socket.
 //
 // The session monitors the socket. It stops with exit code 0 after -n
 // messages or (with --send only) at stdin's end: once every echo is
 // acknowledged it closes the socket, which flushes within its linger. It
 // stops with exit code 1 on --timeout (also while flushing) or a socket
-// failure, dropping the socket without flushing.
+// failure, dropping the socket without flushing. With -v, it prints the
+// socket's statistics to stderr before it closes or drops the socket.
+//
+// The socket is held as a dynamically typed `caf::actor`: every socket
+// type's handle is a subset of the same interface, and the session only
+// uses the verbs its socket type has.
 //
 // `std::vector<multipart>` may travel in messages thanks to
 // caf/monocoque/message_types.hpp.
@@ -46,10 +58,25 @@ using eof_atom = caf::atom_constant<caf::atom("eof")>;
 /// Session → main thread: the session is over.
 using done_atom = caf::atom_constant<caf::atom("done")>;
 
+/// Signal thread → session: SIGINT or SIGTERM arrived.
+using signal_atom = caf::atom_constant<caf::atom("signal")>;
+
+/// How sends and receives pair up.
+enum class pattern {
+  /// Independent directions (dealer, router, pair, push, pull).
+  stream,
+  /// REQ: one request, then its reply, then the next request.
+  request,
+  /// REP: one request, then its reply (echoed, or the next stdin line).
+  reply,
+};
+
 /// What a session does.
 struct session_config {
   /// The socket (owned by the session from now on).
-  caf::monocoque::dealer_actor socket;
+  caf::actor socket;
+  /// How the socket pairs sends and receives.
+  pattern kind = pattern::stream;
   /// Gets `(done_atom, int, std::string)`.
   caf::actor listener;
   /// Written (eventfd semantics) when the session stops.
@@ -60,6 +87,8 @@ struct session_config {
   bool recv = false;
   /// Received messages are sent back.
   bool echo = false;
+  /// Print the socket's statistics to stderr on exit.
+  bool verbose = false;
   /// Stop after this many messages (received, or sent with --send only).
   std::optional<uint64_t> count;
   /// Frame separator of printed lines.

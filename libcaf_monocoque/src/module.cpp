@@ -72,4 +72,11 @@ detail::uring_multiplexer* module::next_ring() noexcept {
     .get();
 }
 
+std::vector<std::thread::id> module::ring_threads() const {
+  std::vector<std::thread::id> result;
+  for (auto& ring : rings_)
+    result.push_back(ring->thread_id());
+  return result;
+}
+
 } // namespace caf::monocoque

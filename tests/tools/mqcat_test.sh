@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # mqcat against real libzmq peers (pyzmq): round trips through a ROUTER echo,
 # multipart lines, receiving and echoing on a bound socket, --send's flush at
-# stdin's end, and the exit codes (0 success, 1 timeout/failure, 2 bad
-# usage).
+# stdin's end, every implemented socket type (router, req, rep, push, pull,
+# pair) in the directions it allows, -v's statistics, stopping on SIGTERM,
+# and the exit codes (0 success, 1 timeout/failure, 2 bad usage).
 #
 # Usage: tests/tools/mqcat_test.sh path/to/mqcat
 # Exit status: 0 all checks passed, 1 a check failed, 77 skipped (no pyzmq).
@@ -65,25 +66,32 @@ while True:
     s.send_multipart(s.recv_multipart())
 EOF
 
-# A DEALER that connects to argv[1] and sends two messages, one multipart.
+# A socket of type argv[2] (default DEALER; also PUSH) that connects to
+# argv[1], sends two messages, one multipart, and stays connected for argv[3]
+# seconds (default 0).
 cat >"$work/dealer_send.py" <<'EOF'
-import sys, zmq
+import sys, time, zmq
 ctx = zmq.Context()
-s = ctx.socket(zmq.DEALER)
+s = ctx.socket(getattr(zmq, sys.argv[2] if len(sys.argv) > 2 else "DEALER"))
 s.linger = 5000
 s.connect(sys.argv[1])
 s.send(b"first")
 s.send_multipart([b"second", b"\x00\x01", b"part"])
+time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 0)
 s.close()
 ctx.term()
 EOF
 
-# A DEALER that connects to argv[1], sends two messages and expects each back
-# unchanged; exits 1 otherwise.
+# A socket of type argv[2] (default DEALER; also REQ, PAIR) with routing id
+# argv[3] (if given and not empty) that connects to argv[1], sends two
+# messages and expects each back unchanged (exits 1 otherwise), then stays
+# connected for argv[4] seconds (default 0).
 cat >"$work/dealer_echo_client.py" <<'EOF'
-import sys, zmq
+import sys, time, zmq
 ctx = zmq.Context()
-s = ctx.socket(zmq.DEALER)
+s = ctx.socket(getattr(zmq, sys.argv[2] if len(sys.argv) > 2 else "DEALER"))
+if len(sys.argv) > 3 and sys.argv[3]:
+    s.identity = sys.argv[3].encode()
 s.linger = 0
 s.rcvtimeo = 5000
 s.connect(sys.argv[1])
@@ -95,15 +103,17 @@ for msg in ([b"ping"], [b"multi", b"\x00\xff", b""]):
         sys.exit("no echo for %r" % msg)
     if got != msg:
         sys.exit("echo %r != %r" % (got, msg))
-print("echoed 2")
+print("echoed 2", flush=True)
+time.sleep(float(sys.argv[4]) if len(sys.argv) > 4 else 0)
 EOF
 
-# A DEALER bound on a random port (printed) that prints what it receives and
-# exits after 1.5 s without a message.
+# A socket of type argv[1] (default DEALER; also PULL) bound on a random port
+# (printed) that prints what it receives and exits after 1.5 s without a
+# message.
 cat >"$work/dealer_sink.py" <<'EOF'
-import zmq
+import sys, zmq
 ctx = zmq.Context()
-s = ctx.socket(zmq.DEALER)
+s = ctx.socket(getattr(zmq, sys.argv[1] if len(sys.argv) > 1 else "DEALER"))
 s.linger = 0
 print(s.bind_to_random_port("tcp://127.0.0.1"), flush=True)
 s.rcvtimeo = 1500
@@ -112,6 +122,60 @@ try:
         print(b"|".join(s.recv_multipart()).decode(), flush=True)
 except zmq.Again:
     print("idle", flush=True)
+EOF
+
+# A socket of type argv[1] (REP or PAIR) bound on a random port (printed)
+# that answers every message with itself; exits after 5 s without one.
+cat >"$work/echo_server.py" <<'EOF'
+import sys, zmq
+ctx = zmq.Context()
+s = ctx.socket(getattr(zmq, sys.argv[1]))
+s.linger = 1000
+print(s.bind_to_random_port("tcp://127.0.0.1"), flush=True)
+s.rcvtimeo = 5000
+try:
+    while True:
+        s.send_multipart(s.recv_multipart())
+except zmq.Again:
+    pass
+EOF
+
+# A REQ that connects to argv[1], sends argv[2:] as requests one by one and
+# prints each reply (as a Python list).
+cat >"$work/req_client.py" <<'EOF'
+import sys, zmq
+ctx = zmq.Context()
+s = ctx.socket(zmq.REQ)
+s.linger = 0
+s.rcvtimeo = 5000
+s.connect(sys.argv[1])
+for req in sys.argv[2:]:
+    s.send(req.encode())
+    try:
+        print(s.recv_multipart(), flush=True)
+    except zmq.Again:
+        sys.exit("no reply to %r" % req)
+EOF
+
+# A DEALER with routing id "peerA" that connects to argv[1], says "hello",
+# prints the next two messages (as Python lists), then says "bye".
+cat >"$work/router_peer.py" <<'EOF'
+import sys, zmq
+ctx = zmq.Context()
+s = ctx.socket(zmq.DEALER)
+s.identity = b"peerA"
+s.linger = 5000
+s.rcvtimeo = 5000
+s.connect(sys.argv[1])
+s.send(b"hello")
+try:
+    for _ in range(2):
+        print(s.recv_multipart(), flush=True)
+except zmq.Again:
+    sys.exit("no message from the router")
+s.send(b"bye")
+s.close()
+ctx.term()
 EOF
 
 # A port nothing listens on.
@@ -133,6 +197,36 @@ run() {
   out=$(printf "$input" | timeout "$T" "$MQCAT" "$@" 2>"$work/stderr")
   rc=$?
   err=$(cat "$work/stderr")
+}
+
+# Starts `mqcat ARGS...` in the background with stdout and stderr in
+# $work/$1.out and $work/$1.err (stdin: $work/$1.in, a file or a FIFO, if
+# it exists, else nothing), and waits for it to report its bound endpoint; sets
+# $mqcat_pid and $bound (the endpoint), or returns 1.
+start_bound() {
+  local tag=$1 input=/dev/null
+  shift
+  [[ -e $work/$tag.in ]] && input=$work/$tag.in
+  timeout "$T" "$MQCAT" "$@" <"$input" >"$work/$tag.out" \
+    2>"$work/$tag.err" 3>&- &
+  mqcat_pid=$!
+  pids+=($mqcat_pid)
+  bound=$(await_line "$work/$tag.err" '^mqcat: bound tcp://') || return 1
+  bound=${bound#mqcat: bound }
+}
+
+# Starts the pyzmq peer script $2 (arguments: the rest) with its output in
+# $work/$1.peer and waits for it to print its port; sets $peer_pid and
+# $peer_ep, or returns 1.
+start_peer() {
+  local tag=$1
+  shift
+  timeout "$T" "$PY" "$@" >"$work/$tag.peer" 2>&1 &
+  peer_pid=$!
+  pids+=($peer_pid)
+  local port
+  port=$(await_line "$work/$tag.peer" '^[0-9]+$') || return 1
+  peer_ep=tcp://127.0.0.1:$port
 }
 
 # -- round trips through the ROUTER echo ---------------------------------------
@@ -218,6 +312,220 @@ else
   fail "$name" "the pyzmq DEALER did not start: $(cat "$work/sink.out")"
 fi
 
+# -- ROUTER ---------------------------------------------------------------------
+
+# The id frame prints first; the echo (id frame included) routes back. -v
+# prints the socket's and the peer's statistics on exit.
+name="router --bind --recv --echo -v: prints the id frame, answers a pyzmq DEALER"
+if start_bound rtr router --bind 'tcp://127.0.0.1:*' --recv --echo -n 2 -v; then
+  client=$(timeout "$T" "$PY" "$work/dealer_echo_client.py" "$bound" DEALER \
+    client1 1 2>&1)
+  client_rc=$?
+  wait "$mqcat_pid"
+  rc=$?
+  out=$(cat "$work/rtr.out")
+  err=$(cat "$work/rtr.err")
+  expected=$'client1\tping\nclient1\tmulti\t0x00ff\t'
+  stats='^mqcat: peer id=client1 endpoint=tcp://127\.0\.0\.1:[0-9]+ key=[0-9]+ epoch=[0-9]+ type=DEALER up=yes in_queue=0 out_queue=[0-9]+ msgs_in=2 bytes_in=11 msgs_out=2 bytes_out=11 drops=0$'
+  if [[ $rc == 0 && $client_rc == 0 && $out == "$expected" ]] \
+    && grep -q '^mqcat: stats ROUTER peers=1 pending=0 dropped=0 refused=0$' \
+      <<<"$err" && grep -Eq "$stats" <<<"$err"; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "client: $client" "stdout: $out" \
+      "stderr: $err"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/rtr.err")"
+fi
+
+# A peer without an identity gets a generated 5-byte id: 00 + 4 bytes, hex.
+name="router --bind --recv: a generated routing id prints as 0x00 + 8 hex"
+if start_bound rtr2 router --bind 'tcp://127.0.0.1:*' --recv -n 2; then
+  timeout "$T" "$PY" "$work/dealer_send.py" "$bound"
+  wait "$mqcat_pid"
+  rc=$?
+  out=$(cat "$work/rtr2.out")
+  if [[ $rc == 0 ]] && [[ $out =~ ^(0x00[0-9a-f]{8})$'\t'first$'\n'(0x00[0-9a-f]{8})$'\t'second$'\t'0x0001$'\t'part$ ]] \
+    && [[ ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]]; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out" \
+      "stderr: $(cat "$work/rtr2.err")"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/rtr2.err")"
+fi
+
+# Lines go in only once the peer is known (its "hello" printed), so none is
+# dropped for an unknown id; the id field may be hex too.
+name="router --send -d '|': a line's first field routes it to that peer"
+mkfifo "$work/rtr3.in"
+exec 3<>"$work/rtr3.in"
+if start_bound rtr3 router --bind 'tcp://127.0.0.1:*' --send --recv -d '|' \
+  -n 2; then
+  timeout "$T" "$PY" "$work/router_peer.py" "$bound" >"$work/rtr3.peer" \
+    2>&1 3>&- &
+  peer_pid=$!
+  pids+=($peer_pid)
+  if await_line "$work/rtr3.out" '^peerA\|hello$' >/dev/null; then
+    printf 'peerA|world\n0x7065657241|two|0x00\n' >&3
+  fi
+  wait "$peer_pid"
+  peer_rc=$?
+  wait "$mqcat_pid"
+  rc=$?
+  out=$(cat "$work/rtr3.out")
+  got=$(cat "$work/rtr3.peer")
+  if [[ $rc == 0 && $peer_rc == 0 && $out == $'peerA|hello\npeerA|bye' \
+    && $got == "[b'world']"$'\n'"[b'two', b'\\x00']" ]]; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0), peer rc=$peer_rc" "stdout: $out" \
+      "peer got: $got" "stderr: $(cat "$work/rtr3.err")"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/rtr3.err")"
+fi
+exec 3>&-
+
+# -- REQ -------------------------------------------------------------------------
+
+name="req --connect --send --recv: one reply per line from a pyzmq REP, exits at stdin's end"
+if start_peer rep "$work/echo_server.py" REP; then
+  run 'one\ntwo|0x00ff\nthree\n' req --connect "$peer_ep" --send --recv -d '|'
+  expected=$'one\ntwo|0x00ff\nthree'
+  if [[ $rc == 0 && $out == "$expected" ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out" "stderr: $err"; fi
+  kill "$peer_pid" 2>/dev/null
+else
+  fail "$name" "the pyzmq REP did not start: $(cat "$work/rep.peer")"
+fi
+
+name="req --timeout 300: a request without a reply exits 1 with a message"
+run 'lost\n' req --connect "tcp://127.0.0.1:$dead_port" --send --recv \
+  --timeout 300
+if [[ $rc == 1 && $err == *"no reply"* ]]; then pass "$name"; else
+  fail "$name" "rc=$rc (want 1)" "stderr: $err"; fi
+
+# --timeout bounds each wait for a reply, not the time stdin takes.
+name="req --timeout 500: a slow stdin is no timeout"
+if start_peer rep2 "$work/echo_server.py" REP; then
+  out=$( (printf 'a\n'; sleep 1; printf 'b\n') | timeout "$T" "$MQCAT" req \
+    --connect "$peer_ep" --send --recv --timeout 500 2>"$work/stderr")
+  rc=$?
+  err=$(cat "$work/stderr")
+  if [[ $rc == 0 && $out == $'a\nb' ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out" "stderr: $err"; fi
+  kill "$peer_pid" 2>/dev/null
+else
+  fail "$name" "the pyzmq REP did not start: $(cat "$work/rep2.peer")"
+fi
+
+# -- REP -------------------------------------------------------------------------
+
+name="rep --bind --echo -n 2 answers a pyzmq REQ, the last reply too"
+if start_bound rep3 rep --bind 'tcp://127.0.0.1:*' --echo -n 2; then
+  client=$(timeout "$T" "$PY" "$work/dealer_echo_client.py" "$bound" REQ \
+    2>&1)
+  client_rc=$?
+  wait "$mqcat_pid"
+  rc=$?
+  if [[ $rc == 0 && $client_rc == 0 && ! -s $work/rep3.out ]]; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "client: $client" \
+      "stdout: $(cat "$work/rep3.out") (want nothing without --recv)" \
+      "stderr: $(cat "$work/rep3.err")"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/rep3.err")"
+fi
+
+name="rep --bind --recv --send: prints requests, replies with stdin lines"
+printf 'r1\nr2|0x00\n' >"$work/rep4.in"
+if start_bound rep4 rep --bind 'tcp://127.0.0.1:*' --recv --send -d '|'; then
+  client=$(timeout "$T" "$PY" "$work/req_client.py" "$bound" q1 q2 2>&1)
+  client_rc=$?
+  wait "$mqcat_pid"
+  rc=$?
+  out=$(cat "$work/rep4.out")
+  if [[ $rc == 0 && $client_rc == 0 && $out == $'q1\nq2' \
+    && $client == "[b'r1']"$'\n'"[b'r2', b'\\x00']" ]]; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "client: $client" "stdout: $out" \
+      "stderr: $(cat "$work/rep4.err")"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/rep4.err")"
+fi
+
+# -- PUSH and PULL ---------------------------------------------------------------
+
+name="push --connect --send: a pyzmq PULL gets every line, exits 0 at stdin's end"
+if start_peer pull "$work/dealer_sink.py" PULL; then
+  run 'x\ny|z\n' push --connect "$peer_ep" --send -d '|'
+  wait "$peer_pid"
+  got=$(tail -n +2 "$work/pull.peer")
+  if [[ $rc == 0 && $got == $'x\ny|z\nidle' ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "peer got: $got" "stderr: $err"; fi
+else
+  fail "$name" "the pyzmq PULL did not start: $(cat "$work/pull.peer")"
+fi
+
+name="pull --bind --recv -n 2 -v: receives from a pyzmq PUSH"
+if start_bound pull2 pull --bind 'tcp://127.0.0.1:*' --recv -n 2 -v; then
+  timeout "$T" "$PY" "$work/dealer_send.py" "$bound" PUSH 1
+  wait "$mqcat_pid"
+  rc=$?
+  out=$(cat "$work/pull2.out")
+  err=$(cat "$work/pull2.err")
+  if [[ $rc == 0 && $out == $'first\nsecond\t0x0001\tpart' ]] \
+    && grep -q '^mqcat: stats PULL ' <<<"$err" \
+    && grep -Eq '^mqcat: peer .* type=PUSH .* msgs_in=2 bytes_in=17 ' \
+      <<<"$err"; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out" "stderr: $err"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/pull2.err")"
+fi
+
+# -- PAIR ------------------------------------------------------------------------
+
+name="pair --bind --echo -n 2 answers a pyzmq PAIR"
+if start_bound pair pair --bind 'tcp://127.0.0.1:*' --echo -n 2; then
+  client=$(timeout "$T" "$PY" "$work/dealer_echo_client.py" "$bound" PAIR \
+    2>&1)
+  client_rc=$?
+  wait "$mqcat_pid"
+  rc=$?
+  if [[ $rc == 0 && $client_rc == 0 ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "client: $client" \
+      "stderr: $(cat "$work/pair.err")"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/pair.err")"
+fi
+
+name="pair --connect --send --recv -n 2: round trips through a pyzmq PAIR"
+if start_peer pair2 "$work/echo_server.py" PAIR; then
+  run 'left\nright|0x00\n' pair --connect "$peer_ep" --send --recv -n 2 -d '|'
+  if [[ $rc == 0 && $out == $'left\nright|0x00' ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out" "stderr: $err"; fi
+  kill "$peer_pid" 2>/dev/null
+else
+  fail "$name" "the pyzmq PAIR did not start: $(cat "$work/pair2.peer")"
+fi
+
+# -- signals ---------------------------------------------------------------------
+
+# timeout sends SIGTERM after 2 s; --preserve-status returns mqcat's status.
+name="SIGTERM stops mqcat: -v statistics, exit 143"
+timeout -k 5 --preserve-status 2 "$MQCAT" pull --bind 'tcp://127.0.0.1:*' \
+  --recv -v </dev/null >/dev/null 2>"$work/stderr"
+rc=$?
+err=$(cat "$work/stderr")
+if [[ $rc == 143 && $err == *"mqcat: stats PULL peers=0"* \
+  && $err == *"stopped by SIGTERM"* ]]; then pass "$name"; else
+  fail "$name" "rc=$rc (want 143)" "stderr: $err"; fi
+
 # -- failures ------------------------------------------------------------------
 
 name="--timeout 300 without a peer exits 1 with a message"
@@ -238,7 +546,17 @@ if [[ $rc == 1 && $err == *timeout* ]]; then pass "$name"; else
 usage_cases=(
   "missing socket TYPE|"
   "unknown socket type|bogus --connect $router --recv"
-  "not implemented yet|router --bind tcp://127.0.0.1:* --recv"
+  "not implemented yet|pub --bind tcp://127.0.0.1:* --send"
+  "not implemented yet|xsub --bind tcp://127.0.0.1:* --recv"
+  "push sockets only send|push --connect $router --send --recv"
+  "pull sockets only receive|pull --connect $router --send"
+  "pull sockets only receive|pull --connect $router --echo"
+  "req sockets alternate|req --connect $router --send"
+  "req sockets alternate|req --connect $router --recv"
+  "req sockets alternate|req --connect $router --send --recv --echo"
+  "rep must answer|rep --bind tcp://127.0.0.1:* --recv"
+  "not both|rep --bind tcp://127.0.0.1:* --echo --send"
+  "router --send needs -d|router --connect $router --send"
   "--bind EP or --connect EP|dealer --recv"
   "nothing to do|dealer --connect $router"
   "unknown option|dealer --connect $router --recv --frobnicate"

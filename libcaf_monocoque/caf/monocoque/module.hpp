@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace caf::monocoque {
@@ -68,6 +69,10 @@ public:
 
   /// Picks a ring for a new connection (round robin). Null if not running.
   detail::uring_multiplexer* next_ring() noexcept;
+
+  /// Returns the ids of the ring threads (diagnostics and tests: only the
+  /// plugin's pinned actors may run there).
+  std::vector<std::thread::id> ring_threads() const;
 
   /// Returns the actor system.
   actor_system& system() noexcept {

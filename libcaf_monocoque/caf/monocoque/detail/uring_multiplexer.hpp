@@ -78,6 +78,11 @@ public:
   /// recv still in flight on the fd.
   void close_fd(int fd);
 
+  /// Returns the id of the ring thread.
+  std::thread::id thread_id() const noexcept {
+    return thread_id_;
+  }
+
   /// Returns the index of this ring among the module's rings.
   size_t index() const noexcept {
     return index_;
