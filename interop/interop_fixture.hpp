@@ -130,6 +130,79 @@ inline bool zsend(zmq::socket_t& sock, const std::vector<std::string>& parts) {
   return true;
 }
 
+/// Returns whether `err` is the monocoque error `code`.
+inline bool is_errc(const caf::error& err, mq::errc code) {
+  return err.category() == mq::errc_category &&
+         err.code() == static_cast<uint8_t>(code);
+}
+
+/// Receives one multipart message, waiting at most `limit` (then
+/// `timed_out`); the socket's receive timeout is restored afterwards.
+inline std::vector<std::string> zrecv_for(zmq::socket_t& sock,
+                                          std::chrono::milliseconds limit) {
+  auto old = sock.get(zmq::sockopt::rcvtimeo);
+  sock.set(zmq::sockopt::rcvtimeo, static_cast<int>(limit.count()));
+  auto result = zrecv(sock);
+  sock.set(zmq::sockopt::rcvtimeo, old);
+  return result;
+}
+
+/// Creates a libzmq socket of `type` (see `zsock`), lets `setup` configure
+/// it and binds it to `ep`, retrying while a closed predecessor's port is
+/// still being released by libzmq's I/O thread (at most `timeout`).
+template <class Setup>
+zmq::socket_t zrebind(zmq::context_t& ctx, zmq::socket_type type,
+                      const std::string& ep, Setup setup) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto sock = zsock(ctx, type);
+    setup(sock);
+    try {
+      sock.bind(ep);
+      return sock;
+    } catch (const zmq::error_t& ex) {
+      if (ex.num() != EADDRINUSE ||
+          std::chrono::steady_clock::now() >= deadline)
+        CAF_FAIL("cannot bind " << ep << ": " << ex.what());
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
+/// `zrebind` without extra configuration.
+inline zmq::socket_t zrebind(zmq::context_t& ctx, zmq::socket_type type,
+                             const std::string& ep) {
+  return zrebind(ctx, type, ep, [](zmq::socket_t&) {});
+}
+
+/// Returns the index of the first of `socks` with a message to read within
+/// `limit`, or -1.
+inline int zreadable(const std::vector<zmq::socket_t*>& socks,
+                     std::chrono::milliseconds limit) {
+  std::vector<zmq::pollitem_t> items;
+  for (auto* s : socks)
+    items.push_back({s->handle(), 0, ZMQ_POLLIN, 0});
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() < 0)
+      return -1;
+    try {
+      if (zmq::poll(items, left) > 0)
+        break;
+      return -1;
+    } catch (const zmq::error_t& ex) {
+      if (ex.num() != EINTR)
+        throw;
+    }
+  }
+  for (size_t i = 0; i < items.size(); ++i)
+    if (items[i].revents & ZMQ_POLLIN)
+      return static_cast<int>(i);
+  return -1;
+}
+
 // -- the fixture --------------------------------------------------------------
 
 /// An actor_system_config with the monocoque module loaded.
@@ -138,6 +211,9 @@ struct module_config : mq::config {
 };
 
 /// Talks to our sockets from a scoped_actor of `host`, with bounded waits.
+/// The verbs are templates over the socket handle (`mq::dealer_actor`,
+/// `mq::router_actor`, `mq::req_actor`, ...): each one only compiles for
+/// handles that have the verb.
 struct client {
   caf::actor_system& host;
   caf::scoped_actor self;
@@ -153,6 +229,8 @@ struct client {
     return mq::socket_options::from(mod->opts());
   }
 
+  // -- spawning ---------------------------------------------------------------
+
   /// Spawns a dealer with the default options.
   mq::dealer_actor dealer() { return mq::spawn_dealer(host, defaults()); }
 
@@ -161,8 +239,41 @@ struct client {
     return mq::spawn_dealer(host, std::move(opts));
   }
 
+  /// Spawns a ROUTER with `opts` (default: the module's defaults).
+  mq::router_actor router_socket(std::optional<mq::socket_options> opts = {}) {
+    return mq::spawn_router(host, opts ? std::move(*opts) : defaults());
+  }
+
+  /// Spawns a REQ with `opts` (default: the module's defaults).
+  mq::req_actor req_socket(std::optional<mq::socket_options> opts = {}) {
+    return mq::spawn_req(host, opts ? std::move(*opts) : defaults());
+  }
+
+  /// Spawns a REP with `opts` (default: the module's defaults).
+  mq::rep_actor rep_socket(std::optional<mq::socket_options> opts = {}) {
+    return mq::spawn_rep(host, opts ? std::move(*opts) : defaults());
+  }
+
+  /// Spawns a PUSH with `opts` (default: the module's defaults).
+  mq::push_actor push_socket(std::optional<mq::socket_options> opts = {}) {
+    return mq::spawn_push(host, opts ? std::move(*opts) : defaults());
+  }
+
+  /// Spawns a PULL with `opts` (default: the module's defaults).
+  mq::pull_actor pull_socket(std::optional<mq::socket_options> opts = {}) {
+    return mq::spawn_pull(host, opts ? std::move(*opts) : defaults());
+  }
+
+  /// Spawns a PAIR with `opts` (default: the module's defaults).
+  mq::pair_actor pair_socket(std::optional<mq::socket_options> opts = {}) {
+    return mq::spawn_pair(host, opts ? std::move(*opts) : defaults());
+  }
+
+  // -- socket verbs -----------------------------------------------------------
+
   /// Binds `d` to a free loopback port; returns the endpoint ("" on error).
-  std::string bind(const mq::dealer_actor& d,
+  template <class Handle>
+  std::string bind(const Handle& d,
                    const std::string& ep = "tcp://127.0.0.1:*") {
     std::string result;
     self->request(d, timeout, mq::bind_atom::value, ep)
@@ -174,7 +285,7 @@ struct client {
   }
 
   /// Connects `d` to `ep`.
-  void connect(const mq::dealer_actor& d, const std::string& ep) {
+  template <class Handle> void connect(const Handle& d, const std::string& ep) {
     self->request(d, timeout, mq::connect_atom::value, ep)
         .receive([](caf::ok_atom) {},
                  [&](caf::error& err) {
@@ -184,8 +295,9 @@ struct client {
   }
 
   /// Sends `msg` through `d`; returns the error if it was not acknowledged
-  /// within `timeout`.
-  caf::error try_send(const mq::dealer_actor& d, mq::multipart msg,
+  /// within `limit`.
+  template <class Handle>
+  caf::error try_send(const Handle& d, mq::multipart msg,
                       caf::timespan limit = timeout) {
     caf::error result;
     self->request(d, limit, mq::send_atom::value, std::move(msg))
@@ -195,34 +307,54 @@ struct client {
   }
 
   /// Sends `msg` through `d`; fails the test if it is not acknowledged.
-  void send(const mq::dealer_actor& d, mq::multipart msg) {
+  template <class Handle> void send(const Handle& d, mq::multipart msg) {
     if (auto err = try_send(d, std::move(msg)))
       CAF_FAIL("send not acknowledged: " << host.render(err));
   }
 
-  /// Receives the next message of `d` (request style); nullopt on timeout.
-  /// Note: a recv that timed out stays queued in the dealer and swallows the
-  /// next message, so call this only when a message is expected.
-  std::optional<mq::multipart> recv(const mq::dealer_actor& d) {
-    std::optional<mq::multipart> result;
-    self->request(d, timeout, mq::recv_atom::value)
+  /// Receives the next message of `d` within `limit`; the socket enforces
+  /// the deadline itself (`(recv_atom, timespan)`), so a recv that timed out
+  /// leaves nothing behind. Returns the message or the error (e.g.
+  /// `errc::timed_out`, `errc::wrong_state`).
+  template <class Handle>
+  caf::expected<mq::multipart> try_recv(const Handle& d,
+                                        caf::timespan limit = timeout) {
+    caf::expected<mq::multipart> result{mq::make_error(mq::errc::timed_out)};
+    // The request itself waits longer: the socket's answer comes first.
+    self->request(d, limit + timeout, mq::recv_atom::value, limit)
         .receive([&](mq::multipart& msg) { result = std::move(msg); },
-                 [&](caf::error& err) {
-                   CAF_MESSAGE("recv failed: " << host.render(err));
-                 });
+                 [&](caf::error& err) { result = std::move(err); });
     return result;
   }
 
-  /// Receives the next message of `d` as strings; `timed_out` on timeout.
-  std::vector<std::string> recv_strs(const mq::dealer_actor& d) {
-    auto msg = recv(d);
+  /// Receives the next message of `d` within `limit`; nullopt on error.
+  template <class Handle>
+  std::optional<mq::multipart> recv(const Handle& d, caf::timespan limit) {
+    auto res = try_recv(d, limit);
+    if (!res) {
+      CAF_MESSAGE("recv failed: " << host.render(res.error()));
+      return std::nullopt;
+    }
+    return std::move(*res);
+  }
+
+  /// Receives the next message of `d` within `timeout`; nullopt on error.
+  template <class Handle> std::optional<mq::multipart> recv(const Handle& d) {
+    return recv(d, timeout);
+  }
+
+  /// Receives the next message of `d` as strings; `timed_out` on error.
+  template <class Handle>
+  std::vector<std::string> recv_strs(const Handle& d,
+                                     caf::timespan limit = timeout) {
+    auto msg = recv(d, limit);
     if (!msg)
       return timed_out;
     return strs(*msg);
   }
 
   /// Returns the number of peers of `d` whose handshake completed.
-  uint64_t status(const mq::dealer_actor& d) {
+  template <class Handle> uint64_t status(const Handle& d) {
     uint64_t result = UINT64_MAX;
     self->request(d, timeout, mq::status_atom::value)
         .receive([&](uint64_t n) { result = n; },
@@ -232,12 +364,30 @@ struct client {
     return result;
   }
 
-  /// Polls `status(d)` until it equals `n` or `timeout` passes.
-  bool await_status(const mq::dealer_actor& d, uint64_t n,
+  /// Returns the introspection of `d` (`type` is empty on error).
+  template <class Handle> mq::socket_stats stats(const Handle& d) {
+    mq::socket_stats result;
+    self->request(d, timeout, mq::stats_atom::value)
+        .receive([&](mq::socket_stats& x) { result = std::move(x); },
+                 [&](caf::error& err) {
+                   CAF_MESSAGE("stats failed: " << host.render(err));
+                 });
+    return result;
+  }
+
+  /// Polls `status(d)` until it equals `n` or `limit` passes.
+  template <class Handle>
+  bool await_status(const Handle& d, uint64_t n,
                     caf::timespan limit = timeout) {
+    return await([&] { return status(d) == n; }, limit);
+  }
+
+  /// Polls `pred()` every few ms until it holds or `limit` passes.
+  template <class Predicate>
+  static bool await(Predicate pred, caf::timespan limit = timeout) {
     auto deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {
-      if (status(d) == n)
+      if (pred())
         return true;
       if (std::chrono::steady_clock::now() >= deadline)
         return false;
@@ -246,7 +396,8 @@ struct client {
   }
 
   /// Closes `d`; returns whether it acknowledged within `limit`.
-  bool close(const mq::dealer_actor& d, caf::timespan limit = timeout) {
+  template <class Handle>
+  bool close(const Handle& d, caf::timespan limit = timeout) {
     bool result = false;
     self->request(d, limit, mq::close_atom::value)
         .receive([&](caf::ok_atom) { result = true; },

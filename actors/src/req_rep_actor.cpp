@@ -41,7 +41,9 @@ public:
     auto& opts = self->state.opts();
     if (waiting_ && !opts.req_relaxed)
       return wrong_state("REQ: send before the reply of the last request");
-    // A new request: replies to older ones are stray from now on.
+    // A new request: whatever arrived before it is stale (libzmq drops it
+    // too), and replies to older requests are stray from now on.
+    detail::discard_received(self);
     waiting_ = true;
     reply_from_ = peer_ref{};
     msg.insert(msg.begin(), frame{});

@@ -44,8 +44,10 @@ public:
   behavior_type make_behavior() override {
     set_down_handler([this](down_msg& dm) { on_down(dm); });
     monitor(sock_);
-    if (auto owner = actor_cast<actor>(owner_))
+    if (auto owner = actor_cast<actor>(owner_)) {
       monitor(owner);
+      owner_addr_ = owner.address();
+    }
     else
       close(timespan{0}); // the owner is already gone
     session_.start(now());
@@ -89,6 +91,7 @@ public:
           return quit(); // linger expired: drop what is left
         if (generation != timer_gen_)
           return;
+        timer_id_ = 0;
         timer_at_.reset();
         session_.advance_time(now());
         after_activity();
@@ -97,6 +100,12 @@ public:
   }
 
   void on_exit() override {
+    // The owner outlives its connections: a monitor left on it would keep
+    // this actor's memory block alive (a weak reference) until it dies.
+    if (owner_addr_)
+      demonitor(owner_addr_);
+    mpx().cancel_timer(timer_id_);
+    mpx().cancel_timer(linger_id_);
     sock_ = nullptr;
   }
 
@@ -191,7 +200,11 @@ private:
     auto delay = *deadline - now();
     if (delay.count() < 0)
       delay = zmtp::duration{0};
-    delayed_send(this, delay, timer_atom::value, ++timer_gen_);
+    if (timer_id_ != 0)
+      mpx().cancel_timer(timer_id_);
+    timer_id_ = mpx().add_timer(std::chrono::steady_clock::now() + delay,
+                                actor_cast<weak_actor_ptr>(ctrl()),
+                                ++timer_gen_);
   }
 
   void close(timespan linger) {
@@ -202,7 +215,9 @@ private:
     flush();
     send(sock_, close_atom::value);
     if (linger.count() >= 0)
-      delayed_send(this, linger, timer_atom::value, linger_timer);
+      linger_id_ = mpx().add_timer(std::chrono::steady_clock::now() + linger,
+                                   actor_cast<weak_actor_ptr>(ctrl()),
+                                   linger_timer);
   }
 
   void on_down(const down_msg& dm) {
@@ -216,6 +231,7 @@ private:
 
   socket_actor sock_;
   weak_actor_ptr owner_;
+  actor_addr owner_addr_;
   zmtp_actor_config cfg_;
   zmtp::session session_;
   error failure_;
@@ -228,6 +244,8 @@ private:
   std::deque<uint64_t> msg_ends_;
   std::optional<zmtp::timestamp> timer_at_;
   uint64_t timer_gen_ = 0;
+  uint64_t timer_id_ = 0;  // ring timer of the session deadline
+  uint64_t linger_id_ = 0; // ring timer of the linger deadline
 };
 
 } // namespace

@@ -3,6 +3,8 @@
 #include "caf/monocoque/errc.hpp"
 #include "caf/monocoque/detail/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/detail/deliver.hpp"
+#include "caf/monocoque/message_types.hpp"
 
 #include <caf/actor_system.hpp>
 
@@ -263,6 +265,49 @@ void uring_multiplexer::cancel_all() {
   }
 }
 
+uint64_t uring_multiplexer::add_timer(std::chrono::steady_clock::time_point when,
+                                      weak_actor_ptr target, uint64_t gen) {
+  auto id = next_timer_++;
+  timers_.emplace(timer_key{when, id}, timer_entry{std::move(target), gen});
+  timer_due_.emplace(id, when);
+  return id;
+}
+
+void uring_multiplexer::cancel_timer(uint64_t id) {
+  auto i = timer_due_.find(id);
+  if (i == timer_due_.end())
+    return; // fired already
+  timers_.erase(timer_key{i->second, id});
+  timer_due_.erase(i);
+}
+
+void uring_multiplexer::fire_timers() {
+  auto now = std::chrono::steady_clock::now();
+  while (!timers_.empty() && timers_.begin()->first.first <= now) {
+    auto node = timers_.extract(timers_.begin());
+    timer_due_.erase(node.key().second);
+    deliver(node.mapped().target, *this, timer_atom::value,
+            node.mapped().gen);
+  }
+}
+
+void uring_multiplexer::wait_for_work() {
+  if (!next_jobs_.empty()) {
+    io_uring_submit(&ring_);
+    return;
+  }
+  if (timers_.empty()) {
+    io_uring_submit_and_wait(&ring_, 1);
+    return;
+  }
+  auto delay = timers_.begin()->first.first - std::chrono::steady_clock::now();
+  auto ns = std::max<int64_t>(
+    0, std::chrono::duration_cast<std::chrono::nanoseconds>(delay).count());
+  __kernel_timespec ts{ns / 1'000'000'000, ns % 1'000'000'000};
+  io_uring_cqe* cqe = nullptr;
+  io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+}
+
 void uring_multiplexer::run() {
   arm_wakeup();
   for (;;) {
@@ -270,11 +315,9 @@ void uring_multiplexer::run() {
     run_jobs();
     if (stopping_)
       break;
-    if (next_jobs_.empty())
-      io_uring_submit_and_wait(&ring_, 1);
-    else
-      io_uring_submit(&ring_);
+    wait_for_work();
     reap();
+    fire_timers();
   }
   // Shutdown: actors are gone (the actor system waited for them); cancel
   // what they left in flight and wait a bounded time for the completions, so
@@ -297,6 +340,8 @@ void uring_multiplexer::run() {
   for (auto* job : next_jobs_)
     intrusive_ptr_release(job);
   next_jobs_.clear();
+  timers_.clear();
+  timer_due_.clear();
 }
 
 } // namespace caf::monocoque::detail

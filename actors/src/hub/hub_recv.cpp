@@ -68,6 +68,22 @@ std::optional<multipart> take_next(hub_self self) {
   return std::nullopt;
 }
 
+void discard_received(hub_self self) {
+  auto& st = self->state;
+  for (auto r : st.ready) {
+    auto* p = st.get(r);
+    if (p == nullptr)
+      continue;
+    st.dropped += p->inbox.size();
+    p->uncredited += p->inbox.size();
+    p->inbox.clear();
+    p->queued = false;
+    return_credit(self, *p, true);
+    st.table().release_if_done(*p);
+  }
+  st.ready.clear();
+}
+
 void pump_delivery(hub_self self) {
   auto& st = self->state;
   while (!st.waiters.empty()) {

@@ -245,6 +245,10 @@ void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, multipart msg);
 /// Takes the next message for the application, if the policy allows one.
 std::optional<multipart> take_next(hub_self self);
 
+/// Drops every received message not taken yet, returning its credit (REQ:
+/// a new request makes every earlier reply stale, as in libzmq).
+void discard_received(hub_self self);
+
 /// Serves parked `recv`s and the delivery target.
 void pump_delivery(hub_self self);
 

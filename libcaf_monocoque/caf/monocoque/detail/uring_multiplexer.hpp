@@ -10,6 +10,11 @@
 #include <liburing.h>
 
 #include <atomic>
+#include <chrono>
+#include <map>
+#include <unordered_map>
+#include <caf/weak_intrusive_ptr.hpp>
+#include <caf/actor_control_block.hpp>
 #include <cstddef>
 #include <mutex>
 #include <string>
@@ -78,6 +83,17 @@ public:
   /// recv still in flight on the fd.
   void close_fd(int fd);
 
+  /// Ring thread only: sends `(timer_atom, gen)` to `target` at `when`
+  /// (steady clock), from this thread. Holds only a weak handle, so a
+  /// pending timer never keeps a dead actor's memory alive (CAF 0.17's
+  /// `delayed_send` holds a strong one until it fires). Returns an id for
+  /// `cancel_timer`; ids are never reused.
+  uint64_t add_timer(std::chrono::steady_clock::time_point when,
+                     weak_actor_ptr target, uint64_t gen);
+
+  /// Ring thread only: drops timer `id` if it has not fired yet.
+  void cancel_timer(uint64_t id);
+
   /// Returns the id of the ring thread.
   std::thread::id thread_id() const noexcept {
     return thread_id_;
@@ -103,6 +119,8 @@ private:
   void run_jobs();
   void reap();
   void cancel_all();
+  void fire_timers();
+  void wait_for_work();
 
   actor_system& sys_;
   options opts_;
@@ -121,6 +139,15 @@ private:
   std::vector<resumable*> jobs_;
   std::vector<resumable*> next_jobs_;
   std::unordered_set<io_op*> ops_;
+  struct timer_entry {
+    weak_actor_ptr target;
+    uint64_t gen;
+  };
+  using timer_key = std::pair<std::chrono::steady_clock::time_point, uint64_t>;
+  std::map<timer_key, timer_entry> timers_;
+  std::unordered_map<uint64_t, std::chrono::steady_clock::time_point>
+    timer_due_;
+  uint64_t next_timer_ = 1;
 };
 
 } // namespace caf::monocoque::detail
