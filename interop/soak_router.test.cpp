@@ -189,7 +189,12 @@ CAF_TEST(hundred peers churning against one router) {
   CAF_CHECK_GREATER(requests, 1000u);
   CAF_CHECK_EQUAL(lost, 0u);
   CAF_CHECK_EQUAL(left, 0u);
+#ifdef __SANITIZE_ADDRESS__
+  // ASan keeps freed memory in quarantine (up to 256 MiB): RSS says nothing.
+  CAF_MESSAGE("RSS bound not checked under AddressSanitizer");
+#else
   CAF_CHECK_LESS(rss_peak - rss_warm, 16 * 1024); // flat: < 16 MiB growth
+#endif
   anon_send_exit(echoer, exit_reason::user_shutdown);
   self->request(router, 10s, mq::close_atom::value)
     .receive([](ok_atom) {}, [&](error& err) { CAF_FAIL(sys.render(err)); });

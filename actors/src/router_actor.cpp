@@ -47,6 +47,7 @@ public:
       }
     }
     p.routing_id = id;
+    p.id_frame = frame::from_string(id);
     ids_[id] = st.ref(p);
     return true;
   }
@@ -84,7 +85,7 @@ public:
   }
 
   bool on_take(hub_self, peer& p, multipart& msg) override {
-    msg.insert(msg.begin(), frame::from_string(p.routing_id));
+    msg.insert(msg.begin(), p.id_frame);
     return true;
   }
 

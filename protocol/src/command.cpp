@@ -26,10 +26,14 @@ std::optional<ping_body> parse_ping(byte_span data) noexcept {
 }
 
 std::vector<uint8_t> make_ping(uint16_t ttl_deciseconds, byte_span context) {
-  std::vector<uint8_t> out;
-  put_u16(out, ttl_deciseconds);
   context = context.first(max_ping_context);
-  out.insert(out.end(), context.data(), context.data() + context.size());
+  // Sized up front: GCC 12 at -O3 misreads insert() into a fresh vector as
+  // an out-of-bounds access (-Warray-bounds).
+  std::vector<uint8_t> out;
+  out.reserve(2 + context.size());
+  put_u16(out, ttl_deciseconds);
+  for (size_t i = 0; i < context.size(); ++i)
+    out.push_back(context.data()[i]);
   return out;
 }
 

@@ -157,9 +157,13 @@ CAF_TEST(ring actors stay on the ring whoever messages them) {
   auto probe = mq::detail::spawn_on_ring<ring_probe>(sys, mpx, log);
   // From a scoped actor (a foreign thread) and from a scheduled actor.
   ok(probe, probe_atom::value);
-  auto relay = sys.spawn([probe](event_based_actor* self) -> behavior {
-    return {[=](probe_atom x) { return self->delegate(probe, x); }};
-  });
+  // The probe goes in as a spawn argument: CAF 0.17 binds an empty
+  // argument tuple through a null reference (UBSan reports it).
+  auto relay = sys.spawn(
+    [](event_based_actor* self, probe_actor probe) -> behavior {
+      return {[=](probe_atom x) { return self->delegate(probe, x); }};
+    },
+    probe);
   self->request(relay, 10s, probe_atom::value)
     .receive([](ok_atom) {}, [&](error& err) { CAF_FAIL(sys.render(err)); });
   auto ids = log->get();
@@ -199,7 +203,7 @@ CAF_TEST(socket actors and user actors run on the scheduler) {
 }
 
 CAF_TEST(a blocking user handler does not stall another connection) {
-  // Connection 1 pushes into a user actor that sleeps 3 s in its handler;
+  // Connection 1 pushes into a user actor that sleeps 5 s in its handler;
   // connection 2 (same ring: the module runs one by default) must complete
   // 100 round trips meanwhile.
   auto rx1 = mq::spawn_pull(sys);
@@ -207,7 +211,7 @@ CAF_TEST(a blocking user handler does not stall another connection) {
   ok(tx1, mq::connect_atom::value, bind(rx1));
   auto log = std::make_shared<thread_log>();
   auto woke = std::make_shared<std::atomic<bool>>(false);
-  auto target = sys.spawn(sleepy, log, woke, timespan{3s});
+  auto target = sys.spawn(sleepy, log, woke, timespan{5s});
   self->send(rx1, mq::deliver_atom::value, actor_cast<actor>(target),
              uint64_t{10});
   ok(tx1, mq::send_atom::value, mq::make_message({"sleep"}));

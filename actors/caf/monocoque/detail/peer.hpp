@@ -36,6 +36,9 @@ struct peer {
   peer_info info;
   /// Routing id (preset by `connect_routing_id`, else set on admission).
   std::string routing_id;
+  /// `routing_id` as a frame (ROUTER prepends it to every message it
+  /// receives: a refcount, not a copy).
+  frame id_frame;
   /// Connect endpoint or remote address.
   std::string endpoint;
 
