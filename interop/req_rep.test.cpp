@@ -345,11 +345,10 @@ CAF_TEST(our REQ round robins over two libzmq REPs) {
   CAF_CHECK(close(req));
 }
 
-// Disabled (run it with -t): our REQ keeps replies that arrive while no
-// request is out, and takes such a stale reply of peer X as the answer to
-// the next request that goes to X. libzmq's REQ drops every message already
-// received when it sends a new request (req.cpp, xsend). Bug reported to
-// the lead (actors/src/req_rep_actor.cpp, req_policy::prepare/on_take).
+// Our REQ takes a reply only from the peer it asked, and only one that peer
+// decoded after it was handed the request: a new request drops what arrived
+// before it (as libzmq's REQ does) and the connection stamps each message,
+// so a "WRONG" still in flight from the previous round cannot pass.
 CAF_TEST(REQ accepts a reply only from the peer it asked) {
   // test_spec_req test_req_only_listens_to_current_peer: three ROUTERs all
   // answer; only the one that got the request is heard.
@@ -381,7 +380,7 @@ CAF_TEST(REQ accepts a reply only from the peer it asked) {
   CAF_CHECK(close(req));
 }
 
-// Disabled (run it with -t): the deterministic repro of the bug above.
+// The deterministic repro of the bug above (now fixed).
 CAF_TEST(REQ never takes a stale reply for a new request) {
   // libzmq's REQ drops every message already received when it sends a new
   // request ("REQ sends request to A, A replies, B replies too. [...] An

@@ -58,6 +58,7 @@ public:
 
   void on_dispatched(hub_self self, peer& p) override {
     reply_from_ = self->state.ref(p);
+    reply_after_ = p.msgs_out + 1; // the request is the next one handed out
   }
 
   error can_recv(hub_self) override {
@@ -70,9 +71,12 @@ public:
     return waiting_;
   }
 
-  bool on_take(hub_self self, peer& p, multipart& msg) override {
+  bool on_take(hub_self self, peer& p, uint64_t handed,
+               multipart& msg) override {
     if (!(self->state.ref(p) == reply_from_))
       return false; // not from the peer that has the request
+    if (handed < reply_after_)
+      return false; // decoded before the peer could see the request
     auto i = msg.begin();
     if (self->state.opts().req_correlate) {
       if (i == msg.end() || i->size() != sizeof(request_id_)
@@ -90,6 +94,7 @@ public:
 private:
   bool waiting_ = false;
   peer_ref reply_from_;
+  uint64_t reply_after_ = 0;
   uint32_t request_id_;
 };
 
@@ -134,7 +139,7 @@ public:
     return !owing_;
   }
 
-  bool on_take(hub_self self, peer& p, multipart& msg) override {
+  bool on_take(hub_self self, peer& p, uint64_t, multipart& msg) override {
     // The envelope is every frame up to and including the empty delimiter.
     auto i = std::find_if(msg.begin(), msg.end(),
                           [](const frame& x) { return x.size() == 0; });

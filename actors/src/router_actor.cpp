@@ -84,7 +84,7 @@ public:
     return {route::to_peer, p, {}};
   }
 
-  bool on_take(hub_self, peer& p, multipart& msg) override {
+  bool on_take(hub_self, peer& p, uint64_t, multipart& msg) override {
     msg.insert(msg.begin(), p.id_frame);
     return true;
   }

@@ -56,10 +56,12 @@ public:
     after_activity();
     return {
       [this](send_atom, multipart& msg) {
+        ++handed_;
         encode(msg);
         after_activity();
       },
       [this](send_atom, std::vector<multipart>& msgs) {
+        handed_ += msgs.size();
         for (auto& msg : msgs)
           encode(msg);
         after_activity();
@@ -133,7 +135,7 @@ private:
     while (auto ev = session_.poll()) {
       if (auto* msg = std::get_if<zmtp::events::message_received>(&*ev)) {
         ++delivered_;
-        send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch,
+        send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
                    std::move(msg->msg));
       } else if (auto* up = std::get_if<zmtp::events::handshake_done>(&*ev)) {
         detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}'", cfg_.key,
@@ -239,6 +241,7 @@ private:
   bool flush_scheduled_ = false;
   bool closing_ = false;
   uint64_t delivered_ = 0;
+  uint64_t handed_ = 0; // messages the owner sent us, ever
   uint64_t credited_ = 0;
   uint64_t queued_ = 0;
   std::deque<uint64_t> msg_ends_;

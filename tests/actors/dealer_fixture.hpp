@@ -161,9 +161,9 @@ struct fixture : test_coordinator_fixture<test_config> {
   void peer_msg(const fake& from, uint64_t key, uint64_t epoch,
                 const std::string& str) {
     send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_msg_atom::value, key,
-            epoch, msg(str));
-    expect((peer_msg_atom, uint64_t, uint64_t, multipart),
-           from(from.hdl).to(dealer_dyn).with(_, key, epoch, msg(str)));
+            epoch, UINT64_MAX, msg(str));
+    expect((peer_msg_atom, uint64_t, uint64_t, uint64_t, multipart),
+           from(from.hdl).to(dealer_dyn).with(_, key, epoch, _, msg(str)));
   }
 
   void peer_msg(const fake& f, const std::string& str) {

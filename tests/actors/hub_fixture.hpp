@@ -67,10 +67,11 @@ struct hub_fixture : fixture {
     run();
   }
 
-  /// Lets `f` deliver `msg`.
-  void deliver(const fake& f, multipart msg) {
+  /// Lets `f` deliver `msg`, decoded after `handed` messages had been
+  /// handed to it (default: after all of them).
+  void deliver(const fake& f, multipart msg, uint64_t handed = UINT64_MAX) {
     send_as(actor_cast<actor>(f.hdl), dealer_dyn, peer_msg_atom::value, f.key,
-            f.epoch, std::move(msg));
+            f.epoch, handed, std::move(msg));
     run();
   }
 

@@ -54,6 +54,23 @@ CAF_TEST(req takes replies only from the peer that got the request) {
   CAF_CHECK_EQUAL(stats().dropped, 2u);
 }
 
+CAF_TEST(req drops a reply decoded before the peer had the request) {
+  // A late answer to the previous request, still in flight when the next
+  // request went to the same peer, must not pass as the new reply: the
+  // connection stamps each message with how many it had been handed.
+  start(spawn_req);
+  auto a = up_peer();
+  CAF_CHECK_EQUAL(send_msg(mp({"q1"})), none);
+  deliver(a, mp({"", "r1"}), 1);
+  CAF_CHECK(recv_msg());
+  CAF_CHECK_EQUAL(send_msg(mp({"q2"})), none); // a's 2nd message
+  deliver(a, mp({"", "late-r1"}), 1);          // decoded before q2
+  deliver(a, mp({"", "r2"}), 2);
+  auto m = recv_msg();
+  CAF_REQUIRE(m);
+  CAF_CHECK_EQUAL(strs(*m), (strings{"r2"}));
+}
+
 CAF_TEST(req round robin spreads requests) {
   start(spawn_req);
   auto a = up_peer();

@@ -172,8 +172,9 @@ hub_actor::behavior_type hub_fun(hub_self self,
            peer_info& info) {
       on_peer_up(self, key, epoch, hdl, std::move(info));
     },
-    [self](peer_msg_atom, uint64_t key, uint64_t epoch, multipart& msg) {
-      on_peer_msg(self, key, epoch, std::move(msg));
+    [self](peer_msg_atom, uint64_t key, uint64_t epoch, uint64_t handed,
+           multipart& msg) {
+      on_peer_msg(self, key, epoch, handed, std::move(msg));
     },
     [self](peer_sent_atom, uint64_t key, uint64_t epoch, uint64_t n) {
       auto* p = self->state.table().find(key, epoch);

@@ -58,7 +58,7 @@ bool socket_policy::can_take(hub_self) {
   return true;
 }
 
-bool socket_policy::on_take(hub_self, peer&, multipart&) {
+bool socket_policy::on_take(hub_self, peer&, uint64_t, multipart&) {
   return true;
 }
 

@@ -22,14 +22,14 @@ void return_credit(hub_self self, peer& p, bool force) {
 } // namespace
 
 void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch,
-                 multipart msg) {
+                 uint64_t handed, multipart msg) {
   auto& st = self->state;
   auto* p = st.table().find(key, epoch);
   if (p == nullptr || (p->current && !p->up))
     return; // unknown, or refused: nothing of it reaches the application
   ++p->msgs_in;
   p->bytes_in += ::monocoque::zmtp::payload_size(msg);
-  p->inbox.push_back(std::move(msg));
+  p->inbox.push_back({handed, std::move(msg)});
   if (!p->queued) {
     p->queued = true;
     st.ready.push_back(st.ref(*p));
@@ -49,12 +49,13 @@ std::optional<multipart> take_next(hub_self self) {
       p->queued = false;
       continue;
     }
-    auto msg = std::move(p->inbox.front());
+    auto handed = p->inbox.front().handed;
+    auto msg = std::move(p->inbox.front().msg);
     p->inbox.pop_front();
     // A dropped message was read all the same: its credit goes back too.
     ++p->uncredited;
     return_credit(self, *p, p->inbox.empty());
-    auto keep = st.policy->on_take(self, *p, msg);
+    auto keep = st.policy->on_take(self, *p, handed, msg);
     if (!keep)
       ++st.dropped;
     if (!p->inbox.empty())

@@ -129,8 +129,10 @@ public:
   virtual bool can_take(hub_self self);
 
   /// A message of `p` is taken for the application: transform it, or
-  /// return false to drop it (REQ: a stray reply).
-  virtual bool on_take(hub_self self, peer& p, multipart& msg);
+  /// return false to drop it (REQ: a stray reply). `handed` is how many
+  /// messages the engine had handed to p's connection before p decoded it.
+  virtual bool on_take(hub_self self, peer& p, uint64_t handed,
+                       multipart& msg);
 };
 
 // -- state --------------------------------------------------------------------
@@ -240,7 +242,8 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
 void on_down(hub_self self, const down_msg& dm);
 
 /// Handles a `peer_msg`.
-void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, multipart msg);
+void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, uint64_t handed,
+                 multipart msg);
 
 /// Takes the next message for the application, if the policy allows one.
 std::optional<multipart> take_next(hub_self self);

@@ -51,8 +51,14 @@ struct peer {
 
   // -- receive side -----------------------------------------------------------
 
+  /// A received message and how many messages had been handed to the
+  /// connection before it was decoded.
+  struct inbound {
+    uint64_t handed;
+    multipart msg;
+  };
   /// Received messages the application has not taken yet.
-  std::deque<multipart> inbox;
+  std::deque<inbound> inbox;
   /// Taken messages whose credit was not returned yet.
   uint64_t uncredited = 0;
   /// Whether it sits in the fair queue.
