@@ -1,6 +1,9 @@
 // Soak: 100 libzmq DEALER slots connect, talk and disconnect at random
 // against one of our ROUTERs (echo), for MONOCOQUE_SOAK_SECONDS (default
-// 20, at most 60 by default in CI). Half the slots have an Identity and
+// 20 s under CTest; for longer runs call the binary with a larger watchdog,
+// e.g. MONOCOQUE_SOAK_SECONDS=600 monocoque-interop -r 900 -s
+// '^interop_soak_router$'; MONOCOQUE_SOAK_TRACE=1 prints RSS, actors, fds
+// and heap in use as it goes). Half the slots have an Identity and
 // reconnect with it (router_handover lets the new connection take the id
 // over while the old one's down_msg may still be in flight); the others get
 // generated ids. Asserts: every request of a live connection gets its echo,
