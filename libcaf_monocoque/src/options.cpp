@@ -24,6 +24,7 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.sndhwm", d.sndhwm);
   read_into(cfg, "monocoque.rcvhwm", d.rcvhwm);
   read_into(cfg, "monocoque.max-message-size", d.max_message_size);
+  read_into(cfg, "monocoque.max-handshake-size", d.max_handshake_size);
   read_into(cfg, "monocoque.handshake-timeout", d.handshake_timeout);
   read_into(cfg, "monocoque.reconnect-ivl", d.reconnect_ivl);
   read_into(cfg, "monocoque.reconnect-ivl-max", d.reconnect_ivl_max);
@@ -48,6 +49,8 @@ config::config() {
     .add<size_t>("sndhwm", "default send high-water mark (messages)")
     .add<size_t>("rcvhwm", "default receive high-water mark (messages)")
     .add<uint64_t>("max-message-size", "largest accepted message (bytes)")
+    .add<uint64_t>("max-handshake-size",
+                   "largest command before the handshake completed (bytes)")
     .add<timespan>("handshake-timeout", "greeting + handshake deadline")
     .add<timespan>("reconnect-ivl", "first reconnect delay")
     .add<timespan>("reconnect-ivl-max", "maximum reconnect delay (0: fixed)")

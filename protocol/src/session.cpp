@@ -206,6 +206,7 @@ void session::finish_handshake(timestamp now) {
   peer_.identity = identity != nullptr ? *identity : std::string{};
   peer_.properties = props;
   state_ = session_state::ready;
+  update_decoder_limit(); // from the handshake limit to the message limit
   handshake_deadline_.reset();
   // PINGs are scheduled from the end of the handshake, as libzmq does.
   heartbeat_.start(now);
@@ -264,6 +265,13 @@ void session::on_message_frame(decoded_frame&& frm) {
 }
 
 void session::update_decoder_limit() noexcept {
+  // Before the handshake completed, only handshake commands may arrive:
+  // an unauthenticated peer gets the (small) handshake limit.
+  if (state_ != session_state::ready) {
+    decoder_.max_body_size(
+      std::min(cfg_.max_handshake_size, cfg_.max_message_size));
+    return;
+  }
   decoder_.max_body_size(cfg_.max_message_size - partial_size_);
 }
 

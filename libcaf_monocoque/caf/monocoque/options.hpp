@@ -29,7 +29,8 @@ struct options {
   // -- socket defaults --------------------------------------------------------
 
   /// Defaults of every socket: `monocoque.sndhwm`, `.rcvhwm`,
-  /// `.max-message-size`, `.handshake-timeout`, `.reconnect-ivl`,
+  /// `.max-message-size`, `.max-handshake-size`, `.handshake-timeout`,
+  /// `.reconnect-ivl`,
   /// `.reconnect-ivl-max`, `.linger`, `.heartbeat-ivl`, `.heartbeat-ttl`,
   /// `.heartbeat-timeout`.
   socket_options defaults;

@@ -28,6 +28,11 @@ struct socket_options {
   /// Largest accepted message (ZMQ_MAXMSGSIZE, but for the whole message).
   uint64_t max_message_size = uint64_t{256} << 20;
 
+  /// Largest command accepted before the handshake completed (READY and
+  /// other mechanism commands of a peer nobody authenticated yet); a larger
+  /// one drops the peer before anything is buffered.
+  uint64_t max_handshake_size = uint64_t{64} << 10;
+
   /// Greeting plus handshake deadline (ZMQ_HANDSHAKE_IVL).
   timespan handshake_timeout = std::chrono::seconds{30};
 

@@ -301,6 +301,7 @@ private:
     for (auto& [name, value] : opts_.properties)
       zc.session.properties.set(name, value);
     zc.session.max_message_size = opts_.max_message_size;
+    zc.session.max_handshake_size = opts_.max_handshake_size;
     zc.session.handshake_timeout = opts_.handshake_timeout;
     zc.session.heartbeat.interval = opts_.heartbeat_ivl;
     zc.session.heartbeat.ttl = opts_.heartbeat_ttl;

@@ -27,6 +27,12 @@ struct session_config {
   /// one fails the session with `message_too_large` before it is buffered.
   uint64_t max_message_size = uint64_t{256} << 20;
 
+  /// Largest command frame accepted before the handshake completes (the
+  /// peer is not authenticated yet): a larger one fails the session with
+  /// `message_too_large` on its header, before anything is buffered. Capped
+  /// by `max_message_size`.
+  uint64_t max_handshake_size = uint64_t{64} << 10;
+
   /// How long the greeting and handshake may take; zero waits forever.
   duration handshake_timeout = std::chrono::seconds{30};
 
