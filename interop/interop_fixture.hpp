@@ -85,6 +85,20 @@ inline zmq::socket_t zsock(zmq::context_t& ctx, zmq::socket_type type) {
   return result;
 }
 
+/// Returns a loopback endpoint whose port was free a moment ago, for a
+/// peer that binds later. Reserved with a raw socket, which closes at once:
+/// a libzmq probe would close its listener later in its I/O thread and
+/// could accept (and lose) a connection made in the meantime.
+inline std::string free_endpoint() {
+  uint16_t port = 0;
+  {
+    auto probe = raw_tcp::listen(port);
+    if (!probe.valid())
+      return {};
+  }
+  return "tcp://127.0.0.1:" + std::to_string(port);
+}
+
 /// Binds `sock` to a free loopback port and returns the endpoint.
 inline std::string zbind(zmq::socket_t& sock) {
   sock.bind("tcp://127.0.0.1:*");

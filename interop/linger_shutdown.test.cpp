@@ -126,11 +126,8 @@ CAF_TEST(close returns after linger when the peer stops reading) {
 CAF_TEST(close with linger while the peer is away) {
   // Queued messages for a peer that is down: close gives up after linger,
   // and stops reconnecting.
-  std::string ep;
-  {
-    auto probe = zsock(ctx, zmq::socket_type::router);
-    ep = zbind(probe);
-  }
+  auto ep = free_endpoint();
+  CAF_REQUIRE_NOT_EQUAL(ep, "");
   auto opts = defaults();
   opts.linger = std::chrono::milliseconds{100};
   opts.reconnect_ivl = std::chrono::milliseconds{20};

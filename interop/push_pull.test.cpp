@@ -196,11 +196,8 @@ CAF_TEST(messages sent before any peer wait for the first PULL) {
   CAF_CHECK_EQUAL(drain(pull, 10), range(0, 10));
   CAF_CHECK(close(push));
   // Connecting PUSH, the PULL binds later.
-  string later;
-  {
-    auto probe = zsock(ctx, zmq::socket_type::pull);
-    later = zbind(probe);
-  }
+  auto later = free_endpoint();
+  CAF_REQUIRE_NOT_EQUAL(later, "");
   auto push2 = push_socket(fast());
   connect(push2, later);
   send_numbers(push2, 0, 5);

@@ -115,17 +115,9 @@ CAF_TEST(messages sent while disconnected wait up to SNDHWM) {
 }
 
 CAF_TEST(dealer connects to a ROUTER that starts later) {
-  // Reserve a port, release it, then connect before anybody listens. A raw
-  // socket closes synchronously; a libzmq probe would close its listener
-  // later in its I/O thread, which could accept (and lose) our early
-  // connection in the meantime.
-  std::string ep;
-  {
-    uint16_t port = 0;
-    auto probe = raw_tcp::listen(port);
-    CAF_REQUIRE(probe.valid());
-    ep = "tcp://127.0.0.1:" + std::to_string(port);
-  }
+  // Reserve a port, release it, then connect before anybody listens.
+  auto ep = free_endpoint();
+  CAF_REQUIRE_NOT_EQUAL(ep, "");
   auto d = dealer(fast_reconnect());
   connect(d, ep);
   send(d, mp({"early"}));
