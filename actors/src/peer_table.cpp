@@ -3,11 +3,8 @@
 namespace caf::monocoque::detail {
 
 peer* peer_table::find(uint64_t key, uint64_t epoch) {
-  auto i = by_epoch_.find(epoch);
-  if (i == by_epoch_.end())
-    return nullptr;
-  auto& p = slots_[i->second];
-  return p.key == key ? &p : nullptr;
+  auto* p = by_epoch(epoch);
+  return p != nullptr && p->key == key ? p : nullptr;
 }
 
 peer* peer_table::by_epoch(uint64_t epoch) {

@@ -67,11 +67,6 @@ public:
     return table_.live() == 0;
   }
 
-  /// Returns whether `close` was called.
-  bool closing() const noexcept {
-    return closing_;
-  }
-
   // -- endpoints --------------------------------------------------------------
 
   /// Binds to `str`; returns the bound endpoint (with the real port).
