@@ -132,11 +132,11 @@ private:
   // Runs after every input: hands events to the owner, output to the
   // socket, and re-arms the timer and the read credit.
   void after_activity() {
+    std::vector<multipart> batch; // one owner message per input
     while (auto ev = session_.poll()) {
       if (auto* msg = std::get_if<zmtp::events::message_received>(&*ev)) {
         ++delivered_;
-        send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
-                   std::move(msg->msg));
+        batch.push_back(std::move(msg->msg));
       } else if (auto* up = std::get_if<zmtp::events::handshake_done>(&*ev)) {
         detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}'", cfg_.key,
                                    cfg_.epoch, zmtp::wire_name(up->peer.type),
@@ -152,6 +152,9 @@ private:
       }
       // Subscriptions reach PUB/XPUB sockets only (a later issue).
     }
+    if (!batch.empty())
+      send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
+                 std::move(batch));
     if (failure_) {
       flush();
       // Let the socket write a pending ERROR command, then go.

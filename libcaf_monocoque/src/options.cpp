@@ -20,6 +20,7 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.ring-entries", x.ring_entries);
   read_into(cfg, "monocoque.io-threads", x.io_threads);
   read_into(cfg, "monocoque.recv-buffer-size", x.recv_buffer_size);
+  read_into(cfg, "monocoque.tune-scheduler", x.tune_scheduler);
   auto& d = x.defaults;
   read_into(cfg, "monocoque.sndhwm", d.sndhwm);
   read_into(cfg, "monocoque.rcvhwm", d.rcvhwm);
@@ -32,6 +33,7 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.heartbeat-ivl", d.heartbeat_ivl);
   read_into(cfg, "monocoque.heartbeat-ttl", d.heartbeat_ttl);
   read_into(cfg, "monocoque.heartbeat-timeout", d.heartbeat_timeout);
+  read_into(cfg, "monocoque.socket-on-ring", d.on_ring);
   if (x.io_threads == 0)
     x.io_threads = 1;
   if (x.ring_entries < 8)
@@ -46,6 +48,8 @@ config::config() {
     .add<size_t>("ring-entries", "submission queue entries per io_uring ring")
     .add<size_t>("io-threads", "number of I/O threads (one ring each)")
     .add<size_t>("recv-buffer-size", "bytes read per recv")
+    .add<bool>("tune-scheduler",
+               "skip the scheduler's 50 us sleep-poll phase (default true)")
     .add<size_t>("sndhwm", "default send high-water mark (messages)")
     .add<size_t>("rcvhwm", "default receive high-water mark (messages)")
     .add<uint64_t>("max-message-size", "largest accepted message (bytes)")
@@ -57,7 +61,9 @@ config::config() {
     .add<timespan>("linger", "flush time on close (negative: until sent)")
     .add<timespan>("heartbeat-ivl", "PING interval (0: off)")
     .add<timespan>("heartbeat-ttl", "TTL announced in PINGs")
-    .add<timespan>("heartbeat-timeout", "PING timeout (negative: = ivl)");
+    .add<timespan>("heartbeat-timeout", "PING timeout (negative: = ivl)")
+    .add<bool>("socket-on-ring",
+               "run socket actors on an io_uring thread (default true)");
 }
 
 } // namespace caf::monocoque

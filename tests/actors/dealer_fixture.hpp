@@ -118,6 +118,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     auto* mod = caf::monocoque::module::from(sys);
     CAF_REQUIRE(mod != nullptr);
     CAF_REQUIRE_EQUAL(mod->status(), none);
+    opts.on_ring = false; // under the test coordinator
     dealer = spawn_dealer(sys, std::move(opts));
     dealer_dyn = actor_cast<actor>(dealer);
     run();
@@ -161,9 +162,10 @@ struct fixture : test_coordinator_fixture<test_config> {
   void peer_msg(const fake& from, uint64_t key, uint64_t epoch,
                 const std::string& str) {
     send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_msg_atom::value, key,
-            epoch, UINT64_MAX, msg(str));
-    expect((peer_msg_atom, uint64_t, uint64_t, uint64_t, multipart),
-           from(from.hdl).to(dealer_dyn).with(_, key, epoch, _, msg(str)));
+            epoch, UINT64_MAX, std::vector<multipart>{msg(str)});
+    expect((peer_msg_atom, uint64_t, uint64_t, uint64_t,
+            std::vector<multipart>),
+           from(from.hdl).to(dealer_dyn).with(_, key, epoch, _, _));
   }
 
   void peer_msg(const fake& f, const std::string& str) {

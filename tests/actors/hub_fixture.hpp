@@ -43,6 +43,7 @@ struct hub_fixture : fixture {
              socket_options opts = {}) {
     auto* mod = caf::monocoque::module::from(sys);
     CAF_REQUIRE(mod != nullptr);
+    opts.on_ring = false; // under the test coordinator
     auto hdl = spawn(sys, std::move(opts));
     dealer_dyn = actor_cast<actor>(hdl);
     dealer = actor_cast<dealer_actor>(dealer_dyn);
@@ -71,7 +72,7 @@ struct hub_fixture : fixture {
   /// handed to it (default: after all of them).
   void deliver(const fake& f, multipart msg, uint64_t handed = UINT64_MAX) {
     send_as(actor_cast<actor>(f.hdl), dealer_dyn, peer_msg_atom::value, f.key,
-            f.epoch, handed, std::move(msg));
+            f.epoch, handed, std::vector<multipart>{std::move(msg)});
     run();
   }
 

@@ -1,7 +1,8 @@
 // Who runs where, on a real actor system: only actors the plugin pins on
-// purpose run on a ring thread; socket actors and the user's actors run on
-// CAF's scheduler, even when a ring actor wakes them; and a user handler
-// that blocks never stalls another connection's traffic.
+// purpose run on a ring thread (connections and socket actors); the user's
+// actors run on CAF's scheduler, even when a ring actor wakes them, unless
+// spawned with `spawn_on_ring`; and a user handler that blocks never stalls
+// another connection's traffic.
 #define CAF_SUITE thread_affinity
 #ifndef FAIL
 #define FAIL(msg) CAF_FAIL(msg)
@@ -173,10 +174,10 @@ CAF_TEST(ring actors stay on the ring whoever messages them) {
   anon_send_exit(probe, exit_reason::user_shutdown);
 }
 
-CAF_TEST(socket actors and user actors run on the scheduler) {
-  // A pair of our own sockets over tcp: each message crosses SocketActor
-  // and ZmtpIntegratedActor (ring) and then wakes the socket actor and the
-  // user's target, both of which must leave the ring.
+CAF_TEST(socket actors run on the ring and user actors on the scheduler) {
+  // A pair of our own sockets over tcp: each message crosses SocketActor,
+  // ZmtpIntegratedActor and the socket actor (all pinned to the ring) and
+  // then wakes the user's target, which must leave the ring.
   auto rx = mq::spawn_pull(sys);
   auto tx = mq::spawn_push(sys);
   auto ep = bind(rx);
@@ -195,8 +196,32 @@ CAF_TEST(socket actors and user actors run on the scheduler) {
   CAF_REQUIRE(!ids.empty());
   for (auto id : ids)
     CAF_CHECK(!on_ring(id));
-  CAF_CHECK(!on_ring(stats(rx).thread));
-  CAF_CHECK(!on_ring(stats(tx).thread));
+  CAF_CHECK(on_ring(stats(rx).thread));
+  CAF_CHECK(on_ring(stats(tx).thread));
+  anon_send_exit(target, exit_reason::user_shutdown);
+  ok(tx, mq::close_atom::value);
+  ok(rx, mq::close_atom::value);
+}
+
+CAF_TEST(spawn_on_ring places a user actor on the ring) {
+  // The opt-in: the same target, spawned with spawn_on_ring, runs every
+  // handler on the ring thread.
+  auto rx = mq::spawn_pull(sys);
+  auto tx = mq::spawn_push(sys);
+  ok(tx, mq::connect_atom::value, bind(rx));
+  auto log = std::make_shared<thread_log>();
+  auto woke = std::make_shared<std::atomic<bool>>(true);
+  auto target = mq::spawn_on_ring(sys, sleepy, log, woke, timespan{0});
+  self->send(rx, mq::deliver_atom::value, actor_cast<actor>(target),
+             uint64_t{1000});
+  for (int i = 0; i < 20; ++i)
+    ok(tx, mq::send_atom::value, mq::make_message({"m"}));
+  for (int i = 0; i < 500 && log->get().size() < 20; ++i)
+    std::this_thread::sleep_for(10ms);
+  auto ids = log->get();
+  CAF_REQUIRE(!ids.empty());
+  for (auto id : ids)
+    CAF_CHECK(on_ring(id));
   anon_send_exit(target, exit_reason::user_shutdown);
   ok(tx, mq::close_atom::value);
   ok(rx, mq::close_atom::value);

@@ -39,9 +39,23 @@ using socket_base_actor = typed_actor<
 ///   reply is the backpressure signal (a withheld reply is a blocked send).
 /// - `(send_atom, std::vector<multipart>)` queues a batch in order with one
 ///   reply (it may overshoot SNDHWM by the batch).
+/// - One way, for streaming: `(window_atom, producer, n)` makes `producer`
+///   the socket's one-way sender with a window of `n` messages. The socket
+///   answers `(credit_atom, n)` to the producer at once, then returns credit
+///   the same way as posted messages leave its queue for a connection (in
+///   batches of about n / 4). The producer sends `(post_atom, msg)` or
+///   `(post_atom, std::vector<multipart>)` while it holds credit; posts get
+///   no reply, so what a producer sends in one turn reaches the connection as
+///   one hand-over. A post the socket cannot take (closed, wrong state,
+///   empty message) is dropped and counted in `socket_stats::dropped`, and
+///   its credit comes back. Memory stays bounded by the window plus SNDHWM
+///   per peer; posting beyond the credit breaks that bound.
 using sending_actor = typed_actor<
   replies_to<send_atom, multipart>::with<ok_atom>,
-  replies_to<send_atom, std::vector<multipart>>::with<ok_atom>>;
+  replies_to<send_atom, std::vector<multipart>>::with<ok_atom>,
+  reacts_to<window_atom, actor, uint64_t>,
+  reacts_to<post_atom, multipart>,
+  reacts_to<post_atom, std::vector<multipart>>>;
 
 /// The verbs of sockets that receive.
 ///
@@ -53,10 +67,16 @@ using sending_actor = typed_actor<
 ///   each message goes to `target` as `(message_atom, multipart)` while
 ///   credit lasts. A peer is read only while its undelivered messages stay
 ///   below RCVHWM, so no mailbox grows without bound.
+/// - `(deliver_atom, batch_atom, target, credit)`: the same with batches:
+///   `target` gets `(message_atom, std::vector<multipart>)` carrying every
+///   message available when the socket runs (at most the credit left), one
+///   actor message per connection read instead of one per ZeroMQ message.
+///   Credit still counts messages.
 using receiving_actor = typed_actor<
   replies_to<recv_atom>::with<multipart>,
   replies_to<recv_atom, timespan>::with<multipart>,
   reacts_to<deliver_atom, actor, uint64_t>,
+  reacts_to<deliver_atom, batch_atom, actor, uint64_t>,
   reacts_to<credit_atom, uint64_t>>;
 
 } // namespace caf::monocoque

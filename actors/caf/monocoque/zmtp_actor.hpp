@@ -49,10 +49,12 @@ using zmtp_actor = typed_actor<
 using connection_owner = typed_actor<
   // The handshake is done; messages may flow.
   reacts_to<peer_up_atom, uint64_t, uint64_t, zmtp_actor, peer_info>,
-  // A message arrived: key, epoch, the number of messages the owner had
-  // handed to this connection before it was decoded (a reply to a message
-  // can only come after it: REQ uses this to tell stale replies), message.
-  reacts_to<peer_msg_atom, uint64_t, uint64_t, uint64_t, multipart>,
+  // Messages arrived (every one decoded from one read, in order): key,
+  // epoch, the number of messages the owner had handed to this connection
+  // before they were decoded (a reply to a message can only come after it:
+  // REQ uses this to tell stale replies), the messages.
+  reacts_to<peer_msg_atom, uint64_t, uint64_t, uint64_t,
+            std::vector<multipart>>,
   // n messages were written to the kernel.
   reacts_to<peer_sent_atom, uint64_t, uint64_t, uint64_t>>;
 

@@ -2,6 +2,7 @@
 #include "caf/monocoque/detail/hub.hpp"
 
 #include "caf/monocoque/module.hpp"
+#include "caf/monocoque/spawn_on_ring.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -70,6 +71,19 @@ result<ok_atom> do_send(hub_self self, std::vector<multipart> batch) {
                : route_batch(self, std::move(batch));
   pump_delivery(self); // REP: the next request may go out now
   return res;
+}
+
+// A one-way send: dropped and counted (its credit returned) if refused.
+void do_post(hub_self self, std::vector<multipart> batch) {
+  if (auto err = admit_send(self, batch)) {
+    self->state.dropped += batch.size();
+    settle_posts(self, batch.size());
+    return;
+  }
+  if (batch.empty())
+    return;
+  post_batch(self, std::move(batch));
+  pump_delivery(self); // REP: the next request may go out now
 }
 
 // Answers a `recv` at once, parks it, or refuses it.
@@ -143,6 +157,22 @@ hub_actor::behavior_type hub_fun(hub_self self,
     [self](send_atom, std::vector<multipart>& batch) -> result<ok_atom> {
       return do_send(self, std::move(batch));
     },
+    [self](window_atom, actor& producer, uint64_t n) {
+      auto& st = self->state;
+      st.producer = std::move(producer);
+      st.window = n;
+      st.post_released = 0;
+      if (n > 0)
+        grant_credit(self, n);
+    },
+    [self](post_atom, multipart& msg) {
+      std::vector<multipart> batch;
+      batch.push_back(std::move(msg));
+      do_post(self, std::move(batch));
+    },
+    [self](post_atom, std::vector<multipart>& batch) {
+      do_post(self, std::move(batch));
+    },
     [self](recv_atom) -> result<multipart> {
       return do_recv(self, std::nullopt);
     },
@@ -161,6 +191,13 @@ hub_actor::behavior_type hub_fun(hub_self self,
     [self](deliver_atom, actor& target, uint64_t credit) {
       self->state.target = std::move(target);
       self->state.credit = credit;
+      self->state.batched = false;
+      pump_delivery(self);
+    },
+    [self](deliver_atom, batch_atom, actor& target, uint64_t credit) {
+      self->state.target = std::move(target);
+      self->state.credit = credit;
+      self->state.batched = true;
       pump_delivery(self);
     },
     [self](credit_atom, uint64_t n) {
@@ -173,8 +210,8 @@ hub_actor::behavior_type hub_fun(hub_self self,
       on_peer_up(self, key, epoch, hdl, std::move(info));
     },
     [self](peer_msg_atom, uint64_t key, uint64_t epoch, uint64_t handed,
-           multipart& msg) {
-      on_peer_msg(self, key, epoch, handed, std::move(msg));
+           std::vector<multipart>& msgs) {
+      on_peer_msg(self, key, epoch, handed, std::move(msgs));
     },
     [self](peer_sent_atom, uint64_t key, uint64_t epoch, uint64_t n) {
       auto* p = self->state.table().find(key, epoch);
@@ -237,8 +274,13 @@ hub_actor spawn_hub(actor_system& sys, std::unique_ptr<socket_policy> policy,
                     socket_options opts) {
   // CAF spawn arguments must be copyable: the policy travels shared and the
   // actor takes it over.
-  return sys.spawn(hub_fun, std::shared_ptr<socket_policy>{std::move(policy)},
-                   std::move(opts));
+  // Pinned on purpose to a ring: the socket actor runs no user code and
+  // never blocks, and its connections' messages reach it without a thread
+  // hop (see docs/architecture.md, "Threads").
+  std::shared_ptr<socket_policy> shared{std::move(policy)};
+  if (!opts.on_ring)
+    return sys.spawn(hub_fun, std::move(shared), std::move(opts));
+  return spawn_on_ring(sys, hub_fun, std::move(shared), std::move(opts));
 }
 
 socket_options default_socket_options(actor_system& sys) {

@@ -22,14 +22,16 @@ void return_credit(hub_self self, peer& p, bool force) {
 } // namespace
 
 void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch,
-                 uint64_t handed, multipart msg) {
+                 uint64_t handed, std::vector<multipart> msgs) {
   auto& st = self->state;
   auto* p = st.table().find(key, epoch);
   if (p == nullptr || (p->current && !p->up))
     return; // unknown, or refused: nothing of it reaches the application
-  ++p->msgs_in;
-  p->bytes_in += ::monocoque::zmtp::payload_size(msg);
-  p->inbox.push_back({handed, std::move(msg)});
+  for (auto& msg : msgs) {
+    ++p->msgs_in;
+    p->bytes_in += ::monocoque::zmtp::payload_size(msg);
+    p->inbox.push_back({handed, std::move(msg)});
+  }
   if (!p->queued) {
     p->queued = true;
     st.ready.push_back(st.ref(*p));
@@ -94,15 +96,31 @@ void pump_delivery(hub_self self) {
     st.waiters.front().second.deliver(self, std::move(*msg));
     st.waiters.pop_front();
   }
+  // The target is dynamically typed: typed send() refuses it.
+  auto push = [self](message msg) {
+    self->state.target->enqueue(actor_cast<strong_actor_ptr>(self),
+                                make_message_id(), std::move(msg),
+                                self->context());
+  };
+  if (st.batched) {
+    std::vector<multipart> batch;
+    while (st.target && st.credit > 0) {
+      auto msg = take_next(self);
+      if (!msg)
+        break;
+      --st.credit;
+      batch.push_back(std::move(*msg));
+    }
+    if (!batch.empty())
+      push(caf::make_message(message_atom::value, std::move(batch)));
+    return;
+  }
   while (st.target && st.credit > 0) {
     auto msg = take_next(self);
     if (!msg)
       return;
     --st.credit;
-    // The target is dynamically typed: typed send() refuses it.
-    st.target->enqueue(actor_cast<strong_actor_ptr>(self), make_message_id(),
-                       caf::make_message(message_atom::value, std::move(*msg)),
-                       self->context());
+    push(caf::make_message(message_atom::value, std::move(*msg)));
   }
 }
 

@@ -124,6 +124,56 @@ void dispatch(hub_self self) {
       st.blocked.pop_front();
   }
   schedule_flush(self);
+  settle_posts(self, 0);
+}
+
+void post_batch(hub_self self, std::vector<multipart> batch) {
+  auto& st = self->state;
+  st.post_held += batch.size();
+  if (st.policy->load_balances() && st.blocked.empty()) {
+    for (auto& msg : batch)
+      st.pending.push_back(std::move(msg));
+    dispatch(self);
+    return;
+  }
+  // Behind a waiting send (or routed): in order, with nobody to answer.
+  blocked_send b{{std::make_move_iterator(batch.begin()),
+                  std::make_move_iterator(batch.end())},
+                 deferred_reply{}};
+  st.blocked.push_back(std::move(b));
+  dispatch(self);
+}
+
+void grant_credit(hub_self self, uint64_t n) {
+  auto& st = self->state;
+  if (!st.producer)
+    return;
+  st.producer->enqueue(actor_cast<strong_actor_ptr>(self), make_message_id(),
+                       caf::make_message(credit_atom::value, n),
+                       self->context());
+}
+
+void settle_posts(hub_self self, uint64_t dropped) {
+  auto& st = self->state;
+  st.post_released += dropped;
+  if (st.post_held > 0) {
+    // Messages leave in order; whatever left since is posted credit (a
+    // mix of posts and requests may return it early, never beyond SNDHWM).
+    uint64_t queued = st.pending.size();
+    for (auto& b : st.blocked)
+      queued += b.msgs.size();
+    if (queued < st.post_held) {
+      st.post_released += st.post_held - queued;
+      st.post_held = queued;
+    }
+  }
+  if (st.post_released == 0 || !st.producer)
+    return;
+  auto batch = std::max<uint64_t>(1, st.window / 4);
+  if (st.post_released >= batch || st.post_held == 0) {
+    grant_credit(self, st.post_released);
+    st.post_released = 0;
+  }
 }
 
 result<ok_atom> enqueue_batch(hub_self self, std::vector<multipart> batch) {

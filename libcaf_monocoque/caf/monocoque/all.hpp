@@ -18,3 +18,4 @@
 #include "caf/monocoque/module.hpp"
 #include "caf/monocoque/options.hpp"
 #include "caf/monocoque/socket_options.hpp"
+#include "caf/monocoque/spawn_on_ring.hpp"

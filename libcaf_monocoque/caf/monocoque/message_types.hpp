@@ -38,6 +38,15 @@ using connect_atom = atom_constant<atom("mqconnect")>;
 /// Sends a message.
 using send_atom = atom_constant<atom("mqsend")>;
 
+/// Sends a message one way (no reply; flow control by credit).
+using post_atom = atom_constant<atom("mqpost")>;
+
+/// Asks a socket for a credit window for one-way sends.
+using window_atom = atom_constant<atom("mqwindow")>;
+
+/// Selects batched push delivery.
+using batch_atom = atom_constant<atom("mqbatch")>;
+
 /// Receives a message (request style).
 using recv_atom = atom_constant<atom("mqrecv")>;
 

@@ -25,6 +25,11 @@ struct options {
 
   /// Size of one receive buffer (bytes read per recv).
   size_t recv_buffer_size = 64 * 1024;
+  /// Sets CAF's `work-stealing.moderate-poll-attempts` to 0 unless the user
+  /// set it: idle scheduler threads then wait on their condition variable
+  /// instead of sleeping 50 us between polls, so a message from a ring
+  /// reaches a user actor without that delay.
+  bool tune_scheduler = true;
 
   // -- socket defaults --------------------------------------------------------
 

@@ -73,6 +73,13 @@ struct socket_options {
   /// that carries it back (ZMQ_REQ_CORRELATE).
   bool req_correlate = false;
 
+  /// Runs the socket actor on an io_uring thread, next to its connections
+  /// (`monocoque.socket-on-ring`, default true): a message between a
+  /// connection and its socket then never wakes another thread. It runs no
+  /// user code and never blocks; set false to keep it on CAF's scheduler
+  /// (e.g. under CAF's deterministic test coordinator).
+  bool on_ring = true;
+
   /// Extra READY properties, e.g. {"X-Service", "billing"}.
   std::vector<std::pair<std::string, std::string>> properties;
 

@@ -20,7 +20,11 @@ namespace caf::monocoque::detail {
 /// `errc::socket_closed` instead of waiting forever.
 class deferred_reply {
 public:
-  /// Captures the request `self` is currently handling.
+  /// Owes nothing to anybody: `deliver` does nothing (a one-way send).
+  deferred_reply() = default;
+
+  /// Captures the message `self` is currently handling (as CAF does, the
+  /// reply to an asynchronous message reaches its sender as a message).
   explicit deferred_reply(local_actor* self)
     : source_(self->current_sender()),
       id_(self->current_message_id().response_id()) {

@@ -167,6 +167,16 @@ struct hub_state {
   std::vector<peer_ref> dirty;
   bool flush_scheduled = false;
 
+  // -- one-way sends ----------------------------------------------------------
+  /// Gets credit for posts.
+  actor producer;
+  /// Its window (credit returns in batches of a quarter of it).
+  uint64_t window = 0;
+  /// Posted messages still queued here.
+  uint64_t post_held = 0;
+  /// Posted messages that left the queue, credit not returned yet.
+  uint64_t post_released = 0;
+
   // -- receive side -----------------------------------------------------------
   /// Peers with messages, in fair-queue order.
   std::deque<peer_ref> ready;
@@ -176,6 +186,8 @@ struct hub_state {
   /// Push-style delivery target and its credit.
   actor target;
   uint64_t credit = 0;
+  /// Whether the target takes `(message_atom, std::vector<multipart>)`.
+  bool batched = false;
 
   // -- close ------------------------------------------------------------------
   bool closing = false;
@@ -228,6 +240,12 @@ result<ok_atom> enqueue_batch(hub_self self, std::vector<multipart> batch);
 /// message waits for room.
 result<ok_atom> route_batch(hub_self self, std::vector<multipart> batch);
 
+/// Queues a one-way batch (its window bounds it, not SNDHWM).
+void post_batch(hub_self self, std::vector<multipart> batch);
+
+/// Returns credit for posted messages that left the queue.
+void settle_posts(hub_self self, uint64_t dropped);
+
 /// Makes `p` no longer current (replaced, died, refused or taken over).
 void retire(hub_self self, peer& p);
 
@@ -241,9 +259,9 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
 /// Handles a `down_msg`.
 void on_down(hub_self self, const down_msg& dm);
 
-/// Handles a `peer_msg`.
+/// Handles a `peer_msg` (every message decoded from one read).
 void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, uint64_t handed,
-                 multipart msg);
+                 std::vector<multipart> msgs);
 
 /// Takes the next message for the application, if the policy allows one.
 std::optional<multipart> take_next(hub_self self);
@@ -254,6 +272,10 @@ void discard_received(hub_self self);
 
 /// Serves parked `recv`s and the delivery target.
 void pump_delivery(hub_self self);
+
+/// Sends `(credit_atom, n)` to the producer (dynamically typed: a typed
+/// actor's `send` refuses it).
+void grant_credit(hub_self self, uint64_t n);
 
 /// Builds the introspection reply.
 socket_stats make_stats(hub_self self);

@@ -1,0 +1,65 @@
+// local_lat: the echo half of libzmq's latency test on our REP actor. Binds,
+// echoes <roundtrips> requests back (push-style delivery, one credit at a
+// time), then closes.
+//   local_lat <bind-to> <message-size> <roundtrips> [--ring]
+#include "perf_tool.hpp"
+
+#include <caf/all.hpp>
+
+namespace {
+
+struct echo_state {
+  uint64_t echoed = 0;
+};
+
+caf::behavior echo(caf::stateful_actor<echo_state>* self,
+                   perf::mq::rep_actor sock, perf::args a) {
+  self->request(sock, caf::infinite, perf::mq::bind_atom::value, a.endpoint)
+    .then(
+      [self, sock](const std::string&) {
+        self->send(sock, perf::mq::deliver_atom::value,
+                   caf::actor_cast<caf::actor>(self), uint64_t{1});
+      },
+      [](caf::error& err) { perf::fail(err, "bind"); });
+  auto count = a.count;
+  auto size = a.size;
+  return {
+    [self, sock, count, size](perf::mq::message_atom,
+                              perf::mq::multipart& msg) {
+      if (msg.size() != 1 || msg[0].size() != size) {
+        std::fprintf(stderr, "message of incorrect size received\n");
+        std::_Exit(1);
+      }
+      self->request(sock, caf::infinite, perf::mq::send_atom::value,
+                    std::move(msg))
+        .then(
+          [self, sock, count](caf::ok_atom) {
+            if (++self->state.echoed == count) {
+              self->request(sock, caf::infinite, perf::mq::close_atom::value)
+                .then([self](caf::ok_atom) { self->quit(); },
+                      [](caf::error& err) { perf::fail(err, "close"); });
+              return;
+            }
+            self->send(sock, perf::mq::credit_atom::value, uint64_t{1});
+          },
+          [](caf::error& err) { perf::fail(err, "send"); });
+    },
+  };
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto a = perf::parse(argc, argv,
+                       "local_lat <bind-to> <message-size> <roundtrip-count>",
+                       "");
+  perf::config cfg{a};
+  caf::actor_system sys{cfg};
+  auto sock = perf::mq::spawn_rep(sys);
+  if (a.ring)
+    perf::mq::spawn_on_ring(sys, echo, sock, a);
+  else
+    sys.spawn(echo, sock, a);
+  sys.await_all_actors_done();
+  return 0;
+}

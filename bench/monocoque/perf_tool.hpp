@@ -1,0 +1,102 @@
+#pragma once
+
+// Shared by our four perf tools (local_thr, remote_thr, local_lat,
+// remote_lat): libzmq's argument order and output lines, our extra flags,
+// and the actor system set-up. Usage of every tool:
+//   TOOL <endpoint> <message-size> <count> [--mode=M] [--ring] [CAF options]
+// `--mode` picks the public API flavour to stream with (see each tool),
+// `--ring` spawns the tool's own actor on a ring thread (`spawn_on_ring`);
+// other `--key=value` arguments go to CAF (`--monocoque.sndhwm=...`).
+
+#include "caf/monocoque/all.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace perf {
+
+namespace mq = caf::monocoque;
+
+/// The command line of a perf tool.
+struct args {
+  std::string endpoint;
+  size_t size = 0;
+  uint64_t count = 0;
+  std::string mode;
+  bool ring = false;
+  std::vector<std::string> caf_options;
+};
+
+/// Parses `argv`; prints libzmq's usage line and exits 1 on bad input.
+inline args parse(int argc, char** argv, const char* usage,
+                  const char* default_mode) {
+  args res;
+  res.mode = default_mode;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--mode=", 0) == 0)
+      res.mode = arg.substr(7);
+    else if (arg == "--ring")
+      res.ring = true;
+    else if (arg.rfind("--", 0) == 0)
+      res.caf_options.push_back(std::move(arg));
+    else
+      positional.push_back(std::move(arg));
+  }
+  if (positional.size() != 3) {
+    std::fprintf(stderr, "usage: %s\n", usage);
+    std::exit(1);
+  }
+  res.endpoint = positional[0];
+  res.size = std::strtoull(positional[1].c_str(), nullptr, 10);
+  res.count = std::strtoull(positional[2].c_str(), nullptr, 10);
+  if (res.count == 0) {
+    std::fprintf(stderr, "usage: %s\n", usage);
+    std::exit(1);
+  }
+  return res;
+}
+
+/// The actor system configuration of a tool: the module loaded, CAF and
+/// `monocoque.*` options from the command line.
+class config : public mq::config {
+public:
+  explicit config(const args& a) {
+    load<mq::module>();
+    if (auto err = parse(a.caf_options)) {
+      std::fprintf(stderr, "bad option: %s\n", caf::to_string(err).c_str());
+      std::exit(1);
+    }
+  }
+};
+
+/// A fresh payload of `size` bytes (allocated per message, as libzmq's tools
+/// do with `zmq_msg_init_size`).
+inline mq::multipart make_payload(size_t size) {
+  mq::multipart msg;
+  msg.push_back(mq::frame::allocate(size));
+  return msg;
+}
+
+/// Prints an error and exits 1 (the tools are one-shot programs).
+[[noreturn]] inline void fail(const caf::error& err, const char* what) {
+  std::fprintf(stderr, "%s: %s\n", what, caf::to_string(err).c_str());
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+
+/// Microseconds between two time points.
+inline double micros(std::chrono::steady_clock::time_point t0,
+                     std::chrono::steady_clock::time_point t1) {
+  return std::chrono::duration<double, std::micro>(t1 - t0).count();
+}
+
+} // namespace perf

@@ -1,0 +1,86 @@
+// remote_lat: the timing half of libzmq's latency test on our REQ actor.
+// Connects, does <roundtrips> request/reply round trips of <message-size>
+// bytes and prints libzmq's lines (average latency = one way, half of the
+// mean round trip).
+//   remote_lat <connect-to> <message-size> <roundtrips> [--ring]
+#include "perf_tool.hpp"
+
+#include <caf/all.hpp>
+
+using namespace std::chrono;
+
+namespace {
+
+struct client_state {
+  uint64_t done = 0;
+  steady_clock::time_point t0;
+  std::function<void()> next; // one round trip
+};
+
+caf::behavior client(caf::stateful_actor<client_state>* self,
+                     perf::mq::req_actor sock, perf::args a) {
+  auto count = a.count;
+  auto size = a.size;
+  auto report = [self, sock, count, size] {
+    auto elapsed = perf::micros(self->state.t0, steady_clock::now());
+    std::printf("message size: %zu [B]\n", size);
+    std::printf("roundtrip count: %llu\n",
+                static_cast<unsigned long long>(count));
+    std::printf("average latency: %.3f [us]\n",
+                elapsed / (static_cast<double>(count) * 2));
+    std::fflush(stdout);
+    self->request(sock, caf::infinite, perf::mq::close_atom::value)
+      .then([self](caf::ok_atom) { self->quit(); },
+            [](caf::error& err) { perf::fail(err, "close"); });
+  };
+  self->state.next = [self, sock, count, size, report] {
+    self->request(sock, caf::infinite, perf::mq::send_atom::value,
+                  perf::make_payload(size))
+      .then(
+        [self, sock, count, size, report](caf::ok_atom) {
+          self->request(sock, caf::infinite, perf::mq::recv_atom::value)
+            .then(
+              [self, count, size, report](perf::mq::multipart& msg) {
+                if (msg.size() != 1 || msg[0].size() != size) {
+                  std::fprintf(stderr, "message of incorrect size received\n");
+                  std::_Exit(1);
+                }
+                if (++self->state.done == count)
+                  report();
+                else
+                  self->state.next();
+              },
+              [](caf::error& err) { perf::fail(err, "recv"); });
+        },
+        [](caf::error& err) { perf::fail(err, "send"); });
+  };
+  self->request(sock, caf::infinite, perf::mq::connect_atom::value,
+                a.endpoint)
+    .then(
+      [self](caf::ok_atom) {
+        self->state.t0 = steady_clock::now();
+        self->state.next();
+      },
+      [](caf::error& err) { perf::fail(err, "connect"); });
+  return {
+    [](perf::mq::status_atom) {}, // unused: everything comes as responses
+  };
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto a = perf::parse(argc, argv,
+                       "remote_lat <connect-to> <message-size> "
+                       "<roundtrip-count>",
+                       "");
+  perf::config cfg{a};
+  caf::actor_system sys{cfg};
+  auto sock = perf::mq::spawn_req(sys);
+  if (a.ring)
+    perf::mq::spawn_on_ring(sys, client, sock, a);
+  else
+    sys.spawn(client, sock, a);
+  sys.await_all_actors_done();
+  return 0;
+}

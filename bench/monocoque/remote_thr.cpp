@@ -1,0 +1,99 @@
+// remote_thr: the sending half of libzmq's throughput test on our PUSH actor.
+// Connects, sends <message-count> messages of <message-size> bytes (a fresh
+// payload each, as libzmq's tool), closes with linger (waits until written).
+//   remote_thr <connect-to> <message-size> <message-count> [--mode=M] [--ring]
+// Modes (the public ways to stream):
+//   request  one `(send_atom, multipart)` request per message, a window of
+//            requests in flight (the reply is the backpressure);
+//   batch    `(send_atom, vector<multipart>)` requests of 64 messages, two
+//            in flight.
+#include "perf_tool.hpp"
+
+#include <caf/all.hpp>
+
+namespace {
+
+using perf::mq::send_atom;
+
+struct source_state {
+  uint64_t sent = 0;   // handed to the socket
+  uint64_t acked = 0;  // acknowledged by the socket
+  bool closing = false;
+  std::function<void()> next; // sends one more request if allowed
+};
+
+// Keeps `inflight` requests of `per_request` messages outstanding.
+caf::behavior source(caf::stateful_actor<source_state>* self,
+                     perf::mq::push_actor sock, perf::args a) {
+  size_t per_request = a.mode == "request" ? 1 : 64;
+  uint64_t inflight = a.mode == "request" ? 16 : 2;
+  auto count = a.count;
+  auto size = a.size;
+  auto finish = [self, sock] {
+    self->state.closing = true;
+    self->request(sock, caf::infinite, perf::mq::close_atom::value)
+      .then([self](caf::ok_atom) { self->quit(); },
+            [](caf::error& err) { perf::fail(err, "close"); });
+  };
+  // Sends one more request if the window and the count allow it.
+  self->state.next = [self, sock, per_request, count, size, finish] {
+    auto& st = self->state;
+    if (st.sent == count) {
+      if (st.acked == count && !st.closing)
+        finish();
+      return;
+    }
+    auto n = std::min<uint64_t>(per_request, count - st.sent);
+    st.sent += n;
+    auto on_ok = [self, n](caf::ok_atom) {
+      self->state.acked += n;
+      self->state.next();
+    };
+    auto on_err = [](caf::error& err) { perf::fail(err, "send"); };
+    if (per_request == 1) {
+      self->request(sock, caf::infinite, send_atom::value,
+                    perf::make_payload(size))
+        .then(on_ok, on_err);
+    } else {
+      std::vector<perf::mq::multipart> batch;
+      batch.reserve(n);
+      for (uint64_t i = 0; i < n; ++i)
+        batch.push_back(perf::make_payload(size));
+      self->request(sock, caf::infinite, send_atom::value, std::move(batch))
+        .then(on_ok, on_err);
+    }
+  };
+  self->request(sock, caf::infinite, perf::mq::connect_atom::value,
+                a.endpoint)
+    .then(
+      [self, inflight](caf::ok_atom) {
+        for (uint64_t i = 0; i < inflight; ++i)
+          self->state.next();
+      },
+      [](caf::error& err) { perf::fail(err, "connect"); });
+  return {
+    [](perf::mq::status_atom) {}, // unused: everything comes as responses
+  };
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto a = perf::parse(argc, argv,
+                       "remote_thr <connect-to> <message-size> "
+                       "<message-count>",
+                       "batch");
+  if (a.mode != "request" && a.mode != "batch") {
+    std::fprintf(stderr, "unknown mode %s\n", a.mode.c_str());
+    return 1;
+  }
+  perf::config cfg{a};
+  caf::actor_system sys{cfg};
+  auto sock = perf::mq::spawn_push(sys);
+  if (a.ring)
+    perf::mq::spawn_on_ring(sys, source, sock, a);
+  else
+    sys.spawn(source, sock, a);
+  sys.await_all_actors_done();
+  return 0;
+}

@@ -1,0 +1,33 @@
+// zmq_local_lat: libzmq baseline echo side of the latency test, REP binds
+// and echoes <roundtrip-count> messages of <message-size> bytes (as libzmq's
+// local_lat).
+#include "perf_args.hpp"
+
+#include <zmq.h>
+
+int main(int argc, char** argv) {
+  auto args = perf::parse_args(argc, argv, "zmq_local_lat", "<bind-to>",
+                               "<roundtrip-count>");
+  void* ctx = zmq_ctx_new();
+  if (ctx == nullptr)
+    perf::die("zmq_ctx_new", zmq_strerror(errno));
+  void* sock = zmq_socket(ctx, ZMQ_REP);
+  if (sock == nullptr)
+    perf::die("zmq_socket", zmq_strerror(errno));
+  if (zmq_bind(sock, args.endpoint) != 0)
+    perf::die("zmq_bind", zmq_strerror(errno));
+  zmq_msg_t msg;
+  zmq_msg_init(&msg);
+  for (long i = 0; i != args.count; ++i) {
+    if (zmq_msg_recv(&msg, sock, 0) < 0)
+      perf::die("zmq_msg_recv", zmq_strerror(errno));
+    if (zmq_msg_size(&msg) != args.message_size)
+      perf::die("zmq_msg_recv", "message of incorrect size received");
+    if (zmq_msg_send(&msg, sock, 0) < 0)
+      perf::die("zmq_msg_send", zmq_strerror(errno));
+  }
+  zmq_msg_close(&msg);
+  zmq_close(sock);
+  zmq_ctx_term(ctx);
+  return 0;
+}
