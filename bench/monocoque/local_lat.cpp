@@ -1,7 +1,9 @@
 // local_lat: the echo half of libzmq's latency test on our REP actor. Binds,
 // echoes <roundtrips> requests back (push-style delivery, one credit at a
 // time), then closes.
-//   local_lat <bind-to> <message-size> <roundtrips> [--ring]
+//   local_lat <bind-to> <message-size> <roundtrips> [--mode=M] [--ring]
+// Modes: `post` (default) replies one way (`post_atom`); `request` replies
+// with a `send` request and waits for its `ok`.
 #include "perf_tool.hpp"
 
 #include <caf/all.hpp>
@@ -23,12 +25,24 @@ caf::behavior echo(caf::stateful_actor<echo_state>* self,
       [](caf::error& err) { perf::fail(err, "bind"); });
   auto count = a.count;
   auto size = a.size;
+  bool post = a.mode == "post";
   return {
-    [self, sock, count, size](perf::mq::message_atom,
+    [self, sock, count, size, post](perf::mq::message_atom,
                               perf::mq::multipart& msg) {
       if (msg.size() != 1 || msg[0].size() != size) {
         std::fprintf(stderr, "message of incorrect size received\n");
         std::_Exit(1);
+      }
+      if (post) {
+        self->send(sock, perf::mq::post_atom::value, std::move(msg));
+        if (++self->state.echoed == count) {
+          self->request(sock, caf::infinite, perf::mq::close_atom::value)
+            .then([self](caf::ok_atom) { self->quit(); },
+                  [](caf::error& err) { perf::fail(err, "close"); });
+          return;
+        }
+        self->send(sock, perf::mq::credit_atom::value, uint64_t{1});
+        return;
       }
       self->request(sock, caf::infinite, perf::mq::send_atom::value,
                     std::move(msg))
@@ -52,7 +66,7 @@ caf::behavior echo(caf::stateful_actor<echo_state>* self,
 int main(int argc, char** argv) {
   auto a = perf::parse(argc, argv,
                        "local_lat <bind-to> <message-size> <roundtrip-count>",
-                       "");
+                       "post");
   perf::config cfg{a};
   caf::actor_system sys{cfg};
   auto sock = perf::mq::spawn_rep(sys);

@@ -3,7 +3,8 @@
 // through push-style delivery with a credit window, and prints libzmq's
 // lines (timed from the first message to the last).
 //   local_thr <bind-to> <message-size> <message-count> [--mode=M] [--ring]
-// Modes: `each` delivers one actor message per ZeroMQ message.
+// Modes: `each` delivers one actor message per ZeroMQ message; `batch`
+// (the default) one actor message per connection read.
 #include "perf_tool.hpp"
 
 #include <caf/all.hpp>
@@ -26,6 +27,7 @@ caf::behavior sink(caf::stateful_actor<sink_state>* self,
                    perf::mq::pull_actor sock, perf::args a) {
   auto count = a.count;
   auto size = a.size;
+  bool batched = a.mode == "batch";
   auto on_msg = [self, sock, count, size](perf::mq::multipart& msg) {
     auto& st = self->state;
     if (msg.size() != 1 || msg[0].size() != size) {
@@ -56,13 +58,22 @@ caf::behavior sink(caf::stateful_actor<sink_state>* self,
     }
   };
   self->request(sock, caf::infinite, perf::mq::bind_atom::value, a.endpoint)
-    .then([self, sock](const std::string&) {
-      self->send(sock, perf::mq::deliver_atom::value,
-                 caf::actor_cast<caf::actor>(self), window);
+    .then([self, sock, batched](const std::string&) {
+      if (batched)
+        self->send(sock, perf::mq::deliver_atom::value,
+                   perf::mq::batch_atom::value,
+                   caf::actor_cast<caf::actor>(self), window);
+      else
+        self->send(sock, perf::mq::deliver_atom::value,
+                   caf::actor_cast<caf::actor>(self), window);
     },
     [](caf::error& err) { perf::fail(err, "bind"); });
   return {
     [on_msg](message_atom, perf::mq::multipart& msg) { on_msg(msg); },
+    [on_msg](message_atom, std::vector<perf::mq::multipart>& msgs) {
+      for (auto& msg : msgs)
+        on_msg(msg);
+    },
   };
 }
 
@@ -71,7 +82,7 @@ caf::behavior sink(caf::stateful_actor<sink_state>* self,
 int main(int argc, char** argv) {
   auto a = perf::parse(argc, argv,
                        "local_thr <bind-to> <message-size> <message-count>",
-                       "each");
+                       "batch");
   perf::config cfg{a};
   caf::actor_system sys{cfg};
   auto sock = perf::mq::spawn_pull(sys);

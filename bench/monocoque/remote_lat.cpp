@@ -2,7 +2,9 @@
 // Connects, does <roundtrips> request/reply round trips of <message-size>
 // bytes and prints libzmq's lines (average latency = one way, half of the
 // mean round trip).
-//   remote_lat <connect-to> <message-size> <roundtrips> [--ring]
+//   remote_lat <connect-to> <message-size> <roundtrips> [--mode=M] [--ring]
+// Modes: `post` (default) posts each request one way and gets the reply by
+// push delivery; `request` uses a `send` request, then a `recv` request.
 #include "perf_tool.hpp"
 
 #include <caf/all.hpp>
@@ -54,16 +56,34 @@ caf::behavior client(caf::stateful_actor<client_state>* self,
         },
         [](caf::error& err) { perf::fail(err, "send"); });
   };
+  bool post = a.mode == "post";
+  if (post)
+    self->state.next = [self, sock, size] {
+      self->send(sock, perf::mq::post_atom::value, perf::make_payload(size));
+    };
   self->request(sock, caf::infinite, perf::mq::connect_atom::value,
                 a.endpoint)
     .then(
-      [self](caf::ok_atom) {
+      [self, sock, post](caf::ok_atom) {
+        if (post)
+          self->send(sock, perf::mq::deliver_atom::value,
+                     caf::actor_cast<caf::actor>(self), uint64_t{1});
         self->state.t0 = steady_clock::now();
         self->state.next();
       },
       [](caf::error& err) { perf::fail(err, "connect"); });
   return {
-    [](perf::mq::status_atom) {}, // unused: everything comes as responses
+    [self, sock, count, size, report](perf::mq::message_atom,
+                                      perf::mq::multipart& msg) {
+      if (msg.size() != 1 || msg[0].size() != size) {
+        std::fprintf(stderr, "message of incorrect size received\n");
+        std::_Exit(1);
+      }
+      if (++self->state.done == count)
+        return report();
+      self->send(sock, perf::mq::credit_atom::value, uint64_t{1});
+      self->state.next();
+    },
   };
 }
 
@@ -73,7 +93,7 @@ int main(int argc, char** argv) {
   auto a = perf::parse(argc, argv,
                        "remote_lat <connect-to> <message-size> "
                        "<roundtrip-count>",
-                       "");
+                       "post");
   perf::config cfg{a};
   caf::actor_system sys{cfg};
   auto sock = perf::mq::spawn_req(sys);

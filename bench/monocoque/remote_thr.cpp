@@ -6,7 +6,11 @@
 //   request  one `(send_atom, multipart)` request per message, a window of
 //            requests in flight (the reply is the backpressure);
 //   batch    `(send_atom, vector<multipart>)` requests of 64 messages, two
-//            in flight.
+//            in flight;
+//   post     one-way `(post_atom, multipart)` per message within the credit
+//            window the socket grants (`window_atom`);
+//   stream   one-way `(post_atom, vector<multipart>)`: every message the
+//            credit allows in one post (the default: the fastest).
 #include "perf_tool.hpp"
 
 #include <caf/all.hpp>
@@ -20,11 +24,55 @@ struct source_state {
   uint64_t acked = 0;  // acknowledged by the socket
   bool closing = false;
   std::function<void()> next; // sends one more request if allowed
+  uint64_t credit = 0;         // post modes
 };
+
+constexpr uint64_t window = 4096;
+
+// Posts what the credit allows; closes after the last message.
+void post_some(caf::stateful_actor<source_state>* self,
+               const perf::mq::push_actor& sock, const perf::args& a) {
+  auto& st = self->state;
+  auto n = std::min(st.credit, a.count - st.sent);
+  st.credit -= n;
+  st.sent += n;
+  if (a.mode == "post") {
+    for (uint64_t i = 0; i < n; ++i)
+      self->send(sock, perf::mq::post_atom::value, perf::make_payload(a.size));
+  } else if (n > 0) {
+    std::vector<perf::mq::multipart> batch;
+    batch.reserve(n);
+    for (uint64_t i = 0; i < n; ++i)
+      batch.push_back(perf::make_payload(a.size));
+    self->send(sock, perf::mq::post_atom::value, std::move(batch));
+  }
+  if (st.sent == a.count && !st.closing) {
+    st.closing = true; // close flushes every posted message first
+    self->request(sock, caf::infinite, perf::mq::close_atom::value)
+      .then([self](caf::ok_atom) { self->quit(); },
+            [](caf::error& err) { perf::fail(err, "close"); });
+  }
+}
 
 // Keeps `inflight` requests of `per_request` messages outstanding.
 caf::behavior source(caf::stateful_actor<source_state>* self,
                      perf::mq::push_actor sock, perf::args a) {
+  if (a.mode == "post" || a.mode == "stream") {
+    self->request(sock, caf::infinite, perf::mq::connect_atom::value,
+                  a.endpoint)
+      .then(
+        [self, sock](caf::ok_atom) {
+          self->send(sock, perf::mq::window_atom::value,
+                     caf::actor_cast<caf::actor>(self), window);
+        },
+        [](caf::error& err) { perf::fail(err, "connect"); });
+    return {
+      [self, sock, a](perf::mq::credit_atom, uint64_t n) {
+        self->state.credit += n;
+        post_some(self, sock, a);
+      },
+    };
+  }
   size_t per_request = a.mode == "request" ? 1 : 64;
   uint64_t inflight = a.mode == "request" ? 16 : 2;
   auto count = a.count;
@@ -82,8 +130,9 @@ int main(int argc, char** argv) {
   auto a = perf::parse(argc, argv,
                        "remote_thr <connect-to> <message-size> "
                        "<message-count>",
-                       "batch");
-  if (a.mode != "request" && a.mode != "batch") {
+                       "stream");
+  if (a.mode != "request" && a.mode != "batch" && a.mode != "post"
+      && a.mode != "stream") {
     std::fprintf(stderr, "unknown mode %s\n", a.mode.c_str());
     return 1;
   }

@@ -15,8 +15,11 @@ namespace caf::monocoque {
 /// has gone). `recv` while a reply is owed, or `send` with none owed, fails
 /// with `errc::wrong_state`. Push-style delivery hands out the next request
 /// only after the reply. Verbs: `socket_base_actor`, `(send_atom,
-/// multipart)`, `receiving_actor`.
-using rep_actor = socket_base_actor::extend_with<receiving_actor>::extend<replies_to<send_atom, multipart>::with<ok_atom>>;
+/// multipart)`, one-way `(post_atom, multipart)` with `window_atom` (see
+/// `sending_actor`), `receiving_actor`.
+using rep_actor = socket_base_actor::extend_with<receiving_actor>::extend<replies_to<send_atom, multipart>::with<ok_atom>,
+          reacts_to<window_atom, actor, uint64_t>,
+          reacts_to<post_atom, multipart>>;
 
 /// Spawns a REP socket with the module's default options.
 rep_actor spawn_rep(actor_system& sys);
