@@ -76,13 +76,19 @@ public:
         after_activity();
       },
       [this](wrote_atom, uint64_t total) {
-        uint64_t n = 0;
         while (!msg_ends_.empty() && msg_ends_.front() <= total) {
           msg_ends_.pop_front();
-          ++n;
+          ++unreported_;
         }
-        if (n > 0)
-          send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch, n);
+        // The owner counts these against SNDHWM. Its count is at most
+        // batch - 1 too high, so a blocked owner still has messages here
+        // whose writes complete the next batch: it always hears back.
+        auto batch = std::max<uint64_t>(1, cfg_.sndhwm / 4);
+        if (unreported_ >= batch) {
+          send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch,
+                     unreported_);
+          unreported_ = 0;
+        }
       },
       [this](drain_atom) {
         flush_scheduled_ = false;
@@ -248,6 +254,7 @@ private:
   uint64_t credited_ = 0;
   uint64_t queued_ = 0;
   std::deque<uint64_t> msg_ends_;
+  uint64_t unreported_ = 0; // written messages not reported to the owner
   std::optional<zmtp::timestamp> timer_at_;
   uint64_t timer_gen_ = 0;
   uint64_t timer_id_ = 0;  // ring timer of the session deadline

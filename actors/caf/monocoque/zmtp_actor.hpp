@@ -20,7 +20,10 @@ namespace caf::monocoque {
 ///   delivered messages are unacknowledged by `(credit_atom, n)`;
 /// - send: it reports `(peer_sent_atom, key, epoch, n)` once the bytes of n
 ///   messages reached the kernel, so the owner can keep at most SNDHWM
-///   messages per peer in flight.
+///   messages per peer in flight. Reports come in batches of SNDHWM / 4:
+///   a round trip does not cost a report per message, and an owner whose
+///   count reached SNDHWM still has more than a batch unwritten here, so it
+///   always hears back.
 ///
 /// Output is coalesced: after handling a message it does not write at once
 /// but sends itself a `drain_atom`, which arrives after the messages already
@@ -64,6 +67,9 @@ struct zmtp_actor_config {
   ::monocoque::zmtp::session_config session;
   /// Unacknowledged delivered messages before reading pauses.
   uint64_t rcvhwm = 1000;
+  /// The owner's SNDHWM: written messages are reported in batches of a
+  /// quarter of it.
+  uint64_t sndhwm = 1000;
   /// How long to flush when the owner goes away; negative: until sent.
   timespan linger = timespan{-1};
   /// Key of the connection slot at the owner (e.g. the endpoint).

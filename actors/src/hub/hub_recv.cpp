@@ -8,8 +8,12 @@ namespace caf::monocoque::detail {
 
 namespace {
 
-// Returns credit to the connection in batches of RCVHWM / 4, or at once when
-// its inbox ran dry (so a slow trickle is never starved).
+// Returns credit to the connection in batches of RCVHWM / 4 (or at once
+// when forced). The connection reads while fewer than RCVHWM messages are
+// unacknowledged, and at most a batch - 1 of those sits here uncredited: it
+// pauses only while the application leaves more than 3/4 RCVHWM untaken,
+// and taking them completes a batch. So no per-message credit is needed,
+// even when the inbox runs dry (a round trip costs no credit message).
 void return_credit(hub_self self, peer& p, bool force) {
   auto batch = std::max<uint64_t>(1, self->state.opts().rcvhwm / 4);
   if (p.uncredited == 0 || (!force && p.uncredited < batch))
@@ -56,7 +60,7 @@ std::optional<multipart> take_next(hub_self self) {
     p->inbox.pop_front();
     // A dropped message was read all the same: its credit goes back too.
     ++p->uncredited;
-    return_credit(self, *p, p->inbox.empty());
+    return_credit(self, *p, false);
     auto keep = st.policy->on_take(self, *p, handed, msg);
     if (!keep)
       ++st.dropped;

@@ -302,6 +302,7 @@ private:
     zc.session.heartbeat.ttl = opts_.heartbeat_ttl;
     zc.session.heartbeat.timeout = opts_.heartbeat_timeout;
     zc.rcvhwm = opts_.rcvhwm;
+    zc.sndhwm = opts_.sndhwm;
     zc.linger = opts_.linger;
     zc.key = key;
     zc.epoch = next_epoch_++;
