@@ -36,10 +36,12 @@ public:
   using Base::enqueue;
 
   void enqueue(mailbox_element_ptr ptr, execution_unit*) override {
+    uring_multiplexer::pinned_scope pinned{static_cast<resumable*>(this)};
     Base::enqueue(std::move(ptr), mpx_);
   }
 
   void launch(execution_unit*, bool lazy, bool hide) override {
+    uring_multiplexer::pinned_scope pinned{static_cast<resumable*>(this)};
     Base::launch(mpx_, lazy, hide);
   }
 
