@@ -109,10 +109,16 @@ public:
       connected_ = true;
     }
     return {
-      [this](write_atom, std::vector<frame>& bytes) {
+      [this](write_atom, std::vector<frame>& bytes, bool report) {
         for (auto& x : bytes) {
-          if (!x.empty())
+          if (!x.empty()) {
+            accepted_ += x.size();
             pending_.push_back(std::move(x));
+          }
+        }
+        if (report) {
+          report_at_ = accepted_;
+          report_wanted_ = true;
         }
         pump_write();
       },
@@ -166,8 +172,11 @@ public:
                                  std::string{"send: "} + std::strerror(-res)));
         consume(static_cast<size_t>(res));
         written_ += static_cast<uint64_t>(res);
-        if (upper_)
-          send(upper_, wrote_atom::value, written_);
+        if (report_wanted_ && written_ >= report_at_) {
+          report_wanted_ = false;
+          if (upper_)
+            send(upper_, wrote_atom::value, written_);
+        }
         if (closing_ && pending_.empty())
           return quit();
         pump_write();
@@ -234,7 +243,10 @@ private:
   bool sending_ = false;
   bool closing_ = false;
   std::deque<frame> pending_;
-  uint64_t written_ = 0;
+  uint64_t written_ = 0;  // bytes written, ever
+  uint64_t accepted_ = 0; // bytes queued, ever
+  uint64_t report_at_ = 0;
+  bool report_wanted_ = false;
 };
 
 } // namespace

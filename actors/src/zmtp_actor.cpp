@@ -76,19 +76,14 @@ public:
         after_activity();
       },
       [this](wrote_atom, uint64_t total) {
+        // Asked for once a batch of messages went to the socket (flush).
+        uint64_t n = 0;
         while (!msg_ends_.empty() && msg_ends_.front() <= total) {
           msg_ends_.pop_front();
-          ++unreported_;
+          ++n;
         }
-        // The owner counts these against SNDHWM. Its count is at most
-        // batch - 1 too high, so a blocked owner still has messages here
-        // whose writes complete the next batch: it always hears back.
-        auto batch = std::max<uint64_t>(1, cfg_.sndhwm / 4);
-        if (unreported_ >= batch) {
-          send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch,
-                     unreported_);
-          unreported_ = 0;
-        }
+        if (n > 0)
+          send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch, n);
       },
       [this](drain_atom) {
         flush_scheduled_ = false;
@@ -124,8 +119,10 @@ private:
   }
 
   void encode(const multipart& msg) {
-    if (session_.send(msg) == zmtp::local_error::none)
+    if (session_.send(msg) == zmtp::local_error::none) {
       msg_ends_.push_back(queued_ + session_.output().size());
+      ++unflushed_;
+    }
   }
 
   template <class... Ts>
@@ -192,7 +189,16 @@ private:
     queued_ += out.size();
     std::vector<frame> bytes;
     out.drain_to(bytes);
-    send(sock_, write_atom::value, std::move(bytes));
+    // The owner counts written messages against SNDHWM, in batches of a
+    // quarter of it: ask the socket to report once a batch is on its way.
+    // The owner's count is then at most a batch - 1 too high, so an owner
+    // that reached SNDHWM has more than a batch out and always hears back.
+    unasked_ += unflushed_;
+    unflushed_ = 0;
+    bool report = unasked_ >= std::max<uint64_t>(1, cfg_.sndhwm / 4);
+    if (report)
+      unasked_ = 0;
+    send(sock_, write_atom::value, std::move(bytes), report);
   }
 
   void update_reading() {
@@ -254,7 +260,8 @@ private:
   uint64_t credited_ = 0;
   uint64_t queued_ = 0;
   std::deque<uint64_t> msg_ends_;
-  uint64_t unreported_ = 0; // written messages not reported to the owner
+  uint64_t unflushed_ = 0; // messages encoded since the last flush
+  uint64_t unasked_ = 0;   // flushed messages no write report was asked for
   std::optional<zmtp::timestamp> timer_at_;
   uint64_t timer_gen_ = 0;
   uint64_t timer_id_ = 0;  // ring timer of the session deadline

@@ -16,16 +16,19 @@ struct echo_state {
 
 caf::behavior echo(caf::stateful_actor<echo_state>* self,
                    perf::mq::rep_actor sock, perf::args a) {
+  bool post = a.mode == "post";
   self->request(sock, caf::infinite, perf::mq::bind_atom::value, a.endpoint)
     .then(
-      [self, sock](const std::string&) {
+      [self, sock, post](const std::string&) {
+        // REP hands out the next request only after the reply: with
+        // `post` the credit need not ration it.
         self->send(sock, perf::mq::deliver_atom::value,
-                   caf::actor_cast<caf::actor>(self), uint64_t{1});
+                   caf::actor_cast<caf::actor>(self),
+                   post ? uint64_t{1024} : uint64_t{1});
       },
       [](caf::error& err) { perf::fail(err, "bind"); });
   auto count = a.count;
   auto size = a.size;
-  bool post = a.mode == "post";
   return {
     [self, sock, count, size, post](perf::mq::message_atom,
                               perf::mq::multipart& msg) {
@@ -41,7 +44,8 @@ caf::behavior echo(caf::stateful_actor<echo_state>* self,
                   [](caf::error& err) { perf::fail(err, "close"); });
           return;
         }
-        self->send(sock, perf::mq::credit_atom::value, uint64_t{1});
+        if (self->state.echoed % 512 == 0)
+          self->send(sock, perf::mq::credit_atom::value, uint64_t{512});
         return;
       }
       self->request(sock, caf::infinite, perf::mq::send_atom::value,

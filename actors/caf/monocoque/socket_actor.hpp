@@ -23,8 +23,10 @@ class uring_multiplexer;
 ///   frame means the peer closed);
 /// - the write pump queues the frames it is given and writes them with one
 ///   vectored `sendmsg` at a time (up to 64 slices), re-queueing the rest of
-///   a partial write; after each write it reports the cumulative number of
-///   bytes written as `(wrote_atom, uint64_t)`.
+///   a partial write; when a write request asks for it, it reports the
+///   cumulative number of bytes written as `(wrote_atom, uint64_t)` once
+///   those bytes are all written (not after every write: a round trip then
+///   costs no report).
 ///
 /// Who talks to it: its ZmtpIntegratedActor (the "upper layer", the sender of
 /// the first `read_atom`), which it monitors; the io_uring completions of its
@@ -32,7 +34,9 @@ class uring_multiplexer;
 /// (connect_failed, io_failure, connection_closed) and closes the fd on exit.
 using socket_actor = typed_actor<
   // From the upper layer:
-  reacts_to<write_atom, std::vector<frame>>, // queue bytes
+  // Queue bytes; with `true`, report `(wrote_atom, total)` once they are
+  // all written.
+  reacts_to<write_atom, std::vector<frame>, bool>,
   reacts_to<read_atom, bool>,                // enable/disable reading
   reacts_to<close_atom>,                     // flush, then close
   // From io_uring completions:
