@@ -27,7 +27,13 @@ struct source_state {
   uint64_t credit = 0;         // post modes
 };
 
-constexpr uint64_t window = 4096;
+// The credit window: 4096 messages, but at most ~4 MiB of payload in flight
+// between this actor and the socket (a window counts messages, memory counts
+// bytes: 4096 x 64 KiB would be 256 MiB).
+uint64_t window_for(size_t size) {
+  return std::clamp<uint64_t>((4u << 20) / std::max<size_t>(size, 1), 16,
+                              4096);
+}
 
 // Posts what the credit allows; closes after the last message.
 void post_some(caf::stateful_actor<source_state>* self,
@@ -61,9 +67,9 @@ caf::behavior source(caf::stateful_actor<source_state>* self,
     self->request(sock, caf::infinite, perf::mq::connect_atom::value,
                   a.endpoint)
       .then(
-        [self, sock](caf::ok_atom) {
+        [self, sock, a](caf::ok_atom) {
           self->send(sock, perf::mq::window_atom::value,
-                     caf::actor_cast<caf::actor>(self), window);
+                     caf::actor_cast<caf::actor>(self), window_for(a.size));
         },
         [](caf::error& err) { perf::fail(err, "connect"); });
     return {
