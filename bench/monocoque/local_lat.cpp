@@ -32,10 +32,7 @@ caf::behavior echo(caf::stateful_actor<echo_state>* self,
   return {
     [self, sock, count, size, post](perf::mq::message_atom,
                               perf::mq::multipart& msg) {
-      if (msg.size() != 1 || msg[0].size() != size) {
-        std::fprintf(stderr, "message of incorrect size received\n");
-        std::_Exit(1);
-      }
+      perf::check_size(msg, size);
       if (post) {
         self->send(sock, perf::mq::post_atom::value, std::move(msg));
         if (++self->state.echoed == count) {
@@ -71,13 +68,6 @@ int main(int argc, char** argv) {
   auto a = perf::parse(argc, argv,
                        "local_lat <bind-to> <message-size> <roundtrip-count>",
                        "post");
-  perf::config cfg{a};
-  caf::actor_system sys{cfg};
-  auto sock = perf::mq::spawn_rep(sys);
-  if (a.ring)
-    perf::mq::spawn_on_ring(sys, echo, sock, a);
-  else
-    sys.spawn(echo, sock, a);
-  sys.await_all_actors_done();
-  return 0;
+  return perf::run(
+    a, [](caf::actor_system& sys) { return perf::mq::spawn_rep(sys); }, echo);
 }

@@ -30,10 +30,7 @@ caf::behavior sink(caf::stateful_actor<sink_state>* self,
   bool batched = a.mode == "batch";
   auto on_msg = [self, sock, count, size](perf::mq::multipart& msg) {
     auto& st = self->state;
-    if (msg.size() != 1 || msg[0].size() != size) {
-      std::fprintf(stderr, "message of incorrect size received\n");
-      std::_Exit(1);
-    }
+    perf::check_size(msg, size);
     if (st.got++ == 0)
       st.t0 = steady_clock::now();
     if (st.got == count) {
@@ -83,13 +80,6 @@ int main(int argc, char** argv) {
   auto a = perf::parse(argc, argv,
                        "local_thr <bind-to> <message-size> <message-count>",
                        "batch");
-  perf::config cfg{a};
-  caf::actor_system sys{cfg};
-  auto sock = perf::mq::spawn_pull(sys);
-  if (a.ring)
-    perf::mq::spawn_on_ring(sys, sink, sock, a);
-  else
-    sys.spawn(sink, sock, a);
-  sys.await_all_actors_done();
-  return 0;
+  return perf::run(
+    a, [](caf::actor_system& sys) { return perf::mq::spawn_pull(sys); }, sink);
 }

@@ -87,6 +87,30 @@ inline mq::multipart make_payload(size_t size) {
   return msg;
 }
 
+/// Exits 1 with libzmq's message unless `msg` is one frame of `size` bytes.
+inline void check_size(const mq::multipart& msg, size_t size) {
+  if (msg.size() != 1 || msg[0].size() != size) {
+    std::fprintf(stderr, "message of incorrect size received\n");
+    std::_Exit(1);
+  }
+}
+
+/// Runs a tool: the actor system, the socket from `spawn_socket(sys)`, and
+/// `fun(self, socket, args)` spawned on the scheduler (or, with `--ring`, on
+/// a ring); returns once every actor is done.
+template <class SpawnSocket, class F>
+int run(const args& a, SpawnSocket spawn_socket, F fun) {
+  config cfg{a};
+  caf::actor_system sys{cfg};
+  auto sock = spawn_socket(sys);
+  if (a.ring)
+    mq::spawn_on_ring(sys, fun, sock, a);
+  else
+    sys.spawn(fun, sock, a);
+  sys.await_all_actors_done();
+  return 0;
+}
+
 /// Prints an error and exits 1 (the tools are one-shot programs).
 [[noreturn]] inline void fail(const caf::error& err, const char* what) {
   std::fprintf(stderr, "%s: %s\n", what, caf::to_string(err).c_str());

@@ -43,10 +43,7 @@ caf::behavior client(caf::stateful_actor<client_state>* self,
           self->request(sock, caf::infinite, perf::mq::recv_atom::value)
             .then(
               [self, count, size, report](perf::mq::multipart& msg) {
-                if (msg.size() != 1 || msg[0].size() != size) {
-                  std::fprintf(stderr, "message of incorrect size received\n");
-                  std::_Exit(1);
-                }
+                perf::check_size(msg, size);
                 if (++self->state.done == count)
                   report();
                 else
@@ -77,10 +74,7 @@ caf::behavior client(caf::stateful_actor<client_state>* self,
   return {
     [self, sock, count, size, report](perf::mq::message_atom,
                                       perf::mq::multipart& msg) {
-      if (msg.size() != 1 || msg[0].size() != size) {
-        std::fprintf(stderr, "message of incorrect size received\n");
-        std::_Exit(1);
-      }
+      perf::check_size(msg, size);
       if (++self->state.done == count)
         return report();
       if (self->state.done % 512 == 0)
@@ -97,13 +91,6 @@ int main(int argc, char** argv) {
                        "remote_lat <connect-to> <message-size> "
                        "<roundtrip-count>",
                        "post");
-  perf::config cfg{a};
-  caf::actor_system sys{cfg};
-  auto sock = perf::mq::spawn_req(sys);
-  if (a.ring)
-    perf::mq::spawn_on_ring(sys, client, sock, a);
-  else
-    sys.spawn(client, sock, a);
-  sys.await_all_actors_done();
-  return 0;
+  return perf::run(
+    a, [](caf::actor_system& sys) { return perf::mq::spawn_req(sys); }, client);
 }

@@ -142,13 +142,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "unknown mode %s\n", a.mode.c_str());
     return 1;
   }
-  perf::config cfg{a};
-  caf::actor_system sys{cfg};
-  auto sock = perf::mq::spawn_push(sys);
-  if (a.ring)
-    perf::mq::spawn_on_ring(sys, source, sock, a);
-  else
-    sys.spawn(source, sock, a);
-  sys.await_all_actors_done();
-  return 0;
+  return perf::run(
+    a, [](caf::actor_system& sys) { return perf::mq::spawn_push(sys); }, source);
 }

@@ -1,21 +1,13 @@
 // zmq_local_lat: libzmq baseline echo side of the latency test, REP binds
 // and echoes <roundtrip-count> messages of <message-size> bytes (as libzmq's
 // local_lat).
-#include "perf_args.hpp"
-
-#include <zmq.h>
+#include "zmq_peer.hpp"
 
 int main(int argc, char** argv) {
   auto args = perf::parse_args(argc, argv, "zmq_local_lat", "<bind-to>",
                                "<roundtrip-count>");
-  void* ctx = zmq_ctx_new();
-  if (ctx == nullptr)
-    perf::die("zmq_ctx_new", zmq_strerror(errno));
-  void* sock = zmq_socket(ctx, ZMQ_REP);
-  if (sock == nullptr)
-    perf::die("zmq_socket", zmq_strerror(errno));
-  if (zmq_bind(sock, args.endpoint) != 0)
-    perf::die("zmq_bind", zmq_strerror(errno));
+  perf::zmq_peer peer{ZMQ_REP, args.endpoint, true};
+  void* sock = peer.sock();
   zmq_msg_t msg;
   zmq_msg_init(&msg);
   for (long i = 0; i != args.count; ++i) {
@@ -27,7 +19,5 @@ int main(int argc, char** argv) {
       perf::die("zmq_msg_send", zmq_strerror(errno));
   }
   zmq_msg_close(&msg);
-  zmq_close(sock);
-  zmq_ctx_term(ctx);
   return 0;
 }

@@ -1,21 +1,13 @@
 // zmq_local_thr: libzmq baseline receiver, PULL binds and receives
 // <message-count> messages of <message-size> bytes; prints the throughput
 // measured from the first to the last message (as libzmq's local_thr).
-#include "perf_args.hpp"
-
-#include <zmq.h>
+#include "zmq_peer.hpp"
 
 int main(int argc, char** argv) {
   auto args = perf::parse_args(argc, argv, "zmq_local_thr", "<bind-to>",
                                "<message-count>");
-  void* ctx = zmq_ctx_new();
-  if (ctx == nullptr)
-    perf::die("zmq_ctx_new", zmq_strerror(errno));
-  void* sock = zmq_socket(ctx, ZMQ_PULL);
-  if (sock == nullptr)
-    perf::die("zmq_socket", zmq_strerror(errno));
-  if (zmq_bind(sock, args.endpoint) != 0)
-    perf::die("zmq_bind", zmq_strerror(errno));
+  perf::zmq_peer peer{ZMQ_PULL, args.endpoint, true};
+  void* sock = peer.sock();
   zmq_msg_t msg;
   zmq_msg_init(&msg);
   auto recv_one = [&] {
@@ -31,7 +23,5 @@ int main(int argc, char** argv) {
   double elapsed = watch.elapsed_us();
   zmq_msg_close(&msg);
   perf::print_throughput(args.message_size, args.count, elapsed);
-  zmq_close(sock);
-  zmq_ctx_term(ctx);
   return 0;
 }
