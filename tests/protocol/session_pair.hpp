@@ -52,6 +52,13 @@ struct chunking {
   }
 };
 
+/// Returns a session configuration for a socket of `type`, else defaults.
+inline session_config config(socket_type type) {
+  session_config cfg;
+  cfg.type = type;
+  return cfg;
+}
+
 /// Describes `x` for test output, e.g. "split 7 (frames)".
 inline std::string to_string(const chunking& x) {
   std::string result = x.size == 0   ? std::string{"whole"}

@@ -13,16 +13,6 @@ using namespace monocoque::zmtp;
 using namespace monocoque::zmtp::session_test;
 using namespace std::chrono_literals;
 
-namespace {
-
-session_config config(socket_type type) {
-  session_config cfg;
-  cfg.type = type;
-  return cfg;
-}
-
-} // namespace
-
 CAF_TEST(an_oversized_ready_fails_on_its_header) {
   session s{config(socket_type::dealer)};
   s.start(0ns);

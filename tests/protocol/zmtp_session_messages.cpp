@@ -14,11 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-session_config config(socket_type type) {
-  session_config cfg;
-  cfg.type = type;
-  return cfg;
-}
 
 // A frame of `size` bytes whose content depends on position and `seed`, so
 // that reordered, dropped or duplicated bytes show up.
