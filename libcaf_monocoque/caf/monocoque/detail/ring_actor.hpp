@@ -11,21 +11,13 @@
 
 namespace caf::monocoque::detail {
 
-/// Marks the actors the plugin pins to a ring on purpose. The multiplexer
-/// runs only these on its thread; every other resumable it is handed (an
-/// actor woken by a message from a ring actor) goes back to CAF's scheduler.
-class ring_pinned {
-public:
-  virtual ~ring_pinned() = default;
-};
-
 /// Pins an event-based actor to one ring: whoever sends to it, the actor is
 /// scheduled on the ring's thread (the way `io::abstract_broker` pins itself
 /// to its multiplexer), so its handlers may submit io_uring operations and a
 /// completion resumes it without a thread hop. `Base` is an event-based actor
 /// class such as `typed_actor<...>::base`.
 template <class Base>
-class ring_actor : public Base, public ring_pinned {
+class ring_actor : public Base {
 public:
   /// Creates the actor; `cfg.host` must be `mpx`.
   ring_actor(actor_config& cfg, uring_multiplexer* mpx)
