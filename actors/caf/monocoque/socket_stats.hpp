@@ -37,6 +37,8 @@ struct peer_stats {
   uint64_t bytes_out = 0;
   /// Messages for this peer dropped (full queue).
   uint64_t drops = 0;
+  /// PUB/XPUB: topic prefixes the peer subscribed to (distinct prefixes).
+  uint64_t subscriptions = 0;
 };
 
 /// Introspection of a socket actor: `(stats_atom)` answers with it.

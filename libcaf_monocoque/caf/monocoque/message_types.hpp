@@ -65,6 +65,12 @@ using message_atom = atom_constant<atom("mqmsg")>;
 /// Asks a socket for its state.
 using status_atom = atom_constant<atom("mqstatus")>;
 
+/// SUB: subscribes to a topic prefix (`(subscribe_atom, prefix)`).
+using subscribe_atom = atom_constant<atom("mqsubscr")>;
+
+/// SUB: cancels one subscription to a topic prefix.
+using unsubscribe_atom = atom_constant<atom("mqunsubscr")>;
+
 // -- atoms of the internal interfaces -----------------------------------------
 
 /// SocketActor → ZmtpIntegratedActor: bytes arrived.

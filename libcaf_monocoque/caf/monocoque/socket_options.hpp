@@ -73,6 +73,23 @@ struct socket_options {
   /// that carries it back (ZMQ_REQ_CORRELATE).
   bool req_correlate = false;
 
+  /// XPUB: deliver every subscription message to the application, not
+  /// only the first one per topic (ZMQ_XPUB_VERBOSE).
+  bool xpub_verbose = false;
+
+  /// XPUB: deliver every cancellation too, not only the one that leaves a
+  /// topic without subscribers (ZMQ_XPUB_VERBOSER).
+  bool xpub_verbose_unsubscribe = false;
+
+  /// XPUB: a message for a subscriber at SNDHWM is not dropped; the `send`
+  /// reply waits until every matching subscriber has room
+  /// (ZMQ_XPUB_NODROP).
+  bool xpub_nodrop = false;
+
+  /// XPUB: a message sent to every new subscriber first; empty: none
+  /// (ZMQ_XPUB_WELCOME_MSG).
+  std::string xpub_welcome_msg;
+
   /// Runs the socket actor on an io_uring thread, next to its connections
   /// (`monocoque.socket-on-ring`, default true): a message between a
   /// connection and its socket then never wakes another thread. It runs no
