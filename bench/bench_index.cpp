@@ -13,6 +13,9 @@
 // time per operation (the machine is shared).
 //
 //   build-rel/bin/bench-index --benchmark_min_time=0.05
+//       --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+//
+// (one command line; with repetitions the table shows medians).
 //
 // After the Google Benchmark output it prints the markdown table of
 // docs/performance.md ("Subscription index").
@@ -151,11 +154,15 @@ class table_reporter : public benchmark::ConsoleReporter {
 public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
+    // With --benchmark_repetitions, the median (reported after the
+    // repetitions) replaces them.
     for (auto& run : runs) {
-      if (run.error_occurred)
+      if (run.error_occurred
+          || (run.run_type == Run::RT_Aggregate
+              && run.aggregate_name != "median"))
         continue;
       // CPU time: the machine is shared, wall time counts the others.
-      ns_[run.benchmark_name()] = run.GetAdjustedCPUTime();
+      ns_[run.run_name.str()] = run.GetAdjustedCPUTime();
     }
   }
 
@@ -177,8 +184,8 @@ public:
 private:
   std::string cell(const char* what, const char* impl, size_t p,
                    size_t s) const {
-    auto i = ns_.lower_bound(name(what, impl, p, s));
-    if (i == ns_.end() || i->first.rfind(name(what, impl, p, s), 0) != 0)
+    auto i = ns_.find(name(what, impl, p, s));
+    if (i == ns_.end())
       return "";
     char buf[32];
     snprintf(buf, sizeof(buf), "%.0f", i->second);
