@@ -38,7 +38,7 @@ size_t take_available(zmq::socket_t& sock, size_t size, int& bad) {
     }
     if (!res)
       return n;
-    if (part.to_string() == sync_topic)
+    if (is_sync(part.to_string()))
       continue;
     if (part.size() != size || part.more())
       ++bad;
