@@ -305,4 +305,36 @@ CAF_TEST(our XSUB subscriptions are replayed to a libzmq XPUB that binds later) 
   CAF_CHECK(close(xsub));
 }
 
+CAF_TEST(a libzmq XPUB connecting later to our bound XSUB gets the replay) {
+  auto xsub = xsub_socket();
+  auto ep = bind(xsub);
+  // Nobody there yet: the subscriptions wait for publishers.
+  send(xsub, mp({sub_a}));
+  send(xsub, mp({sub_msg(true, "C")}));
+  send(xsub, mp({sub_msg(false, "C")})); // cancelled before anyone saw it
+  std::vector<zmq::socket_t> xpubs;
+  for (int i = 0; i < 2; ++i) {
+    xpubs.push_back(zsock(ctx, zmq::socket_type::xpub));
+    xpubs.back().connect(ep);
+  }
+  CAF_REQUIRE(await_status(xsub, 2));
+  for (auto& zx : xpubs) {
+    CAF_CHECK_EQUAL(zrecv(zx), strings{sub_a});
+    CAF_CHECK_EQUAL(zrecv_for(zx, 100ms), timed_out);
+  }
+  // Both publish; our XSUB fair-queues and filters.
+  CAF_REQUIRE(zsend(xpubs[0], {"A0"}));
+  CAF_REQUIRE(zsend(xpubs[1], {"A1"}));
+  CAF_REQUIRE(zsend(xpubs[1], {"C1"}));
+  tally got;
+  for (;;) {
+    auto msg = try_recv(xsub, caf::timespan{200ms});
+    if (!msg)
+      break;
+    ++got[(*msg)[0].to_string()];
+  }
+  CAF_CHECK_EQUAL(got, (tally{{"A0", 1}, {"A1", 1}}));
+  CAF_CHECK(close(xsub));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
