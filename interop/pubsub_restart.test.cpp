@@ -58,15 +58,17 @@ CAF_TEST(a libzmq SUB killed and restarted against our bound PUB) {
   publish_numbered(pub, "A", 100, 200);
   CAF_CHECK(await([&] { return stats(pub).peers.size() == 1u; }));
   CAF_CHECK_EQUAL(subscriptions(pub), 2u);
+  // The other one got everything so far (read it before the next sync,
+  // which skips what it reads).
+  CAF_CHECK_EQUAL(zdrain(other, 200ms), numbered("A", 0, 200));
   auto sub = zsub({"A"});
   sub.connect(ep);
   CAF_REQUIRE(await_status(pub, 2));
   CAF_REQUIRE(sync_with(pub, {&sub, &other}));
   publish_numbered(pub, "A", 200, 300);
-  // The new one gets exactly what was published after it subscribed; the
-  // other one got everything.
+  // The new one gets exactly what was published after it subscribed.
   CAF_CHECK_EQUAL(zdrain(sub, 200ms), numbered("A", 200, 300));
-  CAF_CHECK_EQUAL(zdrain(other, 200ms), numbered("A", 0, 300));
+  CAF_CHECK_EQUAL(zdrain(other, 200ms), numbered("A", 200, 300));
   CAF_CHECK(close(pub));
 }
 
