@@ -77,18 +77,18 @@ struct pubsub_fixture : fixture {
     return mq::spawn_xsub(host, opts ? std::move(*opts) : fast());
   }
 
-  /// `(subscribe_atom, prefix)` on our SUB; fails the test on error.
+  /// `(subscribe_to_atom, prefix)` on our SUB; fails the test on error.
   void subscribe(const mq::sub_actor& s, const std::string& prefix) {
-    self->request(s, timeout, mq::subscribe_atom::value, prefix)
+    self->request(s, timeout, mq::subscribe_to_atom::value, prefix)
         .receive([](caf::ok_atom) {},
                  [&](caf::error& err) {
                    CAF_FAIL("subscribe failed: " << sys.render(err));
                  });
   }
 
-  /// `(unsubscribe_atom, prefix)` on our SUB; fails the test on error.
+  /// `(unsubscribe_from_atom, prefix)` on our SUB; fails the test on error.
   void unsubscribe(const mq::sub_actor& s, const std::string& prefix) {
-    self->request(s, timeout, mq::unsubscribe_atom::value, prefix)
+    self->request(s, timeout, mq::unsubscribe_from_atom::value, prefix)
         .receive([](caf::ok_atom) {},
                  [&](caf::error& err) {
                    CAF_FAIL("unsubscribe failed: " << sys.render(err));

@@ -143,7 +143,7 @@ caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
     .then(
       [self, subs, sh](const std::string& ep) {
         for (auto& s : subs) {
-          self->request(s, caf::infinite, mq::subscribe_atom::value,
+          self->request(s, caf::infinite, mq::subscribe_to_atom::value,
                         std::string{})
             .then([](caf::ok_atom) {},
                   [](caf::error& err) { perf::fail(err, "subscribe"); });
