@@ -37,6 +37,8 @@
 // `std::vector<multipart>` may travel in messages thanks to
 // caf/monocoque/message_types.hpp.
 
+#include "signals.hpp"
+
 #include "caf/monocoque/all.hpp"
 
 #include <caf/actor.hpp>
@@ -57,9 +59,6 @@ using eof_atom = caf::atom_constant<caf::atom("eof")>;
 
 /// Session → main thread: the session is over.
 using done_atom = caf::atom_constant<caf::atom("done")>;
-
-/// Signal thread → session: SIGINT or SIGTERM arrived.
-using signal_atom = caf::atom_constant<caf::atom("signal")>;
 
 /// How sends and receives pair up.
 enum class pattern {
