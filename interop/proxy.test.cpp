@@ -190,7 +190,8 @@ CAF_TEST(a ROUTER / DEALER broker between libzmq REQ clients and REP workers) {
   CAF_CHECK_EQUAL(st.frontend.held + st.backend.held, 0u);
   terminate(p);
   // Terminate leaves the sockets open.
-  CAF_CHECK_EQUAL(status(backend), static_cast<uint64_t>(workers));
+  CAF_CHECK_NOT_EQUAL(status(frontend), UINT64_MAX);
+  CAF_CHECK_NOT_EQUAL(status(backend), UINT64_MAX);
   CAF_CHECK(close(frontend));
   CAF_CHECK(close(backend));
 }
@@ -319,6 +320,7 @@ CAF_TEST(a backend peer that does not read stops the proxy taking) {
     auto in = zsock(ctx, zmq::socket_type::push);
     in.set(zmq::sockopt::sndhwm, static_cast<int>(hwm));
     in.set(zmq::sockopt::sndtimeo, 30000);
+    in.set(zmq::sockopt::linger, 30000); // the last ones are still queued
     in.connect(fep);
     for (int i = 0; i < n; ++i)
       if (!zsend(in, {std::to_string(i), pattern(16 * 1024, i)}))

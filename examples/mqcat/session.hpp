@@ -62,7 +62,8 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 
 /// How sends and receives pair up.
 enum class pattern {
-  /// Independent directions (dealer, router, pair, push, pull).
+  /// Independent directions (dealer, router, pair, push, pull, pub, sub,
+  /// xpub, xsub).
   stream,
   /// REQ: one request, then its reply, then the next request.
   request,
