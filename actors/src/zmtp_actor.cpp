@@ -2,9 +2,11 @@
 
 #include "caf/monocoque/detail/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/detail/subscription_message.hpp"
 #include "caf/monocoque/errc.hpp"
 
 #include "monocoque/zmtp/session.hpp"
+#include "monocoque/zmtp/socket_type.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
@@ -33,7 +35,8 @@ public:
       sock_(std::move(sock)),
       owner_(std::move(owner)),
       cfg_(std::move(zcfg)),
-      session_(cfg_.session) {
+      session_(cfg_.session),
+      subscriber_(zmtp::sends_subscriptions(cfg_.session.type)) {
     // nop
   }
 
@@ -119,7 +122,16 @@ private:
   }
 
   void encode(const multipart& msg) {
-    if (session_.send(msg) == zmtp::local_error::none) {
+    auto err = zmtp::local_error::none;
+    if (subscriber_ && detail::is_subscription(msg)) {
+      // SUBSCRIBE / CANCEL commands for 3.1 peers, messages for 3.0 ones.
+      auto topic = msg[0].slice(1, msg[0].size() - 1);
+      err = detail::is_subscribe(msg) ? session_.subscribe(topic)
+                                  : session_.cancel(topic);
+    } else {
+      err = session_.send(msg);
+    }
+    if (err == zmtp::local_error::none) {
       msg_ends_.push_back(queued_ + session_.output().size());
       ++unflushed_;
     }
@@ -152,8 +164,16 @@ private:
                                   zmtp::to_string(fail->reason.code),
                                   fail->reason.detail);
         failure_ = to_error(fail->reason);
+      } else if (auto* sub = std::get_if<zmtp::events::subscription>(&*ev)) {
+        // To the owner (PUB/XPUB) as the one-frame message `\x01prefix`
+        // or `\x00prefix`, in order with the other messages and under the
+        // same RCVHWM credit: a subscription flood pauses reading too.
+        ++delivered_;
+        batch.push_back(detail::subscription_message(
+          sub->subscribe,
+          {reinterpret_cast<const char*>(sub->topic.data()),
+           sub->topic.size()}));
       }
-      // Subscriptions reach PUB/XPUB sockets only (a later issue).
     }
     if (!batch.empty())
       send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
@@ -252,6 +272,7 @@ private:
   zmtp_actor_config cfg_;
   zmtp::session session_;
   error failure_;
+  bool subscriber_; // SUB/XSUB: subscription messages become commands
   bool reading_ = false;
   bool flush_scheduled_ = false;
   bool closing_ = false;

@@ -106,6 +106,17 @@ result<multipart> do_recv(hub_self self, std::optional<timespan> timeout) {
   return caf::delegated<multipart>{};
 }
 
+result<ok_atom> do_subscribe(hub_self self, bool subscribe,
+                             std::string prefix) {
+  auto& st = self->state;
+  if (st.closing)
+    return closed_error("subscribe after close");
+  if (auto err = st.policy->subscribe(self, subscribe, std::move(prefix)))
+    return err;
+  schedule_flush(self);
+  return ok_atom::value;
+}
+
 hub_actor::behavior_type hub_fun(hub_self self,
                                  std::shared_ptr<socket_policy> policy,
                                  socket_options opts) {
@@ -172,6 +183,12 @@ hub_actor::behavior_type hub_fun(hub_self self,
     },
     [self](post_atom, std::vector<multipart>& batch) {
       do_post(self, std::move(batch));
+    },
+    [self](subscribe_atom, std::string& prefix) -> result<ok_atom> {
+      return do_subscribe(self, true, std::move(prefix));
+    },
+    [self](unsubscribe_atom, std::string& prefix) -> result<ok_atom> {
+      return do_subscribe(self, false, std::move(prefix));
     },
     [self](recv_atom) -> result<multipart> {
       return do_recv(self, std::nullopt);

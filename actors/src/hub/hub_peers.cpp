@@ -2,6 +2,8 @@
 // and introspection; plus the default (DEALER) policy hooks.
 #include "caf/monocoque/detail/hub.hpp"
 
+#include "caf/monocoque/errc.hpp"
+
 #include "monocoque/zmtp/message.hpp"
 
 #include <algorithm>
@@ -58,6 +60,21 @@ bool socket_policy::can_take(hub_self) {
   return true;
 }
 
+bool socket_policy::on_arrival(hub_self, peer&, multipart&) {
+  return true;
+}
+
+error socket_policy::subscribe(hub_self self, bool, std::string) {
+  return make_error(errc::invalid_operation,
+                    std::string{::monocoque::zmtp::wire_name(
+                      self->state.policy->type())}
+                      + " sockets cannot subscribe");
+}
+
+uint64_t socket_policy::subscriptions_of(hub_self, peer&) {
+  return 0;
+}
+
 bool socket_policy::on_take(hub_self, peer&, uint64_t, multipart&) {
   return true;
 }
@@ -111,6 +128,7 @@ void on_down(hub_self self, const down_msg& dm) {
   st.table().release_if_done(*p);
   // Room may have appeared (ROUTER: a send waiting for a gone peer fails).
   dispatch(self);
+  pump_delivery(self); // XPUB: the cancels of a gone subscriber
   finish_close_if_done(self);
 }
 
@@ -136,6 +154,7 @@ socket_stats make_stats(hub_self self) {
     x.msgs_out = p.msgs_out;
     x.bytes_out = p.bytes_out;
     x.drops = p.drops;
+    x.subscriptions = st.policy->subscriptions_of(self, p);
     result.peers.push_back(std::move(x));
   });
   result.pending = st.pending.size();

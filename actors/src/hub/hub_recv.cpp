@@ -34,13 +34,29 @@ void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch,
   for (auto& msg : msgs) {
     ++p->msgs_in;
     p->bytes_in += ::monocoque::zmtp::payload_size(msg);
-    p->inbox.push_back({handed, std::move(msg)});
+    if (st.policy->on_arrival(self, *p, msg)) {
+      p->inbox.push_back({handed, std::move(msg)});
+    } else {
+      ++p->uncredited;
+      return_credit(self, *p, false);
+    }
   }
+  if (p->inbox.empty())
+    return;
   if (!p->queued) {
     p->queued = true;
     st.ready.push_back(st.ref(*p));
   }
   pump_delivery(self);
+}
+
+void deliver_local(hub_self self, peer& p, multipart msg) {
+  auto& st = self->state;
+  p.inbox.push_back({0, std::move(msg)});
+  if (!p.queued) {
+    p.queued = true;
+    st.ready.push_back(st.ref(p));
+  }
 }
 
 std::optional<multipart> take_next(hub_self self) {

@@ -37,10 +37,6 @@ void flush_outboxes(hub_self self) {
   st.dirty.clear();
 }
 
-namespace {
-
-// Hands the burst over now if nothing else waits in the mailbox, else after
-// the requests already queued (one write per burst).
 void schedule_flush(hub_self self) {
   auto& st = self->state;
   if (st.dirty.empty() || st.flush_scheduled)
@@ -52,6 +48,8 @@ void schedule_flush(hub_self self) {
   st.flush_scheduled = true;
   self->send(self, drain_atom::value);
 }
+
+namespace {
 
 // Round-robin over the peers that are up, skipping full ones.
 peer* next_with_room(hub_self self) {
@@ -91,6 +89,8 @@ bool place_routed(hub_self self, blocked_send& b) {
           ++r.dst->drops; // that peer is full
         else
           ++st.dropped; // nobody to take it
+        break;
+      case route::sent:
         break;
       case route::wait:
         return false;

@@ -12,6 +12,7 @@
 #include "caf/monocoque/listener_actor.hpp"
 #include "caf/monocoque/socket_interfaces.hpp"
 #include "caf/monocoque/socket_options.hpp"
+#include "caf/monocoque/sub_actor.hpp"
 #include "caf/monocoque/zmtp_actor.hpp"
 
 #include "monocoque/zmtp/socket_type.hpp"
@@ -40,7 +41,8 @@ using recv_timeout_atom = atom_constant<atom("mqrecvto")>;
 /// socket type's handle exposes a subset) plus what its connections,
 /// listeners, timers and tests send it. Users never hold this handle.
 using hub_actor = socket_base_actor::extend_with<
-  sending_actor, receiving_actor, connection_owner, listener_owner>::
+  sending_actor, receiving_actor, subscribing_actor, connection_owner,
+  listener_owner>::
   extend<replies_to<connect_atom, std::string, std::string>::with<ok_atom>,
          reacts_to<reconnect_atom, uint64_t>, reacts_to<linger_atom>,
          reacts_to<drain_atom>, reacts_to<recv_timeout_atom, uint64_t>,
@@ -71,10 +73,11 @@ struct peer_ref {
 
 // -- policy -------------------------------------------------------------------
 
-/// Where a routed message goes (ROUTER, REP).
+/// Where a routed message goes (ROUTER, REP), or what became of it
+/// (PUB: `sent`, the policy handed it to every matching peer itself).
 struct route {
   /// What to do with the message.
-  enum kind_t { to_peer, drop, wait, fail } kind = drop;
+  enum kind_t { to_peer, drop, wait, fail, sent } kind = drop;
   /// The destination, with `to_peer`.
   peer* dst = nullptr;
   /// The error, with `fail`.
@@ -127,6 +130,18 @@ public:
 
   /// Whether a message may be taken for the application now.
   virtual bool can_take(hub_self self);
+
+  /// A message of `p` arrived: returns whether it goes to the application
+  /// (SUB: filtered by subscriptions; PUB/XPUB: subscriptions update the
+  /// index). A message not kept is read all the same: its credit returns.
+  virtual bool on_arrival(hub_self self, peer& p, multipart& msg);
+
+  /// `(subscribe_atom, prefix)` (`subscribe` true) or `(unsubscribe_atom,
+  /// prefix)`: SUB only; others answer an error.
+  virtual error subscribe(hub_self self, bool subscribe, std::string prefix);
+
+  /// Returns the number of distinct prefixes `p` subscribed to (PUB/XPUB).
+  virtual uint64_t subscriptions_of(hub_self self, peer& p);
 
   /// A message of `p` is taken for the application: transform it, or
   /// return false to drop it (REQ: a stray reply). `handed` is how many
@@ -229,6 +244,10 @@ bool has_room(hub_self self, const peer& p);
 /// Sends every outbox of this burst to its connection.
 void flush_outboxes(hub_self self);
 
+/// Flushes the outboxes now if nothing else waits in the mailbox, else
+/// after the requests already queued (one write per burst).
+void schedule_flush(hub_self self);
+
 /// Places pending and blocked sends (after a peer came up or had room).
 void dispatch(hub_self self);
 
@@ -262,6 +281,10 @@ void on_down(hub_self self, const down_msg& dm);
 /// Handles a `peer_msg` (every message decoded from one read).
 void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, uint64_t handed,
                  std::vector<multipart> msgs);
+
+/// Queues a message the socket made itself (XPUB: the cancels of a gone
+/// subscriber) for the application, in `p`'s inbox.
+void deliver_local(hub_self self, peer& p, multipart msg);
 
 /// Takes the next message for the application, if the policy allows one.
 std::optional<multipart> take_next(hub_self self);

@@ -1,0 +1,145 @@
+// PUB and XPUB (RFC 29), the PubSubHub's publishing side: each message goes
+// to every subscriber whose prefix matches, once, as refcounted frames; a
+// subscriber at SNDHWM loses it (XPUB with `xpub_nodrop`: the send waits).
+// Subscriptions arrive from the connections as `\x01prefix` / `\x00prefix`
+// messages and update the subscription index; XPUB hands them on.
+#include "caf/monocoque/pub_actor.hpp"
+#include "caf/monocoque/xpub_actor.hpp"
+
+#include "caf/monocoque/detail/hub.hpp"
+#include "caf/monocoque/detail/subscription_index.hpp"
+#include "caf/monocoque/detail/subscription_message.hpp"
+
+#include <string>
+#include <vector>
+
+namespace caf::monocoque {
+
+namespace {
+
+using detail::hub_self;
+using detail::peer;
+using detail::route;
+using detail::subscriber_id;
+
+// Slot and epoch in one id: a match finds the record without a hash lookup,
+// and the epoch check makes a gone incarnation's id match nothing.
+constexpr int epoch_bits = 40;
+constexpr uint64_t epoch_mask = (uint64_t{1} << epoch_bits) - 1;
+
+subscriber_id subscriber_of(hub_self self, peer& p) {
+  auto r = self->state.ref(p);
+  return (uint64_t{r.slot} << epoch_bits) | (r.epoch & epoch_mask);
+}
+
+peer* peer_of(hub_self self, subscriber_id id) {
+  auto slot = static_cast<detail::peer_table::slot_id>(id >> epoch_bits);
+  auto* p = self->state.table().at(slot, id & epoch_mask);
+  return p != nullptr && p->up && p->alive() ? p : nullptr;
+}
+
+class publisher_policy : public detail::socket_policy {
+public:
+  explicit publisher_policy(bool xpub) : xpub_(xpub) {
+    // nop
+  }
+
+  ::monocoque::zmtp::socket_type type() const noexcept override {
+    return xpub_ ? ::monocoque::zmtp::socket_type::xpub
+                 : ::monocoque::zmtp::socket_type::pub;
+  }
+
+  bool receives() const noexcept override {
+    return xpub_;
+  }
+
+  bool load_balances() const noexcept override {
+    return false;
+  }
+
+  bool admit(hub_self self, peer& p) override {
+    const auto& welcome = self->state.opts().xpub_welcome_msg;
+    if (xpub_ && !welcome.empty())
+      detail::hand_to(self, p, make_message({welcome}));
+    return true;
+  }
+
+  void on_gone(hub_self self, peer& p) override {
+    gone_.clear();
+    index_.remove_all(subscriber_of(self, p), gone_);
+    if (!xpub_)
+      return;
+    // RFC 29: a subscriber that goes away cancels what only it wanted.
+    for (const auto& prefix : gone_)
+      detail::deliver_local(self, p, detail::subscription_message(false,
+                                                                  prefix));
+  }
+
+  bool on_arrival(hub_self self, peer& p, multipart& msg) override {
+    if (!detail::is_subscription(msg))
+      return xpub_; // PUB discards what subscribers send (RFC 29)
+    auto id = subscriber_of(self, p);
+    auto prefix = detail::prefix_of(msg);
+    const auto& opts = self->state.opts();
+    if (detail::is_subscribe(msg)) {
+      auto first = index_.add(prefix, id);
+      return xpub_ && (first || opts.xpub_verbose);
+    }
+    // As libzmq: a cancel is news unless others still want the prefix.
+    auto res = index_.remove(prefix, id);
+    auto news = res == detail::removal::prefix_gone
+                || res == detail::removal::not_found;
+    return xpub_ && (news || opts.xpub_verbose_unsubscribe);
+  }
+
+  route pick(hub_self self, multipart& msg) override {
+    index_.match(detail::topic_of(msg), matched_);
+    if (xpub_ && self->state.opts().xpub_nodrop) {
+      for (auto id : matched_)
+        if (auto* p = peer_of(self, id); p && !detail::has_room(self, *p))
+          return {route::wait, nullptr, {}};
+    }
+    for (auto id : matched_) {
+      auto* p = peer_of(self, id);
+      if (p == nullptr)
+        continue;
+      if (detail::has_room(self, *p))
+        detail::hand_to(self, *p, msg); // refcounted frames, no payload copy
+      else
+        ++p->drops;
+    }
+    return {route::sent, nullptr, {}};
+  }
+
+  uint64_t subscriptions_of(hub_self self, peer& p) override {
+    return index_.prefixes_of(subscriber_of(self, p));
+  }
+
+private:
+  bool xpub_;
+  detail::subscription_index index_;
+  std::vector<subscriber_id> matched_; // scratch of `pick`
+  std::vector<std::string> gone_;      // scratch of `on_gone`
+};
+
+} // namespace
+
+pub_actor spawn_pub(actor_system& sys) {
+  return spawn_pub(sys, detail::default_socket_options(sys));
+}
+
+pub_actor spawn_pub(actor_system& sys, socket_options opts) {
+  return detail::spawn_hub(sys, std::make_unique<publisher_policy>(false),
+                           std::move(opts));
+}
+
+xpub_actor spawn_xpub(actor_system& sys) {
+  return spawn_xpub(sys, detail::default_socket_options(sys));
+}
+
+xpub_actor spawn_xpub(actor_system& sys, socket_options opts) {
+  return detail::spawn_hub(sys, std::make_unique<publisher_policy>(true),
+                           std::move(opts));
+}
+
+} // namespace caf::monocoque
