@@ -376,4 +376,60 @@ CAF_TEST(the proxy stops when its frontend closes) {
   CAF_CHECK(close(backend));
 }
 
+CAF_TEST(an XSUB / XPUB forwarder between libzmq PUBs and SUBs) {
+  auto frontend = mq::spawn_xsub(sys, fast());
+  auto backend = mq::spawn_xpub(sys, fast());
+  auto fep = bind(frontend);
+  auto bep = bind(backend);
+  auto p = proxy(frontend, backend);
+  // Publishers: a libzmq XPUB, which shows what subscriptions reach it,
+  // and a plain PUB.
+  auto zx = zsock(ctx, zmq::socket_type::xpub);
+  zx.connect(fep);
+  auto zp = zsock(ctx, zmq::socket_type::pub);
+  zp.connect(fep);
+  CAF_REQUIRE(await_status(frontend, 2));
+  auto sa = zsock(ctx, zmq::socket_type::sub);
+  sa.set(zmq::sockopt::subscribe, "A");
+  sa.connect(bep);
+  auto sb = zsock(ctx, zmq::socket_type::sub);
+  sb.set(zmq::sockopt::subscribe, "B");
+  sb.connect(bep);
+  // Subscriptions flow upstream.
+  std::set<string> subs;
+  for (int i = 0; i < 2; ++i) {
+    auto msg = zrecv(zx);
+    if (msg == timed_out)
+      break;
+    subs.insert(msg.at(0));
+  }
+  CAF_CHECK_EQUAL(subs, (std::set<string>{"\x01" "A", "\x01" "B"}));
+  // Messages flow downstream, each to its subscribers only.
+  for (auto& m : {strings{"A1"}, strings{"B1"}, strings{"C1"},
+                  strings{"A2", "more"}})
+    CAF_REQUIRE(zsend(zx, m));
+  CAF_CHECK_EQUAL(zrecv(sa), strings{"A1"});
+  CAF_CHECK_EQUAL(zrecv(sa), (strings{"A2", "more"}));
+  CAF_CHECK_EQUAL(zrecv(sb), strings{"B1"});
+  CAF_CHECK_EQUAL(zrecv_for(sb, 100ms), timed_out);
+  // The plain PUB has the subscriptions as well.
+  CAF_CHECK(await([&] {
+    zsend(zp, {"Ap"});
+    zsend(zp, {"Cp"});
+    return zrecv_for(sa, 20ms) == strings{"Ap"};
+  }));
+  CAF_CHECK_EQUAL(zrecv_for(sb, 100ms), timed_out);
+  // A subscriber that leaves cancels its subscription upstream.
+  sb.close();
+  CAF_CHECK_EQUAL(zrecv(zx), strings{string{"\0B", 2}});
+  auto st = proxy_stats(p);
+  CAF_CHECK_EQUAL(st.backend.msgs_in, 3u); // two subscribes, one cancel
+  CAF_CHECK_EQUAL(st.frontend.msgs_out, 3u);
+  CAF_CHECK_GREATER_OR_EQUAL(st.frontend.msgs_in, 4u);
+  CAF_CHECK_EQUAL(st.frontend.msgs_in, st.backend.msgs_out);
+  terminate(p);
+  CAF_CHECK(close(frontend));
+  CAF_CHECK(close(backend));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
