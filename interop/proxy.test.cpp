@@ -421,7 +421,7 @@ CAF_TEST(an XSUB / XPUB forwarder between libzmq PUBs and SUBs) {
   CAF_CHECK_EQUAL(zrecv_for(sb, 100ms), timed_out);
   // A subscriber that leaves cancels its subscription upstream.
   sb.close();
-  CAF_CHECK_EQUAL(zrecv(zx), strings{string{"\0B", 2}});
+  CAF_CHECK_EQUAL(zrecv(zx), (strings{string{"\0B", 2}}));
   auto st = proxy_stats(p);
   CAF_CHECK_EQUAL(st.backend.msgs_in, 3u); // two subscribes, one cancel
   CAF_CHECK_EQUAL(st.frontend.msgs_out, 3u);
