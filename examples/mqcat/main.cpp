@@ -1,6 +1,7 @@
 // mqcat: netcat for ZeroMQ sockets, on caf-monocoque. `mqcat --help` has the
 // interface; cli.hpp parses it, session.hpp drives the socket, and
-// frame_text.hpp turns frames into lines and back.
+// frame_text.hpp turns frames into lines and back; sockets.hpp spawns and
+// sets up sockets; `mqcat proxy ...` runs proxy_main.hpp instead.
 //
 // Threads: the main thread sets the socket up through a scoped_actor, then
 // reads stdin (poll(2) on stdin and on an eventfd the session writes when it

@@ -31,7 +31,7 @@ public:
 
   /// Wraps a typed socket handle (implicit on purpose).
   template <class... Sigs>
-  proxy_socket(const typed_actor<Sigs...>& hdl) // NOLINT(runtime/explicit)
+  proxy_socket(const typed_actor<Sigs...>& hdl) // NOLINT: implicit on purpose
     : hdl_(actor_cast<actor>(hdl)),
       sends_(has_verbs<sending_actor, Sigs...>()),
       receives_(has_verbs<receiving_actor, Sigs...>()) {
@@ -68,8 +68,8 @@ public:
 private:
   template <class Interface, class... Sigs>
   static constexpr bool has_verbs() {
-    return detail::tl_subset_of<typename Interface::signatures,
-                                detail::type_list<Sigs...>>::value;
+    return ::caf::detail::tl_subset_of<typename Interface::signatures,
+                                       ::caf::detail::type_list<Sigs...>>::value;
   }
 
   actor hdl_;
