@@ -31,9 +31,12 @@ struct proxy_fixture : fixture {
   /// Spawns a proxy; fails the test if it is refused.
   mq::proxy_actor proxy(mq::proxy_socket frontend, mq::proxy_socket backend,
                         mq::proxy_socket capture = {},
-                        uint64_t window = mq::default_proxy_window) {
+                        uint64_t window = 1000, bool on_ring = false) {
+    mq::proxy_options opts;
+    opts.window = window;
+    opts.on_ring = on_ring;
     auto res = mq::spawn_proxy(sys, std::move(frontend), std::move(backend),
-                               std::move(capture), window);
+                               std::move(capture), opts);
     if (!res)
       CAF_FAIL("spawn_proxy failed: " << sys.render(res.error()));
     return std::move(*res);
@@ -96,7 +99,9 @@ CAF_TEST(spawn_proxy refuses sockets that cannot do their part) {
   auto push = push_socket(fast());
   auto refused = [&](mq::proxy_socket f, mq::proxy_socket b,
                      mq::proxy_socket c = {}, uint64_t window = 10) {
-    auto res = mq::spawn_proxy(sys, f, b, c, window);
+    mq::proxy_options opts;
+    opts.window = window;
+    auto res = mq::spawn_proxy(sys, f, b, c, opts);
     return !res && is_errc(res.error(), mq::errc::invalid_operation);
   };
   CAF_CHECK(refused(push, pull));      // PUSH cannot receive, PULL send
@@ -196,7 +201,7 @@ CAF_TEST(a ROUTER / DEALER broker between libzmq REQ clients and REP workers) {
   CAF_CHECK(close(backend));
 }
 
-CAF_TEST(a PULL / PUSH streamer with a capture delivers everything once) {
+CAF_TEST(a PULL / PUSH streamer on a ring with a capture delivers all once) {
   constexpr int n = 500;
   auto frontend = pull_socket(fast());
   auto backend = push_socket(fast());
@@ -204,7 +209,8 @@ CAF_TEST(a PULL / PUSH streamer with a capture delivers everything once) {
   auto fep = bind(frontend);
   auto bep = bind(backend);
   auto cep = bind(capture);
-  auto p = proxy(frontend, backend, capture);
+  // Pinned to a ring (proxy_options::on_ring) like its sockets.
+  auto p = proxy(frontend, backend, capture, 1000, true);
   std::vector<zmq::socket_t> outs;
   for (int i = 0; i < 2; ++i) {
     outs.push_back(zsock(ctx, zmq::socket_type::pull));

@@ -5,6 +5,7 @@
 #include "caf/monocoque/proxy_actor.hpp"
 
 #include "caf/monocoque/errc.hpp"
+#include "caf/monocoque/spawn_on_ring.hpp"
 
 #include "monocoque/zmtp/message.hpp"
 
@@ -63,7 +64,6 @@ struct proxy_state {
   sending_actor capture;
   bool has_capture = false;
   uint64_t capture_credit = 0;
-  uint64_t window = 0;
   uint64_t captured = 0;
   uint64_t capture_dropped = 0;
   bool paused = false;
@@ -239,9 +239,8 @@ void on_down(proxy_self self, down_msg& dm) {
 }
 
 void set_up(proxy_self self, proxy_socket frontend, proxy_socket backend,
-            proxy_socket capture, uint64_t window) {
+            proxy_socket capture, const proxy_options& opts) {
   auto& st = self->state;
-  st.window = window;
   st.front.sock = std::move(frontend);
   st.back.sock = std::move(backend);
   st.front.source = true;
@@ -260,14 +259,14 @@ void set_up(proxy_self self, proxy_socket frontend, proxy_socket backend,
     s->addr = actor_cast<strong_actor_ptr>(s->sock.handle());
     self->monitor(s->sock.handle());
     if (s->sink)
-      self->send(s->out(), window_atom::value, me, window);
+      self->send(s->out(), window_atom::value, me, opts.window);
     if (s->source)
       self->send(s->in(), deliver_atom::value, batch_atom::value, me,
                  uint64_t{0});
   }
   if (st.capture) {
     self->monitor(actor_cast<actor>(st.capture));
-    self->send(st.capture, window_atom::value, me, window);
+    self->send(st.capture, window_atom::value, me, opts.capture_window);
   }
   self->set_down_handler([self](down_msg& dm) { on_down(self, dm); });
   // Killed or failed: still withdraw from the sockets, or they would keep
@@ -309,9 +308,10 @@ proxy_stats make_stats(proxy_self self) {
 
 proxy_actor::behavior_type proxy_fun(proxy_self self, proxy_socket frontend,
                                      proxy_socket backend,
-                                     proxy_socket capture, uint64_t window) {
+                                     proxy_socket capture,
+                                     proxy_options opts) {
   set_up(self, std::move(frontend), std::move(backend), std::move(capture),
-         window);
+         opts);
   return {
     [self](pause_atom) {
       self->state.paused = true;
@@ -347,7 +347,7 @@ proxy_actor::behavior_type proxy_fun(proxy_self self, proxy_socket frontend,
 
 expected<proxy_actor> spawn_proxy(actor_system& sys, proxy_socket frontend,
                                   proxy_socket backend, proxy_socket capture,
-                                  uint64_t window) {
+                                  proxy_options opts) {
   auto invalid = [](const char* what) {
     return make_error(errc::invalid_operation, std::string{"proxy: "} + what);
   };
@@ -364,11 +364,14 @@ expected<proxy_actor> spawn_proxy(actor_system& sys, proxy_socket frontend,
           && (capture.handle() == frontend.handle()
               || capture.handle() == backend.handle())))
     return invalid("a socket appears twice");
-  if (window == 0)
-    return invalid("the window must not be 0");
-  // A user-visible actor: it runs on CAF's scheduler, not on a ring.
+  if (opts.window == 0 || (capture && opts.capture_window == 0))
+    return invalid("a window must not be 0");
+  // A user-visible actor: on CAF's scheduler unless asked otherwise.
+  if (opts.on_ring)
+    return spawn_on_ring(sys, proxy_fun, std::move(frontend),
+                         std::move(backend), std::move(capture), opts);
   return sys.spawn(proxy_fun, std::move(frontend), std::move(backend),
-                   std::move(capture), window);
+                   std::move(capture), opts);
 }
 
 } // namespace caf::monocoque

@@ -95,7 +95,7 @@ struct fixture : test_coordinator_fixture<> {
                            proxy_socket{back, true, two_way},
                            capture ? proxy_socket{cap, true, false}
                                    : proxy_socket{},
-                           window);
+                           proxy_options{window, window, false});
     CAF_REQUIRE(res);
     proxy = *res;
     sched.run();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/proxy_options.hpp"
 #include "caf/monocoque/proxy_socket.hpp"
 #include "caf/monocoque/proxy_stats.hpp"
 #include "caf/monocoque/socket_interfaces.hpp"
@@ -25,18 +26,22 @@ namespace caf::monocoque {
 ///
 /// **Flow and memory.** The proxy is the batched delivery target of each
 /// receiving side (`deliver_atom, batch_atom`) and the one-way producer of
-/// each sending side (`window_atom` + `post_atom`, `window` messages). It
-/// grants a receiving side delivery credit only as the other side returns
-/// post credit (messages left its queue for a connection), one for one, so
-/// per direction at most `window` messages are between the two sockets;
+/// each sending side (`window_atom` + `post_atom`, `proxy_options::window`
+/// messages, `window` below). It grants a receiving side delivery credit
+/// only as the other side returns post credit (messages left its queue for
+/// a connection), one for one, so per direction at most `window` messages
+/// are between the two sockets;
 /// the rest waits in the receiving socket (RCVHWM per peer), whose peers
-/// then stop being read: backpressure reaches the sender end to end.
+/// then stop being read: backpressure reaches the sender end to end. (A
+/// PUB or XPUB sink never pushes back: as in libzmq, it drops for a
+/// subscriber at SNDHWM, unless `xpub_nodrop`.)
 /// Messages move; frames are refcounted slices, never copied.
 ///
 /// **Capture.** Every forwarded message (both directions) is also posted
 /// to the capture socket, which must send (PUB, PUSH, DEALER, PAIR …), as
-/// a copy sharing the frames. The capture has its own window of `window`
-/// messages; when it has no credit left its copy is dropped and counted
+/// a copy sharing the frames. The capture has its own window
+/// (`proxy_options::capture_window`); when it has no credit left the copy
+/// is dropped and counted
 /// (`proxy_stats::capture_dropped`): a slow capture never stalls
 /// forwarding. A capture socket that exits is dropped the same way.
 ///
@@ -58,8 +63,9 @@ namespace caf::monocoque {
 /// (minus the dead socket) and exits with that socket's exit reason. If it
 /// is killed, it still withdraws delivery and windows from its sockets.
 ///
-/// It runs on CAF's scheduler like any user actor (it is not pinned to a
-/// ring). The `message_atom` and `credit_atom` verbs are for its sockets.
+/// It runs on CAF's scheduler like any user actor, unless
+/// `proxy_options::on_ring` pins it to a ring. The `message_atom` and
+/// `credit_atom` verbs are for its sockets.
 using proxy_actor = typed_actor<
   replies_to<pause_atom>::with<ok_atom>,
   replies_to<resume_atom>::with<ok_atom>,
@@ -68,17 +74,13 @@ using proxy_actor = typed_actor<
   reacts_to<message_atom, std::vector<multipart>>,
   reacts_to<credit_atom, uint64_t>>;
 
-/// The default window of a proxy: messages in flight per direction, and
-/// copies in flight to the capture.
-constexpr uint64_t default_proxy_window = 1000;
-
 /// Spawns a proxy between `frontend` and `backend`, with an optional
 /// `capture`, and starts it at once. Fails with `errc::invalid_operation`
 /// if a socket is missing, the frontend cannot receive, the backend or the
-/// capture cannot send, one socket is given twice, or `window` is 0.
+/// capture cannot send, one socket is given twice, or a window is 0.
 expected<proxy_actor> spawn_proxy(actor_system& sys, proxy_socket frontend,
                                   proxy_socket backend,
                                   proxy_socket capture = {},
-                                  uint64_t window = default_proxy_window);
+                                  proxy_options opts = {});
 
 } // namespace caf::monocoque
