@@ -99,7 +99,7 @@ int subscribe(caf::actor_system& sys, caf::scoped_actor& self,
     };
     if (type == "sub") {
       self
-        ->request(socket, caf::infinite, mq::subscribe_atom::value, prefix)
+        ->request(socket, caf::infinite, mq::subscribe_to_atom::value, prefix)
         .receive([](caf::ok_atom) {}, on_error);
     } else {
       // XSUB: the application subscribes with a message, \x01 + prefix.

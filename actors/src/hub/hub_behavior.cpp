@@ -184,10 +184,10 @@ hub_actor::behavior_type hub_fun(hub_self self,
     [self](post_atom, std::vector<multipart>& batch) {
       do_post(self, std::move(batch));
     },
-    [self](subscribe_atom, std::string& prefix) -> result<ok_atom> {
+    [self](subscribe_to_atom, std::string& prefix) -> result<ok_atom> {
       return do_subscribe(self, true, std::move(prefix));
     },
-    [self](unsubscribe_atom, std::string& prefix) -> result<ok_atom> {
+    [self](unsubscribe_from_atom, std::string& prefix) -> result<ok_atom> {
       return do_subscribe(self, false, std::move(prefix));
     },
     [self](recv_atom) -> result<multipart> {

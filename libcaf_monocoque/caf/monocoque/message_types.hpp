@@ -65,11 +65,13 @@ using message_atom = atom_constant<atom("mqmsg")>;
 /// Asks a socket for its state.
 using status_atom = atom_constant<atom("mqstatus")>;
 
-/// SUB: subscribes to a topic prefix (`(subscribe_atom, prefix)`).
-using subscribe_atom = atom_constant<atom("mqsubscr")>;
+/// SUB: subscribes to a topic prefix (`(subscribe_to_atom, prefix)`). Not
+/// named `subscribe_atom` or `sub_atom`: CAF has both, and `using namespace caf;` next to
+/// `using namespace caf::monocoque;` would make the name ambiguous.
+using subscribe_to_atom = atom_constant<atom("mqsubscr")>;
 
 /// SUB: cancels one subscription to a topic prefix.
-using unsubscribe_atom = atom_constant<atom("mqunsubscr")>;
+using unsubscribe_from_atom = atom_constant<atom("mqunsubscr")>;
 
 /// Proxy: stops forwarding and granting credit until `resume_atom`.
 using pause_atom = atom_constant<atom("mqpause")>;

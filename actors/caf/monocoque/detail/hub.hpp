@@ -136,7 +136,7 @@ public:
   /// index). A message not kept is read all the same: its credit returns.
   virtual bool on_arrival(hub_self self, peer& p, multipart& msg);
 
-  /// `(subscribe_atom, prefix)` (`subscribe` true) or `(unsubscribe_atom,
+  /// `(subscribe_to_atom, prefix)` (`subscribe` true) or `(unsubscribe_from_atom,
   /// prefix)`: SUB only; others answer an error.
   virtual error subscribe(hub_self self, bool subscribe, std::string prefix);
 

@@ -33,7 +33,7 @@ class sorted_prefix_table;
 class prefix_trie;
 
 /// The index the PubSubHub uses (the faster one in bench/bench_index.cpp).
-using subscription_index = sorted_prefix_table;
+using subscription_index = prefix_trie;
 
 } // namespace caf::monocoque::detail
 
