@@ -13,10 +13,6 @@ const std::vector<std::string_view> socket_types = {
   "push",   "pull",   "pair", "xpub", "xsub",
 };
 
-bool is_implemented(std::string_view type) {
-  return type != "pub" && type != "sub" && type != "xpub" && type != "xsub";
-}
-
 namespace {
 
 constexpr std::string_view caf_prefix = "--monocoque.";
@@ -106,6 +102,13 @@ std::optional<std::string> check_directions(const args& out) {
                     : "rep must answer each request before the next one: add "
                       "--echo (reply with the request) or --send (reply with "
                       "the next stdin line)";
+  if (type == "pub" && (out.recv || out.echo))
+    return "pub sockets only send: use --send alone";
+  if (type == "sub" && (out.send || out.echo))
+    return "sub sockets only receive: use --recv alone";
+  if (type == "sub" && out.subscriptions.empty())
+    return "sub sockets receive only what they subscribed to: add "
+           "--subscribe P (--subscribe '' for everything)";
   if (type == "router" && out.send && !out.delimiter)
     return "router --send needs -d C: each line's first field is the routing "
            "id of its destination";
@@ -225,8 +228,7 @@ std::string usage() {
 
 A netcat for ZeroMQ sockets, speaking ZMTP through caf-monocoque.
 
-  TYPE               dealer router req rep push pull pair
-                     (pub sub xpub xsub are not implemented yet)
+  TYPE               dealer router req rep push pull pair pub sub xpub xsub
   --bind EP          listen on EP (tcp://HOST:PORT, tcp://HOST:* or ipc://PATH)
   --connect EP       connect to EP (reconnects after failures)
   --send             send each stdin line as one message
@@ -268,6 +270,18 @@ Socket types:
                      its next request only after it replied.
   push               --send only.
   pull               --recv only.
+  pub                --send only: each line goes to every subscriber whose
+                     prefix matches its first frame.
+  sub                --recv only, with at least one --subscribe P.
+  xpub               --send publishes; --recv prints what subscribers send:
+                     subscriptions as 0x01 + prefix (hex), cancels as
+                     0x00 + prefix.
+  xsub               --recv prints what the publishers send; --send sends
+                     lines to them (0x0141 subscribes to "A", 0x0041
+                     cancels it); --subscribe P sends 0x01 + P at start.
+
+  mqcat proxy FRONTEND BACKEND [--capture SPEC] [-v] [--monocoque.NAME=VALUE]
+                     runs a proxy (mqcat proxy --help).
 
 Frames print as text when printable ASCII, free of the delimiter and not
 starting with "0x"; otherwise as 0x + hex. Without -d, the frames of a

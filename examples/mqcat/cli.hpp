@@ -73,9 +73,6 @@ struct args {
 /// Every socket type name mqcat accepts, in the order of the usage text.
 extern const std::vector<std::string_view> socket_types;
 
-/// Returns whether mqcat implements socket type `type` yet.
-bool is_implemented(std::string_view type);
-
 /// Parses `argv[1..argc)` into `out`. Returns an error message for bad usage.
 std::optional<std::string> parse_args(int argc, char** argv, args& out);
 

@@ -1,6 +1,7 @@
 // mqcat: netcat for ZeroMQ sockets, on caf-monocoque. `mqcat --help` has the
 // interface; cli.hpp parses it, session.hpp drives the socket, and
-// frame_text.hpp turns frames into lines and back.
+// frame_text.hpp turns frames into lines and back; sockets.hpp spawns and
+// sets up sockets; `mqcat proxy ...` runs proxy_main.hpp instead.
 //
 // Threads: the main thread sets the socket up through a scoped_actor, then
 // reads stdin (poll(2) on stdin and on an eventfd the session writes when it
@@ -13,7 +14,10 @@
 
 #include "cli.hpp"
 #include "frame_text.hpp"
+#include "proxy_main.hpp"
 #include "session.hpp"
+#include "signals.hpp"
+#include "sockets.hpp"
 
 #include "caf/monocoque/all.hpp"
 
@@ -34,73 +38,10 @@ namespace mq = caf::monocoque;
 
 namespace {
 
+using mqcat::complain;
 using mqcat::exit_failure;
 using mqcat::exit_ok;
 using mqcat::exit_usage;
-
-int complain(int code, const std::string& what) {
-  std::fprintf(stderr, "mqcat: %s\n", what.c_str());
-  return code;
-}
-
-bool is_usage_error(const caf::error& err) {
-  return err.category() == mq::errc_category
-         && (err.code() == static_cast<uint8_t>(mq::errc::invalid_endpoint)
-             || err.code()
-                  == static_cast<uint8_t>(mq::errc::unsupported_transport));
-}
-
-// Binds and connects in command-line order; returns an exit code.
-int set_up(caf::actor_system& sys, caf::scoped_actor& self,
-           const caf::actor& socket, const mqcat::args& args) {
-  int rc = exit_ok;
-  auto on_error = [&](const mqcat::endpoint_arg& ep) {
-    return [&](caf::error& err) {
-      rc = complain(is_usage_error(err) ? exit_usage : exit_failure,
-                    std::string{"cannot "} + (ep.bind ? "bind " : "connect ")
-                      + ep.address + ": " + sys.render(err));
-    };
-  };
-  for (auto& ep : args.endpoints) {
-    if (ep.bind)
-      self->request(socket, caf::infinite, mq::bind_atom::value, ep.address)
-        .receive(
-          [&](std::string& bound) {
-            if (bound != ep.address) // e.g. a `*` port: say which one
-              std::fprintf(stderr, "mqcat: bound %s\n", bound.c_str());
-          },
-          on_error(ep));
-    else
-      self
-        ->request(socket, caf::infinite, mq::connect_atom::value, ep.address)
-        .receive([](caf::ok_atom) {}, on_error(ep));
-    if (rc != exit_ok)
-      return rc;
-  }
-  return exit_ok;
-}
-
-// Spawns the socket; every handle is a subset of one interface, so the
-// session drives any of them through a dynamically typed handle.
-caf::actor spawn_socket(caf::actor_system& sys, const std::string& type,
-                        mq::socket_options opts) {
-  auto dyn = [](auto hdl) { return caf::actor_cast<caf::actor>(hdl); };
-  if (type == "dealer")
-    return dyn(mq::spawn_dealer(sys, std::move(opts)));
-  if (type == "router")
-    return dyn(mq::spawn_router(sys, std::move(opts)));
-  if (type == "req")
-    return dyn(mq::spawn_req(sys, std::move(opts)));
-  if (type == "rep")
-    return dyn(mq::spawn_rep(sys, std::move(opts)));
-  if (type == "push")
-    return dyn(mq::spawn_push(sys, std::move(opts)));
-  if (type == "pull")
-    return dyn(mq::spawn_pull(sys, std::move(opts)));
-  if (type == "pair")
-    return dyn(mq::spawn_pair(sys, std::move(opts)));
-  return {}; // parse_args and main() let only the types above through
-}
 
 mqcat::pattern pattern_of(const std::string& type) {
   if (type == "req")
@@ -108,38 +49,6 @@ mqcat::pattern pattern_of(const std::string& type) {
   if (type == "rep")
     return mqcat::pattern::reply;
   return mqcat::pattern::stream;
-}
-
-// The signals that stop mqcat: SIGINT and SIGTERM, unless they were ignored
-// when mqcat started (e.g. SIGINT of a background job).
-sigset_t stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int signo : {SIGINT, SIGTERM}) {
-    struct sigaction old {};
-    if (::sigaction(signo, nullptr, &old) == 0 && old.sa_handler != SIG_IGN)
-      sigaddset(&set, signo);
-  }
-  return set;
-}
-
-// Forwards the first stop signal to the session; if the stop takes over
-// 3 s, SIGALRM ends the process. Later signals stay blocked, so they are
-// ignored: one stop may bring its signal twice (GNU timeout signals the
-// child, then its process group). Holds the session weakly: the thread is
-// detached and dies with the process.
-void watch_signals(const sigset_t& set, const caf::actor& session) {
-  auto weak = caf::actor_cast<caf::weak_actor_ptr>(session);
-  std::thread{[set, weak] {
-    int signo = 0;
-    if (::sigwait(&set, &signo) != 0)
-      return;
-    ::alarm(3);
-    if (auto hdl = caf::actor_cast<caf::actor>(weak))
-      caf::anon_send(hdl, mqcat::signal_atom::value, signo);
-    else
-      ::_exit(128 + signo); // the session is over: main is exiting anyway
-  }}.detach();
 }
 
 // Reads stdin until its end or until the session stops; returns false if
@@ -222,9 +131,12 @@ int run(caf::actor_system& sys, const mqcat::args& args,
     opts.identity = *args.identity;
   if (args.linger)
     opts.linger = *args.linger;
-  auto socket = spawn_socket(sys, args.type, std::move(opts));
+  auto socket = mqcat::spawn_socket(sys, args.type, std::move(opts));
   caf::scoped_actor self{sys};
-  if (auto rc = set_up(sys, self, socket, args); rc != exit_ok) {
+  auto rc = mqcat::set_up(sys, self, socket, args.endpoints);
+  if (rc == exit_ok)
+    rc = mqcat::subscribe(sys, self, socket, args.type, args.subscriptions);
+  if (rc != exit_ok) {
     self->send_exit(socket, caf::exit_reason::user_shutdown);
     return rc;
   }
@@ -246,13 +158,13 @@ int run(caf::actor_system& sys, const mqcat::args& args,
   cfg.timeout = args.timeout;
   auto session = mqcat::spawn_session(sys, std::move(cfg));
   self->monitor(session);
-  watch_signals(signals, session);
+  mqcat::watch_signals(signals, session);
   bool stdin_ok = true;
   if (args.send) {
     stdin_ok = pump_stdin(self, session, wake_fd, args.delimiter);
     self->send(session, mqcat::eof_atom::value);
   }
-  int rc = exit_failure;
+  rc = exit_failure;
   std::string why;
   self->receive(
     [&](mqcat::done_atom, int code, std::string& what) {
@@ -271,6 +183,8 @@ int run(caf::actor_system& sys, const mqcat::args& args,
 } // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view{argv[1]} == "proxy")
+    return mqcat::proxy_main(argc, argv);
   mqcat::args args;
   if (auto err = mqcat::parse_args(argc, argv, args)) {
     std::fprintf(stderr, "mqcat: %s\nTry 'mqcat --help'.\n", err->c_str());
@@ -280,16 +194,13 @@ int main(int argc, char** argv) {
     std::fputs(mqcat::usage().c_str(), stdout);
     return exit_ok;
   }
-  if (!mqcat::is_implemented(args.type))
-    return complain(exit_usage,
-                    "socket type " + args.type + " is not implemented yet");
   mq::config cfg;
   if (auto err = cfg.parse(args.caf_options))
     return complain(exit_usage, "bad plugin option: " + caf::to_string(err));
   cfg.load<mq::module>();
   // Blocked before any thread starts, so that every thread inherits it and
   // only the signal thread takes them.
-  auto signals = stop_signals();
+  auto signals = mqcat::stop_signals();
   ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   caf::actor_system sys{cfg};
   return run(sys, args, signals);

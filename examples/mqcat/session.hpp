@@ -37,6 +37,8 @@
 // `std::vector<multipart>` may travel in messages thanks to
 // caf/monocoque/message_types.hpp.
 
+#include "signals.hpp"
+
 #include "caf/monocoque/all.hpp"
 
 #include <caf/actor.hpp>
@@ -58,12 +60,10 @@ using eof_atom = caf::atom_constant<caf::atom("eof")>;
 /// Session → main thread: the session is over.
 using done_atom = caf::atom_constant<caf::atom("done")>;
 
-/// Signal thread → session: SIGINT or SIGTERM arrived.
-using signal_atom = caf::atom_constant<caf::atom("signal")>;
-
 /// How sends and receives pair up.
 enum class pattern {
-  /// Independent directions (dealer, router, pair, push, pull).
+  /// Independent directions (dealer, router, pair, push, pull, pub, sub,
+  /// xpub, xsub).
   stream,
   /// REQ: one request, then its reply, then the next request.
   request,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # mqcat against real libzmq peers (pyzmq): round trips through a ROUTER echo,
 # multipart lines, receiving and echoing on a bound socket, --send's flush at
-# stdin's end, every implemented socket type (router, req, rep, push, pull,
-# pair) in the directions it allows, -v's statistics, stopping on SIGTERM,
+# stdin's end, every socket type (router, req, rep, push, pull, pair, pub,
+# sub, xpub, xsub) in the directions it allows, -v's statistics, stopping on
+# SIGTERM, `mqcat proxy` (xsub/xpub and router/dealer between pyzmq peers),
 # and the exit codes (0 success, 1 timeout/failure, 2 bad usage).
 #
 # Usage: tests/tools/mqcat_test.sh path/to/mqcat
@@ -176,6 +177,62 @@ except zmq.Again:
 s.send(b"bye")
 s.close()
 ctx.term()
+EOF
+
+# A PUB that connects to argv[1] (or binds a random port, printed, if
+# argv[1] is "bind") and publishes A<i>, B<i>, C<i> every 50 ms.
+cat >"$work/pub_cycle.py" <<'EOF'
+import sys, time, zmq
+ctx = zmq.Context()
+s = ctx.socket(zmq.PUB)
+s.linger = 0
+if sys.argv[1] == "bind":
+    print(s.bind_to_random_port("tcp://127.0.0.1"), flush=True)
+else:
+    s.connect(sys.argv[1])
+i = 0
+while True:
+    for topic in (b"A", b"B", b"C"):
+        s.send(topic + str(i).encode())
+    i += 1
+    time.sleep(0.05)
+EOF
+
+# A SUB that binds a random port (printed, if argv[1] is "bind") or
+# connects to argv[1], subscribes to argv[2], prints the first argv[3]
+# messages ("|"-joined) and exits; exits 1 after 5 s without one.
+cat >"$work/sub_print.py" <<'EOF'
+import sys, zmq
+ctx = zmq.Context()
+s = ctx.socket(zmq.SUB)
+s.linger = 0
+s.rcvtimeo = 5000
+s.setsockopt(zmq.SUBSCRIBE, sys.argv[2].encode())
+if sys.argv[1] == "bind":
+    print(s.bind_to_random_port("tcp://127.0.0.1"), flush=True)
+else:
+    s.connect(sys.argv[1])
+try:
+    for _ in range(int(sys.argv[3])):
+        print(b"|".join(s.recv_multipart()).decode(), flush=True)
+except zmq.Again:
+    sys.exit("nothing arrived")
+EOF
+
+# A REP that connects to argv[1] and answers each request with "re:" +
+# request; exits after 5 s without one.
+cat >"$work/rep_worker.py" <<'EOF'
+import sys, zmq
+ctx = zmq.Context()
+s = ctx.socket(zmq.REP)
+s.linger = 1000
+s.rcvtimeo = 5000
+s.connect(sys.argv[1])
+try:
+    while True:
+        s.send(b"re:" + s.recv())
+except zmq.Again:
+    pass
 EOF
 
 # A port nothing listens on.
@@ -514,6 +571,164 @@ else
   fail "$name" "the pyzmq PAIR did not start: $(cat "$work/pair2.peer")"
 fi
 
+# -- PUB, SUB, XPUB, XSUB -----------------------------------------------------------
+
+# A PUB drops what no subscriber wants, and the SUB's subscription arrives
+# some time after the connection: lines keep coming until the SUB has three.
+name="pub --connect --send: a pyzmq SUB gets the lines of its prefix only"
+if start_peer sub "$work/sub_print.py" bind keep 3; then
+  (for i in $(seq 1 60); do printf 'drop %s\nkeep %s\n' "$i" "$i"; sleep 0.05
+   done) | timeout "$T" "$MQCAT" pub --connect "$peer_ep" --send \
+     >/dev/null 2>"$work/stderr"
+  rc=$?
+  wait "$peer_pid"
+  peer_rc=$?
+  got=$(tail -n +2 "$work/sub.peer")
+  if [[ $rc == 0 && $peer_rc == 0 ]] \
+    && [[ $got =~ ^keep\ ([0-9]+)$'\n'keep\ ([0-9]+)$'\n'keep\ ([0-9]+)$ ]] \
+    && ((BASH_REMATCH[2] == BASH_REMATCH[1] + 1 \
+      && BASH_REMATCH[3] == BASH_REMATCH[2] + 1)); then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0), peer rc=$peer_rc" "peer got: $got" \
+      "stderr: $(cat "$work/stderr")"; fi
+else
+  fail "$name" "the pyzmq SUB did not start: $(cat "$work/sub.peer")"
+fi
+
+name="sub --subscribe A --subscribe 0x42 --recv -n 4: prefixes filter a pyzmq PUB"
+if start_bound sub2 sub --bind 'tcp://127.0.0.1:*' --subscribe A \
+  --subscribe 0x42 --recv -n 4; then
+  timeout 5 "$PY" "$work/pub_cycle.py" "$bound" >/dev/null 2>&1 &
+  peer_pid=$!
+  pids+=($peer_pid)
+  wait "$mqcat_pid"
+  rc=$?
+  kill "$peer_pid" 2>/dev/null
+  out=$(cat "$work/sub2.out")
+  if [[ $rc == 0 && $(wc -l <<<"$out") == 4 ]] \
+    && ! grep -qv '^[AB][0-9]*$' <<<"$out" && grep -q '^A' <<<"$out" \
+    && grep -q '^B' <<<"$out"; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out" \
+      "stderr: $(cat "$work/sub2.err")"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/sub2.err")"
+fi
+
+name="xpub --bind --recv -n 1: a pyzmq SUB's subscription prints as hex"
+if start_bound xpub xpub --bind 'tcp://127.0.0.1:*' --recv -n 1; then
+  timeout "$T" "$PY" "$work/sub_print.py" "$bound" A 1 >/dev/null 2>&1 &
+  peer_pid=$!
+  pids+=($peer_pid)
+  wait "$mqcat_pid"
+  rc=$?
+  kill "$peer_pid" 2>/dev/null
+  out=$(cat "$work/xpub.out")
+  if [[ $rc == 0 && $out == 0x0141 ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out (want 0x0141)" \
+      "stderr: $(cat "$work/xpub.err")"; fi
+else
+  fail "$name" "mqcat did not report its port" \
+    "stderr: $(cat "$work/xpub.err")"
+fi
+
+name="xpub --send: publishes lines to a pyzmq SUB"
+if start_peer xsubpeer "$work/sub_print.py" bind B 2; then
+  (for i in $(seq 1 60); do printf 'A%s\nB%s\n' "$i" "$i"; sleep 0.05
+   done) | timeout "$T" "$MQCAT" xpub --connect "$peer_ep" --send \
+     >/dev/null 2>"$work/stderr"
+  rc=$?
+  wait "$peer_pid"
+  peer_rc=$?
+  got=$(tail -n +2 "$work/xsubpeer.peer")
+  if [[ $rc == 0 && $peer_rc == 0 ]] \
+    && [[ $got =~ ^B[0-9]+$'\n'B[0-9]+$ ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0), peer rc=$peer_rc" "peer got: $got" \
+      "stderr: $(cat "$work/stderr")"; fi
+else
+  fail "$name" "the pyzmq SUB did not start: $(cat "$work/xsubpeer.peer")"
+fi
+
+name="xsub --send 0x0141 --recv -n 3: subscribes to A at a pyzmq PUB"
+if start_peer pub "$work/pub_cycle.py" bind; then
+  run '0x0141\n' xsub --connect "$peer_ep" --send --recv -n 3
+  kill "$peer_pid" 2>/dev/null
+  if [[ $rc == 0 && $(wc -l <<<"$out") == 3 ]] \
+    && ! grep -qv '^A[0-9]*$' <<<"$out"; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0)" "stdout: $out" "stderr: $err"; fi
+else
+  fail "$name" "the pyzmq PUB did not start: $(cat "$work/pub.peer")"
+fi
+
+# -- mqcat proxy ------------------------------------------------------------------
+
+# Starts `mqcat proxy ARGS...` in the background (output in $work/$1.err)
+# and waits for its two (or three) bound endpoints; sets $mqcat_pid and the
+# array $eps, or returns 1.
+start_proxy() {
+  local tag=$1 want=$2 i
+  shift 2
+  timeout "$T" "$MQCAT" proxy "$@" </dev/null >"$work/$tag.out" \
+    2>"$work/$tag.err" &
+  mqcat_pid=$!
+  pids+=($mqcat_pid)
+  for ((i = 0; i < 50; i++)); do
+    if grep -q '^mqcat: proxy running' "$work/$tag.err"; then
+      mapfile -t eps < <(sed -n 's/^mqcat: bound //p' "$work/$tag.err")
+      [[ ${#eps[@]} == "$want" ]]
+      return
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# -v: the backend took the SUB's subscription (and maybe its cancel, sent
+# when the SUB left).
+name="proxy xsub/xpub: forwards a pyzmq PUB to a pyzmq SUB, exits 0 on SIGINT"
+if start_proxy fwd 2 xsub,bind,'tcp://127.0.0.1:*' \
+  xpub,bind,'tcp://127.0.0.1:*' -v; then
+  timeout 5 "$PY" "$work/pub_cycle.py" "${eps[0]}" >/dev/null 2>&1 &
+  pub_pid=$!
+  pids+=($pub_pid)
+  got=$(timeout "$T" "$PY" "$work/sub_print.py" "${eps[1]}" B 3 2>&1)
+  peer_rc=$?
+  kill "$pub_pid" 2>/dev/null
+  kill -INT "$mqcat_pid"
+  wait "$mqcat_pid"
+  rc=$?
+  err=$(cat "$work/fwd.err")
+  if [[ $rc == 0 && $peer_rc == 0 ]] \
+    && [[ $got =~ ^B[0-9]+$'\n'B[0-9]+$'\n'B[0-9]+$ ]] \
+    && grep -Eq '^mqcat: proxy backend msgs_in=[12] ' <<<"$err"; then
+    pass "$name"; else
+    fail "$name" "rc=$rc (want 0), peer rc=$peer_rc" "sub got: $got" \
+      "stderr: $err"; fi
+else
+  fail "$name" "the proxy did not start" "stderr: $(cat "$work/fwd.err")"
+fi
+
+name="proxy router/dealer: a pyzmq REQ's requests reach a pyzmq REP and back"
+if start_proxy broker 2 router,bind,'tcp://127.0.0.1:*' \
+  dealer,bind,'tcp://127.0.0.1:*'; then
+  timeout "$T" "$PY" "$work/rep_worker.py" "${eps[1]}" >/dev/null 2>&1 &
+  rep_pid=$!
+  pids+=($rep_pid)
+  got=$(timeout "$T" "$PY" "$work/req_client.py" "${eps[0]}" q1 q2 2>&1)
+  peer_rc=$?
+  kill "$rep_pid" 2>/dev/null
+  kill -TERM "$mqcat_pid"
+  wait "$mqcat_pid"
+  rc=$?
+  if [[ $rc == 0 && $peer_rc == 0 \
+    && $got == "[b're:q1']"$'\n'"[b're:q2']" ]]; then pass "$name"; else
+    fail "$name" "rc=$rc (want 0), peer rc=$peer_rc" "client got: $got" \
+      "stderr: $(cat "$work/broker.err")"; fi
+else
+  fail "$name" "the proxy did not start" "stderr: $(cat "$work/broker.err")"
+fi
+
 # -- signals ---------------------------------------------------------------------
 
 # timeout sends SIGTERM after 2 s; --preserve-status returns mqcat's status.
@@ -546,8 +761,9 @@ if [[ $rc == 1 && $err == *timeout* ]]; then pass "$name"; else
 usage_cases=(
   "missing socket TYPE|"
   "unknown socket type|bogus --connect $router --recv"
-  "not implemented yet|pub --bind tcp://127.0.0.1:* --send"
-  "not implemented yet|xsub --bind tcp://127.0.0.1:* --recv"
+  "pub sockets only send|pub --bind tcp://127.0.0.1:* --send --recv"
+  "sub sockets only receive|sub --connect $router --send --subscribe A"
+  "add --subscribe|sub --connect $router --recv"
   "push sockets only send|push --connect $router --send --recv"
   "pull sockets only receive|pull --connect $router --send"
   "pull sockets only receive|pull --connect $router --echo"
@@ -566,6 +782,20 @@ usage_cases=(
   "bad plugin option|dealer --connect $router --recv --monocoque.nope=1"
   "unsupported_transport|dealer --connect foo://bar --recv"
 )
+usage_cases+=(
+  "give a FRONTEND and a BACKEND|proxy"
+  "give a FRONTEND and a BACKEND|proxy router,bind,tcp://127.0.0.1:*"
+  "bad socket|proxy router,listen,tcp://127.0.0.1:* dealer,bind,tcp://127.0.0.1:*"
+  "bad socket|proxy router dealer,bind,tcp://127.0.0.1:*"
+  "bad socket|proxy router,bind, dealer,bind,tcp://127.0.0.1:*"
+  "unknown socket type|proxy bogus,bind,tcp://127.0.0.1:* dealer,bind,tcp://127.0.0.1:*"
+  "the frontend must receive|proxy push,bind,tcp://127.0.0.1:* pull,bind,tcp://127.0.0.1:*"
+  "the backend must send|proxy pull,bind,tcp://127.0.0.1:* sub,bind,tcp://127.0.0.1:*"
+  "the capture must send|proxy pull,bind,tcp://127.0.0.1:* push,bind,tcp://127.0.0.1:* --capture pull,bind,tcp://127.0.0.1:*"
+  "unexpected argument|proxy pull,bind,tcp://127.0.0.1:* push,bind,tcp://127.0.0.1:* pair,bind,tcp://127.0.0.1:*"
+  "unknown option|proxy pull,bind,tcp://127.0.0.1:* push,bind,tcp://127.0.0.1:* --frobnicate"
+  "unsupported_transport|proxy pull,bind,foo://bar push,bind,tcp://127.0.0.1:*"
+)
 for case in "${usage_cases[@]}"; do
   want=${case%%|*}
   read -r -a argv <<<"${case#*|}"
@@ -574,6 +804,11 @@ for case in "${usage_cases[@]}"; do
   if [[ $rc == 2 && $err == *"$want"* ]]; then pass "$name"; else
     fail "$name" "rc=$rc (want 2)" "stderr: $err (want '$want')"; fi
 done
+
+name="proxy --help exits 0 and shows the proxy's usage"
+run '' proxy --help
+if [[ $rc == 0 && $out == "usage: mqcat proxy"* ]]; then pass "$name"; else
+  fail "$name" "rc=$rc (want 0)" "stdout: $out"; fi
 
 name="--help exits 0 and shows the usage"
 run '' --help

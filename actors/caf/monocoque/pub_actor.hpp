@@ -15,9 +15,11 @@ namespace caf::monocoque {
 /// payload (no copy per subscriber). A subscriber at SNDHWM loses the
 /// message (counted in its `peer_stats::drops`); the others are not slowed
 /// and a `send` never waits. Subscriptions arrive as SUBSCRIBE/CANCEL
-/// commands (ZMTP 3.1) or `\x01`/`\x00` messages (3.0), are counted per
-/// subscriber (subscribe twice, cancel once: still subscribed) and vanish
-/// with the subscriber's connection. It never receives. Verbs:
+/// commands (ZMTP 3.1) or `\x01`/`\x00` messages (3.0) and vanish with the
+/// subscriber's connection. A subscriber holds a prefix once, however often
+/// it subscribed, and one cancel removes it, as in libzmq: subscribers count
+/// their own subscriptions (SUB: subscribe twice, cancel once, still
+/// subscribed) and send the cancel when the last one goes. It never receives. Verbs:
 /// `socket_base_actor`, `sending_actor`.
 using pub_actor = socket_base_actor::extend_with<sending_actor>;
 

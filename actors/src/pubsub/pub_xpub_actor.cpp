@@ -82,7 +82,13 @@ public:
     auto prefix = detail::prefix_of(msg);
     const auto& opts = self->state.opts();
     if (detail::is_subscribe(msg)) {
-      auto first = index_.add(prefix, id);
+      // One subscription per subscriber and prefix, as libzmq keeps them:
+      // subscribers count their own (a libzmq SUB sends every subscribe
+      // but only the last cancel), so counting here too would keep a
+      // prefix that SUB subscribed twice alive forever. The probe keeps
+      // the index at one per subscriber.
+      auto held = index_.remove(prefix, id) != detail::removal::not_found;
+      auto first = index_.add(prefix, id) && !held;
       return xpub_ && (first || opts.xpub_verbose);
     }
     // As libzmq: a cancel is news unless others still want the prefix.

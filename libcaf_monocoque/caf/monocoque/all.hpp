@@ -5,6 +5,7 @@
 
 #include "caf/monocoque/dealer_actor.hpp"
 #include "caf/monocoque/pair_actor.hpp"
+#include "caf/monocoque/proxy_actor.hpp"
 #include "caf/monocoque/pub_actor.hpp"
 #include "caf/monocoque/pull_actor.hpp"
 #include "caf/monocoque/push_actor.hpp"

@@ -73,6 +73,15 @@ using subscribe_to_atom = atom_constant<atom("mqsubscr")>;
 /// SUB: cancels one subscription to a topic prefix.
 using unsubscribe_from_atom = atom_constant<atom("mqunsubscr")>;
 
+/// Proxy: stops forwarding and granting credit until `resume_atom`.
+using pause_atom = atom_constant<atom("mqpause")>;
+
+/// Proxy: forwards again after `pause_atom`.
+using resume_atom = atom_constant<atom("mqresume")>;
+
+/// Proxy: forwards what it holds, lets go of its sockets and exits.
+using terminate_atom = atom_constant<atom("mqterm")>;
+
 // -- atoms of the internal interfaces -----------------------------------------
 
 /// SocketActor → ZmtpIntegratedActor: bytes arrived.
