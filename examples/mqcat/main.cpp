@@ -121,12 +121,10 @@ bool pump_stdin(caf::scoped_actor& self, const caf::actor& session,
 
 int run(caf::actor_system& sys, const mqcat::args& args,
         const sigset_t& signals) {
-  auto* mod = mq::module::from(sys);
-  if (mod == nullptr || mod->status())
-    return complain(exit_failure,
-                    "the io_uring backend is unavailable: "
-                      + (mod ? sys.render(mod->status()) : "not loaded"));
-  auto opts = mq::socket_options::from(mod->opts());
+  auto defaults = mqcat::backend_options(sys);
+  if (!defaults)
+    return exit_failure;
+  auto opts = std::move(*defaults);
   if (args.identity)
     opts.identity = *args.identity;
   if (args.linger)

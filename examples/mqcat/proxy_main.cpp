@@ -60,12 +60,10 @@ void close_all(caf::scoped_actor& self, const std::vector<caf::actor>& all) {
 
 int run(caf::actor_system& sys, const proxy_args& args,
         const sigset_t& signals) {
-  auto* mod = mq::module::from(sys);
-  if (mod == nullptr || mod->status())
-    return complain(exit_failure,
-                    "the io_uring backend is unavailable: "
-                      + (mod ? sys.render(mod->status()) : "not loaded"));
-  auto opts = mq::socket_options::from(mod->opts());
+  auto defaults = mqcat::backend_options(sys);
+  if (!defaults)
+    return exit_failure;
+  auto opts = std::move(*defaults);
   caf::scoped_actor self{sys};
   std::vector<caf::actor> sockets;
   int rc = exit_ok;

@@ -22,6 +22,15 @@ int complain(int code, const std::string& what) {
   return code;
 }
 
+std::optional<mq::socket_options> backend_options(caf::actor_system& sys) {
+  auto* mod = mq::module::from(sys);
+  if (mod != nullptr && !mod->status())
+    return mq::socket_options::from(mod->opts());
+  complain(exit_failure, "the io_uring backend is unavailable: "
+                           + (mod ? sys.render(mod->status()) : "not loaded"));
+  return std::nullopt;
+}
+
 caf::actor spawn_socket(caf::actor_system& sys, std::string_view type,
                         mq::socket_options opts) {
   auto dyn = [](auto hdl) { return caf::actor_cast<caf::actor>(hdl); };

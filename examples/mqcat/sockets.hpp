@@ -11,6 +11,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,5 +47,10 @@ int subscribe(caf::actor_system& sys, caf::scoped_actor& self,
 
 /// Prints "mqcat: WHAT" to stderr and returns `code`.
 int complain(int code, const std::string& what);
+
+/// Returns the module's socket defaults, or prints why the io_uring backend
+/// is unavailable and returns nothing (exit with `exit_failure` then).
+std::optional<caf::monocoque::socket_options>
+backend_options(caf::actor_system& sys);
 
 } // namespace mqcat

@@ -8,17 +8,8 @@
 # Usage: tests/tools/perf_tools_test.sh BIN_DIR
 # Exit status: 0 all passed, 1 a check failed. Every run is bounded.
 
-set -u
-BIN=${1:?usage: $0 BIN_DIR}
-T=60
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-n=0
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
+# shellcheck source=tool_test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tool_test_lib.sh"
 
 # run KIND(thr|lat) LOCAL REMOTE TRANSPORT SIZE COUNT [EXTRA_OURS_ARGS]
 run() {

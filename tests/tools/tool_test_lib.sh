@@ -1,0 +1,15 @@
+# Shared prologue of the tool tests (source it after the usage comment):
+# BIN (the binary folder, $1), T (seconds any single run may take), a work
+# folder removed on exit, the failure and check counters, and free_port.
+
+set -u
+BIN=${1:?usage: $0 BIN_DIR}
+T=60
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+n=0
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
