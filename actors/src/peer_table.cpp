@@ -76,6 +76,7 @@ void peer_table::retire(peer& p) {
   p.up = false;
   p.inflight = 0;
   p.outbox.clear(); // like libzmq, a gone pipe's queue is dropped
+  p.picks.clear();
 }
 
 bool peer_table::release_if_done(peer& p) {

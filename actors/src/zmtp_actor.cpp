@@ -69,6 +69,13 @@ public:
           encode(msg);
         after_activity();
       },
+      [this](send_atom, shared_batch& burst, std::vector<uint32_t>& picks) {
+        handed_ += picks.size();
+        for (auto i : picks)
+          if (i < burst->size())
+            encode((*burst)[i]);
+        after_activity();
+      },
       [this](credit_atom, uint64_t n) {
         credited_ += n;
         update_reading();

@@ -79,6 +79,15 @@ fake_zia(zmtp_actor::pointer self, fake_log_ptr log, weak_actor_ptr owner) {
           log->msgs.push_back(msg);
         }
       },
+      [log](send_atom, const shared_batch& burst,
+            const std::vector<uint32_t>& picks) {
+        for (auto i : picks) {
+          auto& msg = burst->at(i);
+          log->sent.push_back(msg.empty() ? std::string{}
+                                          : msg.front().to_string());
+          log->msgs.push_back(msg);
+        }
+      },
       [log](credit_atom, uint64_t n) { log->credits.push_back(n); },
       [self, log](caf::monocoque::close_atom, timespan) {
         ++log->closes;

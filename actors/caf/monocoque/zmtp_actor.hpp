@@ -37,6 +37,8 @@ using zmtp_actor = typed_actor<
   // From the owner:
   reacts_to<send_atom, multipart>,
   reacts_to<send_atom, std::vector<multipart>>, // a batch, in order
+  // The messages at these indices of a shared burst, in order (fan-out).
+  reacts_to<send_atom, shared_batch, std::vector<uint32_t>>,
   reacts_to<credit_atom, uint64_t>,
   reacts_to<close_atom, timespan>, // flush within linger (negative: no limit)
   // From the SocketActor:

@@ -21,18 +21,42 @@ void hand_to(hub_self self, peer& p, multipart msg) {
   p.outbox.push_back(std::move(msg));
 }
 
+uint32_t share(hub_self self, multipart msg) {
+  auto& st = self->state;
+  if (!st.burst)
+    st.burst = std::make_shared<std::vector<multipart>>();
+  st.burst->push_back(std::move(msg));
+  return static_cast<uint32_t>(st.burst->size() - 1);
+}
+
+void hand_shared(hub_self self, peer& p, uint32_t index, uint64_t bytes) {
+  auto& st = self->state;
+  ++p.inflight;
+  ++p.msgs_out;
+  p.bytes_out += bytes;
+  if (p.outbox.empty() && p.picks.empty())
+    st.dirty.push_back(st.ref(p));
+  p.picks.push_back(index);
+}
+
 void flush_outboxes(hub_self self) {
   auto& st = self->state;
+  shared_batch burst = std::move(st.burst);
   for (auto r : st.dirty) {
     auto* p = st.get(r);
-    if (p == nullptr || !p->alive() || p->outbox.empty())
+    if (p == nullptr || !p->alive()) {
       continue; // gone meanwhile: like libzmq, its queue is dropped
+    }
     if (p->outbox.size() == 1) {
       self->send(p->hdl, send_atom::value, std::move(p->outbox.front()));
-    } else {
+    } else if (!p->outbox.empty()) {
       self->send(p->hdl, send_atom::value, std::move(p->outbox));
     }
     p->outbox.clear();
+    if (!p->picks.empty()) {
+      self->send(p->hdl, send_atom::value, burst, std::move(p->picks));
+      p->picks.clear();
+    }
   }
   st.dirty.clear();
 }

@@ -10,6 +10,8 @@
 #include "caf/monocoque/detail/subscription_index.hpp"
 #include "caf/monocoque/detail/subscription_message.hpp"
 
+#include "monocoque/zmtp/message.hpp"
+
 #include <string>
 #include <vector>
 
@@ -105,12 +107,18 @@ public:
         if (auto* p = peer_of(self, id); p && !detail::has_room(self, *p))
           return {route::wait, nullptr, {}};
     }
+    if (matched_.empty())
+      return {route::sent, nullptr, {}}; // nobody wants it
+    // One copy of the message per burst, shared by every connection it
+    // goes to (each gets indices): no copy per subscriber.
+    auto bytes = ::monocoque::zmtp::payload_size(msg);
+    auto index = detail::share(self, std::move(msg));
     for (auto id : matched_) {
       auto* p = peer_of(self, id);
       if (p == nullptr)
         continue;
       if (detail::has_room(self, *p))
-        detail::hand_to(self, *p, msg); // refcounted frames, no payload copy
+        detail::hand_shared(self, *p, index, bytes);
       else
         ++p->drops;
     }

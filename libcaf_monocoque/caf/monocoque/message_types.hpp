@@ -8,6 +8,7 @@
 #include <caf/atom.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace caf::monocoque {
@@ -23,6 +24,10 @@ using multipart = ::monocoque::zmtp::message;
 
 /// What the handshake told us about a peer.
 using peer_info = ::monocoque::zmtp::peer_info;
+
+/// Messages shared by several connections (PUB fan-out: each connection
+/// gets the indices of its messages in one burst, not copies).
+using shared_batch = std::shared_ptr<const std::vector<multipart>>;
 
 /// Builds a multipart message from strings.
 using ::monocoque::zmtp::make_message;
@@ -138,3 +143,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::multipart)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::peer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<caf::monocoque::multipart>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::shared_batch)

@@ -178,8 +178,11 @@ struct hub_state {
   std::deque<multipart> pending;
   /// Sends whose reply waits for room.
   std::deque<blocked_send> blocked;
-  /// Peers with a non-empty outbox.
+  /// Peers with a non-empty outbox or picks.
   std::vector<peer_ref> dirty;
+  /// Messages fanned out in this burst (PUB/XPUB), shared by the
+  /// connections they go to; null until the first one.
+  std::shared_ptr<std::vector<multipart>> burst;
   bool flush_scheduled = false;
 
   // -- one-way sends ----------------------------------------------------------
@@ -237,6 +240,13 @@ struct hub_state {
 
 /// Queues `msg` for `p` in this burst (counts it against p's SNDHWM).
 void hand_to(hub_self self, peer& p, multipart msg);
+
+/// Adds `msg` to this burst's shared messages and returns its index.
+uint32_t share(hub_self self, multipart msg);
+
+/// Hands shared message `index` (of `bytes` payload bytes) to `p` in this
+/// burst: counted like `hand_to`, but no copy of the message.
+void hand_shared(hub_self self, peer& p, uint32_t index, uint64_t bytes);
 
 /// Whether `p` can take one more message (below SNDHWM).
 bool has_room(hub_self self, const peer& p);

@@ -48,6 +48,9 @@ struct peer {
   uint64_t inflight = 0;
   /// Messages handed to it in this burst; sent as one batch on flush.
   std::vector<multipart> outbox;
+  /// Indices of the socket's shared burst handed to it (PUB fan-out); sent
+  /// after `outbox` on flush.
+  std::vector<uint32_t> picks;
 
   // -- receive side -----------------------------------------------------------
 
