@@ -44,13 +44,17 @@ struct fake_state {
   actor producer;      // one-way producer
   strings posted;      // first frames of posted messages, in order
   int windows = 0;     // (window_atom, ...) messages
+  std::string label;   // which side it plays
   static inline const char* name = "fake_socket";
 };
 
 using fake_actor = stateful_actor<fake_state>;
 
-// A fake socket: grants a window at once, as the RouterHub does.
-behavior fake_socket(fake_actor* self) {
+// A fake socket: grants a window at once, as the RouterHub does. It takes
+// a label: CAF 0.17 binds an empty spawn-argument tuple through a null
+// reference (UBSan reports it).
+behavior fake_socket(fake_actor* self, std::string label) {
+  self->state.label = std::move(label);
   return {
     [self](window_atom, actor& producer, uint64_t n) {
       ++self->state.windows;
@@ -72,9 +76,9 @@ behavior fake_socket(fake_actor* self) {
 }
 
 struct fixture : test_coordinator_fixture<> {
-  actor front = sys.spawn(fake_socket);
-  actor back = sys.spawn(fake_socket);
-  actor cap = sys.spawn(fake_socket);
+  actor front = sys.spawn(fake_socket, std::string{"front"});
+  actor back = sys.spawn(fake_socket, std::string{"back"});
+  actor cap = sys.spawn(fake_socket, std::string{"capture"});
   proxy_actor proxy;
 
   ~fixture() {
