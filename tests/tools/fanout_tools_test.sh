@@ -60,15 +60,7 @@ run fanout 64 200 100 0 --ring
 
 # Bad arguments: the usage line, exit 1.
 for tool in fanout zmq_fanout; do
-  n=$((n + 1))
-  timeout 10 "$BIN/$tool" tcp://127.0.0.1:1 64 10 >"$work/u.out" 2>&1
-  rc=$?
-  if [[ $rc -eq 1 ]] && grep -q "^usage: $tool " "$work/u.out"; then
-    echo "ok   - $tool usage"
-  else
-    echo "FAIL - $tool usage (rc $rc)"; failures=$((failures + 1))
-  fi
+  check_usage "$tool" tcp://127.0.0.1:1 64 10
 done
 
-echo "$n checks, $failures failed"
-[[ $failures -eq 0 ]]
+finish

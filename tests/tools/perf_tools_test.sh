@@ -89,15 +89,7 @@ run lat local_lat zmq_remote_lat tcp 1024 300
 
 # Bad arguments: libzmq's usage line, exit 1.
 for tool in local_thr remote_thr local_lat remote_lat; do
-  n=$((n + 1))
-  timeout 10 "$BIN/$tool" tcp://127.0.0.1:1 64 >"$work/u.out" 2>&1
-  rc=$?
-  if [[ $rc -eq 1 ]] && grep -q "^usage: $tool " "$work/u.out"; then
-    echo "ok   - $tool usage"
-  else
-    echo "FAIL - $tool usage (rc $rc)"; failures=$((failures + 1))
-  fi
+  check_usage "$tool" tcp://127.0.0.1:1 64
 done
 
-echo "$n checks, $failures failed"
-[[ $failures -eq 0 ]]
+finish
