@@ -34,6 +34,8 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.heartbeat-ttl", d.heartbeat_ttl);
   read_into(cfg, "monocoque.heartbeat-timeout", d.heartbeat_timeout);
   read_into(cfg, "monocoque.socket-on-ring", d.on_ring);
+  read_into(cfg, "monocoque.max-subscription-bytes",
+            d.max_subscription_bytes);
   if (x.io_threads == 0)
     x.io_threads = 1;
   if (x.ring_entries < 8)
@@ -63,7 +65,9 @@ config::config() {
     .add<timespan>("heartbeat-ttl", "TTL announced in PINGs")
     .add<timespan>("heartbeat-timeout", "PING timeout (negative: = ivl)")
     .add<bool>("socket-on-ring",
-               "run socket actors on an io_uring thread (default true)");
+               "run socket actors on an io_uring thread (default true)")
+    .add<uint64_t>("max-subscription-bytes",
+                   "index memory one subscriber may hold (0: no limit)");
 }
 
 } // namespace caf::monocoque

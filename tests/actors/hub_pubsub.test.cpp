@@ -5,6 +5,8 @@
 #define CAF_SUITE hub_pubsub
 #include "hub_fixture.hpp"
 
+#include "caf/monocoque/detail/subscription_index.hpp"
+
 #include <map>
 #include <random>
 #include <set>
@@ -105,6 +107,28 @@ CAF_TEST(pub keeps one subscription per subscriber and prefix) {
   run();
   CAF_CHECK_EQUAL(firsts(a), (strings{"A1", "A3"}));
   CAF_CHECK_EQUAL(firsts(b), (strings{"A1", "A2", "A3"}));
+}
+
+CAF_TEST(a subscriber past max_subscription_bytes is dropped) {
+  socket_options opts;
+  // Room for two short prefixes, not three.
+  opts.max_subscription_bytes = 2 * caf::monocoque::detail::subscription_index::cost_of(1)
+                                + 10;
+  start(spawn_pub, opts);
+  auto greedy = up_peer();
+  auto modest = up_peer();
+  subscribe(modest, {"A"});
+  subscribe(greedy, {"A", "B", "B"}); // again: charged once
+  cancel(greedy, "B");                // gives its charge back
+  subscribe(greedy, {"C"});
+  CAF_CHECK_EQUAL(greedy.log->closes, 0u);
+  subscribe(greedy, {"D", "E"}); // the third prefix passes the limit
+  CAF_CHECK_EQUAL(greedy.log->closes, 1u);
+  CAF_CHECK_EQUAL(stats().refused, 1u);
+  CAF_CHECK_EQUAL(modest.log->closes, 0u);
+  CAF_CHECK_EQUAL(send_msg(mp({"A1"})), none);
+  run();
+  CAF_CHECK_EQUAL(firsts(modest), (strings{"A1"}));
 }
 
 CAF_TEST(pub discards what subscribers send and never receives) {

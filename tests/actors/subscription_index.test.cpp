@@ -316,6 +316,44 @@ CAF_TEST(prefix trie) {
   all_cases<prefix_trie>();
 }
 
+CAF_TEST(prefix trie compresses paths) {
+  // A prefix costs at most two nodes however long it is: a peer's huge
+  // prefix cannot make the index hold a node per byte.
+  prefix_trie index;
+  std::string huge(1 << 20, 'x');
+  index.add(huge, 1);
+  CAF_CHECK_EQUAL(index.nodes_in_use(), 2u); // root + one leaf
+  huge.back() = 'y';
+  index.add(huge, 2); // splits the edge one byte before the end
+  CAF_CHECK_EQUAL(index.nodes_in_use(), 4u);
+  index.add("ABCD", 3);
+  index.add("ABXY", 3);
+  index.add("AB", 4);
+  CAF_CHECK_EQUAL(index.nodes_in_use(), 7u); // + "AB", "CD", "XY"
+  std::vector<subscriber_id> out;
+  index.match("ABXYZ", out);
+  CAF_CHECK_EQUAL(out, (std::vector<subscriber_id>{3, 4}));
+  index.match("ABC", out);
+  CAF_CHECK_EQUAL(out, (std::vector<subscriber_id>{4}));
+  index.match(huge + "tail", out);
+  CAF_CHECK_EQUAL(out, (std::vector<subscriber_id>{2}));
+  index.match(huge.substr(0, 1000), out);
+  CAF_CHECK(out.empty());
+  // Removing "AB" and "ABCD" merges "XY" back into one edge "ABXY".
+  index.remove("AB", 4);
+  index.remove("ABCD", 3);
+  CAF_CHECK_EQUAL(index.nodes_in_use(), 5u); // root, split, x, y, "ABXY"
+  index.match("ABXY", out);
+  CAF_CHECK_EQUAL(out, (std::vector<subscriber_id>{3}));
+  std::vector<std::string> gone;
+  index.remove_all(1, gone);
+  index.remove_all(2, gone);
+  index.remove_all(3, gone);
+  CAF_CHECK_EQUAL(gone.size(), 3u);
+  CAF_CHECK_EQUAL(index.nodes_in_use(), 1u);
+  CAF_CHECK_EQUAL(index.size(), 0u);
+}
+
 CAF_TEST(sorted prefix table agrees with a naive model) {
   for (uint32_t seed : {1u, 2u, 3u})
     cross_check<sorted_prefix_table>(seed);

@@ -43,20 +43,38 @@ prefix_trie::node_id prefix_trie::child(node_id n, uint8_t byte) const {
 
 prefix_trie::node_id prefix_trie::find(std::string_view prefix) const {
   auto n = root;
-  for (auto c : prefix) {
-    n = child(n, static_cast<uint8_t>(c));
+  while (!prefix.empty()) {
+    n = child(n, static_cast<uint8_t>(prefix[0]));
     if (n == none)
       return none;
+    const auto& label = nodes_[n].label;
+    if (prefix.size() < label.size()
+        || prefix.compare(0, label.size(), label) != 0)
+      return none; // ends inside an edge or leaves it
+    prefix.remove_prefix(label.size());
   }
   return n;
 }
 
 std::string prefix_trie::prefix_of(node_id n) const {
+  std::vector<node_id> path;
+  size_t size = 0;
+  for (; n != root; n = nodes_[n].parent) {
+    path.push_back(n);
+    size += nodes_[n].label.size();
+  }
   std::string result;
-  for (; n != root; n = nodes_[n].parent)
-    result.push_back(static_cast<char>(nodes_[n].byte));
-  std::reverse(result.begin(), result.end());
+  result.reserve(size);
+  for (auto i = path.rbegin(); i != path.rend(); ++i)
+    result += nodes_[*i].label;
   return result;
+}
+
+size_t prefix_trie::cost_of(size_t prefix_size) noexcept {
+  // Two nodes, each with its label, key and child vectors and holder set
+  // allocated (~32 bytes a heap block), plus the reverse-map entry.
+  constexpr size_t per_node = sizeof(node) + 5 * 32;
+  return prefix_size + 2 * per_node + 64;
 }
 
 void prefix_trie::match(std::string_view topic,
@@ -64,16 +82,21 @@ void prefix_trie::match(std::string_view topic,
   out.clear();
   size_t runs = 0;
   auto n = root;
-  for (size_t i = 0;; ++i) {
+  for (;;) {
     if (auto& hs = nodes_[n].holders; !hs.empty()) {
       hs.merge_into(out);
       ++runs;
     }
-    if (i == topic.size())
+    if (topic.empty())
       break;
-    n = child(n, static_cast<uint8_t>(topic[i]));
+    n = child(n, static_cast<uint8_t>(topic[0]));
     if (n == none)
       break;
+    const auto& label = nodes_[n].label;
+    if (topic.size() < label.size()
+        || topic.compare(0, label.size(), label) != 0)
+      break;
+    topic.remove_prefix(label.size());
   }
   if (runs > 1)
     holder_set::dedupe(out);
@@ -81,14 +104,19 @@ void prefix_trie::match(std::string_view topic,
 
 bool prefix_trie::matches(std::string_view topic) const {
   auto n = root;
-  for (size_t i = 0;; ++i) {
+  for (;;) {
     if (!nodes_[n].holders.empty())
       return true;
-    if (i == topic.size())
+    if (topic.empty())
       return false;
-    n = child(n, static_cast<uint8_t>(topic[i]));
+    n = child(n, static_cast<uint8_t>(topic[0]));
     if (n == none)
       return false;
+    const auto& label = nodes_[n].label;
+    if (topic.size() < label.size()
+        || topic.compare(0, label.size(), label) != 0)
+      return false;
+    topic.remove_prefix(label.size());
   }
 }
 
@@ -109,13 +137,12 @@ std::vector<std::string> prefix_trie::prefixes() const {
   while (!stack.empty()) {
     auto& [n, next] = stack.back();
     if (next == nodes_[n].kids.size()) {
+      path.resize(path.size() - nodes_[n].label.size());
       stack.pop_back();
-      if (!path.empty())
-        path.pop_back();
       continue;
     }
     auto k = nodes_[n].kids[next++];
-    path.push_back(static_cast<char>(nodes_[k].byte));
+    path += nodes_[k].label;
     if (!nodes_[k].holders.empty())
       result.push_back(path);
     stack.emplace_back(k, 0);
@@ -125,45 +152,106 @@ std::vector<std::string> prefix_trie::prefixes() const {
 
 // -- changes ------------------------------------------------------------------
 
+prefix_trie::node_id prefix_trie::new_node(node_id parent,
+                                            std::string_view label) {
+  node_id k;
+  if (!free_.empty()) {
+    k = free_.back();
+    free_.pop_back();
+  } else {
+    k = static_cast<node_id>(nodes_.size());
+    nodes_.emplace_back();
+  }
+  nodes_[k].parent = parent;
+  nodes_[k].label.assign(label.data(), label.size());
+  return k;
+}
+
+size_t prefix_trie::slot_of(node_id n, uint8_t byte) const {
+  const auto& keys = nodes_[n].keys;
+  return static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), byte)
+                             - keys.begin());
+}
+
+void prefix_trie::link(node_id n, node_id k) {
+  auto byte = static_cast<uint8_t>(nodes_[k].label[0]);
+  auto pos = static_cast<ptrdiff_t>(slot_of(n, byte));
+  nodes_[n].keys.insert(nodes_[n].keys.begin() + pos, byte);
+  nodes_[n].kids.insert(nodes_[n].kids.begin() + pos, k);
+}
+
 prefix_trie::node_id prefix_trie::make(std::string_view prefix) {
   auto n = root;
-  for (auto c : prefix) {
-    auto byte = static_cast<uint8_t>(c);
+  while (!prefix.empty()) {
+    auto byte = static_cast<uint8_t>(prefix[0]);
     auto k = child(n, byte);
     if (k == none) {
-      if (!free_.empty()) {
-        k = free_.back();
-        free_.pop_back();
-      } else {
-        k = static_cast<node_id>(nodes_.size());
-        nodes_.emplace_back();
-      }
-      nodes_[k].parent = n;
-      nodes_[k].byte = byte;
-      auto& keys = nodes_[n].keys;
-      auto i = std::lower_bound(keys.begin(), keys.end(), byte);
-      auto pos = i - keys.begin();
-      keys.insert(i, byte);
-      nodes_[n].kids.insert(nodes_[n].kids.begin() + pos, k);
+      auto leaf = new_node(n, prefix);
+      link(n, leaf);
+      return leaf;
     }
-    n = k;
+    std::string_view label = nodes_[k].label;
+    auto common = static_cast<size_t>(
+      std::mismatch(label.begin(),
+                    label.begin()
+                      + static_cast<ptrdiff_t>(
+                        std::min(label.size(), prefix.size())),
+                    prefix.begin())
+        .first
+      - label.begin());
+    if (common == label.size()) {
+      prefix.remove_prefix(common);
+      n = k;
+      continue;
+    }
+    // Split the edge to `k` after `common` bytes (at least one: the keys
+    // matched). `new_node` may move `nodes_`: no references across it.
+    auto mid = new_node(n, prefix.substr(0, common));
+    nodes_[n].kids[slot_of(n, byte)] = mid;
+    nodes_[k].label.erase(0, common);
+    nodes_[k].parent = mid;
+    link(mid, k);
+    prefix.remove_prefix(common);
+    if (prefix.empty())
+      return mid;
+    auto leaf = new_node(mid, prefix);
+    link(mid, leaf);
+    return leaf;
   }
   return n;
 }
 
+void prefix_trie::release(node_id n) {
+  auto& x = nodes_[n];
+  // Keep the (empty) vectors' memory for the node's next use.
+  x.label.clear();
+  x.keys.clear();
+  x.kids.clear();
+  x.parent = none;
+  free_.push_back(n);
+}
+
 void prefix_trie::prune(node_id n) {
-  while (n != root && nodes_[n].holders.empty() && nodes_[n].kids.empty()) {
-    auto& x = nodes_[n];
-    auto parent = x.parent;
-    auto& keys = nodes_[parent].keys;
-    auto i = std::lower_bound(keys.begin(), keys.end(), x.byte);
-    nodes_[parent].kids.erase(nodes_[parent].kids.begin()
-                              + (i - keys.begin()));
-    keys.erase(i);
-    // Keep the (empty) vectors' memory for the node's next use.
-    x.parent = none;
-    free_.push_back(n);
-    n = parent;
+  while (n != root && nodes_[n].holders.empty()) {
+    auto parent = nodes_[n].parent;
+    auto& kids = nodes_[n].kids;
+    if (kids.size() > 1)
+      return;
+    auto pos = slot_of(parent, static_cast<uint8_t>(nodes_[n].label[0]));
+    if (kids.size() == 1) {
+      // Merge into the only child: it takes over the edge from `parent`.
+      auto k = kids[0];
+      nodes_[k].label.insert(0, nodes_[n].label);
+      nodes_[k].parent = parent;
+      nodes_[parent].kids[pos] = k;
+      release(n);
+      return;
+    }
+    auto& pk = nodes_[parent];
+    pk.keys.erase(pk.keys.begin() + static_cast<ptrdiff_t>(pos));
+    pk.kids.erase(pk.kids.begin() + static_cast<ptrdiff_t>(pos));
+    release(n);
+    n = parent; // may be left holderless with one child: merge it
   }
 }
 
@@ -204,8 +292,8 @@ void prefix_trie::remove_all(subscriber_id who,
   auto first_gone = gone.size();
   auto nodes = std::move(i->second);
   by_who_.erase(i);
-  // Name the gone prefixes before pruning: pruning a node may free gone
-  // ancestors (never a node with holders), which lose their path.
+  // Name the gone prefixes before pruning: pruning a node may free or merge
+  // away gone ones (never a node with holders), which lose their path.
   for (auto n : nodes) {
     nodes_[n].holders.erase(who);
     if (nodes_[n].holders.empty()) {

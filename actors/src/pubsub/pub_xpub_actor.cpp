@@ -7,6 +7,7 @@
 #include "caf/monocoque/xpub_actor.hpp"
 
 #include "caf/monocoque/detail/hub.hpp"
+#include "caf/monocoque/detail/log.hpp"
 #include "caf/monocoque/detail/subscription_index.hpp"
 #include "caf/monocoque/detail/subscription_message.hpp"
 
@@ -80,6 +81,8 @@ public:
   bool on_arrival(hub_self self, peer& p, multipart& msg) override {
     if (!detail::is_subscription(msg))
       return xpub_; // PUB discards what subscribers send (RFC 29)
+    if (p.closing)
+      return false; // e.g. dropped for its subscriptions: ignore the rest
     auto id = subscriber_of(self, p);
     auto prefix = detail::prefix_of(msg);
     const auto& opts = self->state.opts();
@@ -90,11 +93,17 @@ public:
       // prefix that SUB subscribed twice alive forever. The probe keeps
       // the index at one per subscriber.
       auto held = index_.remove(prefix, id) != detail::removal::not_found;
+      if (!held && !charge(self, p, prefix.size()))
+        return false;
       auto first = index_.add(prefix, id) && !held;
       return xpub_ && (first || opts.xpub_verbose);
     }
     // As libzmq: a cancel is news unless others still want the prefix.
     auto res = index_.remove(prefix, id);
+    if (res == detail::removal::subscriber_gone
+        || res == detail::removal::prefix_gone)
+      p.subscription_bytes -= detail::subscription_index::cost_of(
+        prefix.size());
     auto news = res == detail::removal::prefix_gone
                 || res == detail::removal::not_found;
     return xpub_ && (news || opts.xpub_verbose_unsubscribe);
@@ -130,6 +139,22 @@ public:
   }
 
 private:
+  // Charges a new prefix to `p`; drops `p` when it would pass the limit.
+  bool charge(hub_self self, peer& p, size_t prefix_size) {
+    auto cost = detail::subscription_index::cost_of(prefix_size);
+    auto limit = self->state.opts().max_subscription_bytes;
+    if (limit > 0 && p.subscription_bytes + cost > limit) {
+      detail::log::actors()->warn(
+        "{}: peer {} epoch {} passed max_subscription_bytes ({} bytes "
+        "held, {} more asked): dropped",
+        xpub_ ? "XPUB" : "PUB", p.key, p.epoch, p.subscription_bytes, cost);
+      detail::refuse(self, p);
+      return false;
+    }
+    p.subscription_bytes += cost;
+    return true;
+  }
+
   bool xpub_;
   detail::subscription_index index_;
   std::vector<subscriber_id> matched_; // scratch of `pick`

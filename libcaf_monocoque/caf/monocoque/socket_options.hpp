@@ -90,6 +90,13 @@ struct socket_options {
   /// (ZMQ_XPUB_WELCOME_MSG).
   std::string xpub_welcome_msg;
 
+  /// PUB/XPUB: the most index memory one subscriber's subscriptions may
+  /// take (each prefix is charged its bytes plus the index's bookkeeping,
+  /// `prefix_trie::cost_of`, a few hundred bytes); a subscription beyond it
+  /// drops the subscriber. Zero: no limit (libzmq has none). The default,
+  /// 8 MiB, holds ~20 000 short prefixes.
+  uint64_t max_subscription_bytes = uint64_t{8} << 20;
+
   /// Runs the socket actor on an io_uring thread, next to its connections
   /// (`monocoque.socket-on-ring`, default true): a message between a
   /// connection and its socket then never wakes another thread. It runs no

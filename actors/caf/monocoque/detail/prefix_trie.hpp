@@ -14,9 +14,12 @@
 
 namespace caf::monocoque::detail {
 
-/// A byte trie with the same interface and semantics as
-/// `sorted_prefix_table`: `match` walks the topic's bytes once. Nodes live
-/// in one vector and refer to each other by index; freed nodes are reused.
+/// A path-compressed byte trie (radix tree) with the same interface and
+/// semantics as `sorted_prefix_table`: `match` walks the topic's bytes once.
+/// Each edge carries a label of one or more bytes, so a prefix costs at most
+/// two nodes (a leaf and a split), however long it is: a peer's prefix of a
+/// megabyte cannot make the index hold a node per byte. Nodes live in one
+/// vector and refer to each other by index; freed nodes are reused.
 class prefix_trie {
 public:
   /// Creates an empty trie (just the root, the empty prefix).
@@ -49,8 +52,20 @@ public:
     return size_;
   }
 
+  /// Returns the number of nodes in use, the root included (a prefix adds
+  /// at most two, whatever its length).
+  size_t nodes_in_use() const noexcept {
+    return nodes_.size() - free_.size();
+  }
+
   /// Returns every distinct prefix (sorted).
   std::vector<std::string> prefixes() const;
+
+  /// Returns an upper bound of the memory one new subscription to a prefix
+  /// of `prefix_size` bytes adds: the label bytes plus two nodes (a split
+  /// and a leaf) with their vectors and the reverse-map entry. The PubSubHub
+  /// charges it to the subscriber (`socket_options::max_subscription_bytes`).
+  static size_t cost_of(size_t prefix_size) noexcept;
 
 private:
   using node_id = uint32_t;
@@ -59,11 +74,11 @@ private:
   static constexpr node_id none = UINT32_MAX;
 
   struct node {
-    std::vector<uint8_t> keys; // child bytes, sorted
+    std::string label;         // the edge from `parent` (root: empty)
+    std::vector<uint8_t> keys; // first label bytes of the children, sorted
     std::vector<node_id> kids; // parallel to `keys`
     holder_set holders;        // subscribers of the prefix ending here
     node_id parent = none;
-    uint8_t byte = 0; // the edge from `parent`
   };
 
   // Returns the child of `n` under `byte`, or `none`.
@@ -72,11 +87,24 @@ private:
   // Returns the node of `prefix`, or `none`.
   node_id find(std::string_view prefix) const;
 
-  // Returns the node of `prefix`, creating the missing ones.
+  // Returns the node of `prefix`, creating (and splitting) as needed.
   node_id make(std::string_view prefix);
 
-  // Frees `n` and its ancestors while they hold nothing.
+  // Returns a fresh node under `parent` with `label` (not linked yet).
+  node_id new_node(node_id parent, std::string_view label);
+
+  // Adds `k` to the children of `n`.
+  void link(node_id n, node_id k);
+
+  // Returns the slot of the child of `n` whose label starts with `byte`.
+  size_t slot_of(node_id n, uint8_t byte) const;
+
+  // Frees `n` and its ancestors while they hold nothing, merging a node
+  // left with one child into that child.
   void prune(node_id n);
+
+  // Returns `n` to the free list.
+  void release(node_id n);
 
   // Returns the prefix that ends at `n`.
   std::string prefix_of(node_id n) const;
