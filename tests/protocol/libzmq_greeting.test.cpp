@@ -129,11 +129,11 @@ CAF_TEST(handshake_with_each_socket_type) {
     CAF_CHECK_EQUAL(wire_name(peer->type), p.expected_type);
     CAF_CHECK_EQUAL(peer->minor, 1);
     CAF_CHECK_EQUAL(peer->identity, p.expect_identity ? p.routing_id : "");
-    CAF_CHECK_EQUAL(peer->properties.find("Identity") != nullptr,
+    CAF_CHECK_EQUAL(peer->properties.find("Identity").has_value(),
                     p.expect_identity);
-    auto* type = peer->properties.find("Socket-Type");
-    CAF_REQUIRE(type != nullptr);
-    CAF_CHECK_EQUAL(*type, p.expected_type);
+    auto type = peer->properties.find("Socket-Type");
+    CAF_REQUIRE(type.has_value());
+    CAF_CHECK_EQUAL(std::string{*type}, p.expected_type);
     // libzmq accepted our READY too: it keeps the connection open.
     us.run_for(20ms);
     CAF_CHECK(!us.eof());
@@ -220,7 +220,7 @@ CAF_TEST(captured_subscriptions_parse_for_30_and_31) {
   CAF_REQUIRE(done != nullptr);
   CAF_CHECK_EQUAL(wire_name(done->peer.type), "ROUTER");
   CAF_CHECK_EQUAL(done->peer.identity, "");
-  CAF_CHECK(done->peer.properties.find("Identity") != nullptr);
+  CAF_CHECK(done->peer.properties.find("Identity").has_value());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

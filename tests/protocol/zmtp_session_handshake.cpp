@@ -119,9 +119,9 @@ CAF_TEST(handshake_done_carries_type_identity_minor_and_properties) {
   CAF_CHECK_EQUAL(d.type, socket_type::dealer);
   CAF_CHECK_EQUAL(d.identity, "alice");
   CAF_CHECK_EQUAL(d.minor, 1u);
-  auto value = [](const metadata& md, std::string_view name) {
-    auto* ptr = md.find(name);
-    return ptr != nullptr ? *ptr : std::string{"<missing>"};
+  auto value = [](const metadata_view& md, std::string_view name) {
+    auto val = md.find(name);
+    return val ? std::string{*val} : std::string{"<missing>"};
   };
   CAF_CHECK_EQUAL(value(d.properties, "X-Color"), "blue");
   CAF_CHECK_EQUAL(value(d.properties, "x-color"), "blue");
@@ -132,9 +132,10 @@ CAF_TEST(handshake_done_carries_type_identity_minor_and_properties) {
   CAF_CHECK_EQUAL(value(d.properties, "X-Missing"), "<missing>");
   // The sender's spelling travels unchanged.
   bool spelled = false;
-  for (const auto& prop : d.properties.properties())
+  d.properties.for_each([&spelled](const metadata_view::entry& prop) {
     if (prop.name == "X-Color")
       spelled = true;
+  });
   CAF_CHECK(spelled);
   // What the dealer learned about the router.
   const auto& r = on_dealer->peer;
