@@ -123,19 +123,15 @@ CAF_TEST(our_null_session_refuses_a_libzmq_plain_server) {
   auto dealer = make(zmq::socket_type::dealer);
   dealer.set(zmq::sockopt::plain_server, 1);
   auto port = bind_ephemeral(dealer);
-  { // Our whole greeting at once: libzmq may read our mechanism before it
-    // has written anything, and hangs up without finishing its greeting.
+  { // Our greeting goes out in two steps, so libzmq never reads our
+    // mechanism before it has sent its whole greeting: we see PLAIN and
+    // refuse it with mechanism_mismatch.
     raw_peer us{connect_tcp(port), config(socket_type::dealer)};
     CAF_REQUIRE(us.fd() >= 0);
     us.start();
-    CAF_CHECK(us.run_until([&] { return us.eof(); }));
-    // Seen: nothing, or just the signature; never the whole greeting.
-    CAF_CHECK_LESS(us.received().size(), greeting::size);
-    auto n = std::min(us.received().size(), size_t{10});
-    CAF_CHECK_EQUAL(
-        hex(bytes(us.received().begin(), us.received().begin() + n)),
-        hex(bytes(captured::anonymous_signature.begin(),
-                  captured::anonymous_signature.begin() + n)));
+    CAF_CHECK(us.run_until([&] { return us.failed(); }));
+    CAF_CHECK_GREATER_OR_EQUAL(us.received().size(), greeting::size);
+    CAF_CHECK_EQUAL(us.sess().error().code, peer_error::mechanism_mismatch);
     CAF_CHECK(!us.sess().ready());
   }
   { // Our greeting up to the major version: libzmq sends all of its own, so
