@@ -93,6 +93,7 @@ void session::fail(peer_error code, std::string detail, bool tell_peer) {
   state_ = session_state::failed;
   error_ = failure{code, detail};
   partial_.clear();
+  pong_pending_ = false; // a failed session sends nothing more
   events_.emplace_back(events::failed{failure{code, std::move(detail)}});
 }
 
