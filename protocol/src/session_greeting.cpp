@@ -40,6 +40,11 @@ void session::send_greeting_rest() {
 }
 
 void session::on_zmtp20_greeting() {
+  // ZMTP 2.0 has no security mechanisms: only a NULL session may talk 2.0.
+  if (mech_->name() != "NULL")
+    return fail(peer_error::mechanism_mismatch,
+                "ZMTP 2.0 peer cannot use mechanism "
+                  + std::string{mech_->name()});
   auto number = greeting_.result().socket_type;
   auto type = from_zmq_number(number);
   if (!type)

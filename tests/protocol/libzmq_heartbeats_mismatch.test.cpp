@@ -100,6 +100,13 @@ CAF_TEST(socket_type_mismatch_pub_vs_dealer) {
   CAF_REQUIRE_EQUAL(theirs.size(), greeting::size);
   us.sess().feed(span_of(theirs), now());
   CAF_REQUIRE(write_prefix(us.fd(), out, greeting::size - 11));
+  // libzmq's READY (a short command frame) arrives before it sees ours.
+  auto head = read_exactly(us.fd(), 2);
+  CAF_REQUIRE_EQUAL(head.size(), 2u);
+  auto body = read_exactly(us.fd(), head[1]);
+  auto ready = concat({head, body});
+  us.sess().feed(span_of(ready), now());
+  us.turn(); // collects the session's events, writes our READY and ERROR
   CAF_CHECK(!us.handshake().has_value());
   auto failed = us.take<events::failed>();
   CAF_REQUIRE(failed.has_value());
@@ -111,7 +118,7 @@ CAF_TEST(socket_type_mismatch_pub_vs_dealer) {
   // sends its READY (before it has seen ours) but no ERROR command.
   us.run_until([&] { return us.eof(); });
   CAF_CHECK(us.eof());
-  auto frames = frames_after_greeting(concat({theirs, us.received()}));
+  auto frames = frames_after_greeting(concat({theirs, ready, us.received()}));
   CAF_REQUIRE_EQUAL(frames.size(), 1u);
   CAF_CHECK(frames[0].command);
   auto cmd = parse_command(byte_span{frames[0].body});
