@@ -13,7 +13,7 @@
 
 #include <array>
 #include <cstring>
-#include <deque>
+#include <vector>
 
 namespace caf::monocoque {
 
@@ -158,7 +158,7 @@ public:
       [this](close_atom) {
         closing_ = true;
         reading_ = false;
-        if (pending_.empty() && !sending_)
+        if (pending_empty() && !sending_)
           quit();
       },
       [this](connect_done_atom, int32_t res) {
@@ -212,7 +212,7 @@ public:
           if (upper_)
             send(upper_, wrote_atom::value, written_);
         }
-        if (closing_ && pending_.empty())
+        if (closing_ && pending_empty())
           return quit();
         pump_write();
       },
@@ -254,12 +254,13 @@ private:
   }
 
   void pump_write() {
-    if (sending_ || pending_.empty() || !connected_ || fd_ < 0)
+    if (sending_ || pending_empty() || !connected_ || fd_ < 0)
       return;
     sending_ = true;
     auto* op = new send_op(self_);
     size_t n = 0;
-    for (auto i = pending_.begin(); i != pending_.end() && n < max_iov; ++i) {
+    for (auto i = pending_.begin() + static_cast<ptrdiff_t>(head_);
+         i != pending_.end() && n < max_iov; ++i) {
       op->iov[n].iov_base = const_cast<uint8_t*>(i->data());
       op->iov[n].iov_len = i->size();
       op->refs.push_back(*i);
@@ -272,16 +273,33 @@ private:
     });
   }
 
+  bool pending_empty() const noexcept {
+    return head_ == pending_.size();
+  }
+
   // Drops `n` written bytes from the front of the queue.
   void consume(size_t n) {
-    while (n > 0 && !pending_.empty()) {
-      auto& front = pending_.front();
+    while (n > 0 && head_ < pending_.size()) {
+      auto& front = pending_[head_];
       if (n < front.size()) {
         front = front.slice(n, front.size() - n);
-        return;
+        break;
       }
       n -= front.size();
-      pending_.pop_front();
+      front = frame{};
+      ++head_;
+    }
+    if (head_ == pending_.size()) {
+      // Written out: keep a small buffer for the next burst, give a large
+      // one back (an idle connection holds a few frame slots at most).
+      pending_.clear();
+      head_ = 0;
+      if (pending_.capacity() > 64)
+        pending_.shrink_to_fit();
+    } else if (head_ >= 64 && head_ * 2 >= pending_.size()) {
+      pending_.erase(pending_.begin(),
+                     pending_.begin() + static_cast<ptrdiff_t>(head_));
+      head_ = 0;
     }
   }
 
@@ -300,7 +318,10 @@ private:
     own_buffer, // then read once into a buffer of our own
   };
   recv_mode mode_ = recv_mode::shared;
-  std::deque<frame> pending_;
+  // Frames to write: `pending_[head_..]` (a vector allocates nothing until
+  // the first write; a std::deque allocates ~600 bytes up front).
+  std::vector<frame> pending_;
+  size_t head_ = 0;
   uint64_t written_ = 0;  // bytes written, ever
   uint64_t accepted_ = 0; // bytes queued, ever
   uint64_t report_at_ = 0;

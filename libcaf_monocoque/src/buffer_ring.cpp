@@ -45,7 +45,7 @@ std::string buffer_ring::open(io_uring& ring, uint16_t group, size_t entries,
   bufs_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     bufs_[i] = frame::allocate(buf_size);
-    add(static_cast<uint16_t>(i));
+    add(static_cast<uint16_t>(i), static_cast<int>(i));
   }
   io_uring_buf_ring_advance(br_, static_cast<int>(n));
   return {};
@@ -61,10 +61,11 @@ void buffer_ring::close(io_uring* ring) {
   bufs_.clear();
 }
 
-void buffer_ring::add(uint16_t bid) {
+void buffer_ring::add(uint16_t bid, int offset) {
   auto& buf = bufs_[bid];
   io_uring_buf_ring_add(br_, buf.mutable_data(),
-                        static_cast<unsigned>(buf.size()), bid, mask_, 0);
+                        static_cast<unsigned>(buf.size()), bid, mask_,
+                        offset);
 }
 
 frame buffer_ring::take(uint16_t bid, size_t n) {
@@ -86,7 +87,7 @@ frame buffer_ring::take(uint16_t bid, size_t n) {
       buf = std::move(fresh);
     }
   }
-  add(bid);
+  add(bid, 0);
   io_uring_buf_ring_advance(br_, 1);
   return chunk;
 }

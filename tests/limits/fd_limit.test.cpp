@@ -92,7 +92,7 @@ private:
 
 CAF_TEST_FIXTURE_SCOPE(limits_fd_limit_tests, fixture)
 
-CAF_TEST(accept backs off on EMFILE and resumes when fds are free) {
+CAF_TEST(accept backs off at the fd limit and resumes when fds are free) {
   watchdog dog{"fd limit", std::chrono::seconds{100}};
   auto d = dealer(defaults());
   auto port = std::to_string(port_of(bind(d)));
@@ -101,11 +101,13 @@ CAF_TEST(accept backs off on EMFILE and resumes when fds are free) {
   rlimit saved;
   ::getrlimit(RLIMIT_NOFILE, &saved);
   // Room for 24 more fds: the 60 clients exhaust it.
-  auto base = limits::open_fds();
-  auto limit = limits::set_fd_limit(base + 24);
-  CAF_REQUIRE_EQUAL(limit, base + 24);
+  auto wanted = limits::limit_leaving(24);
+  auto base = limits::open_fds_below(wanted);
+  auto limit = limits::set_fd_limit(wanted);
+  CAF_REQUIRE_EQUAL(limit, wanted);
+  auto in_use = [&] { return limits::open_fds_below(wanted); };
   CAF_CHECK_EQUAL(clients.ask("open " + port + " 60"), "opened 60");
-  CAF_REQUIRE(await([&] { return limits::open_fds() >= limit; }));
+  CAF_REQUIRE(await([&] { return in_use() == wanted; }));
   // Saturated: every accept fails with EMFILE while 36 connections wait in
   // the backlog. The listener must back off, not spin.
   std::this_thread::sleep_for(std::chrono::milliseconds{200});
@@ -119,12 +121,12 @@ CAF_TEST(accept backs off on EMFILE and resumes when fds are free) {
   // accepted only now, which find the peer gone); 5 stay connected.
   CAF_CHECK_EQUAL(clients.ask("close 55"), "closed 55");
   CAF_CHECK_EQUAL(clients.ask("probe " + port), "ok");
-  CAF_CHECK(await([&] { return limits::open_fds() <= base + 6; },
+  CAF_CHECK(await([&] { return in_use() <= base + 6; },
                   std::chrono::seconds{10}));
   CAF_CHECK(await([&] { return stats(d).peers.size() == 6; },
                   std::chrono::seconds{10}));
   clients.quit();
-  CAF_CHECK(await([&] { return limits::open_fds() <= base; },
+  CAF_CHECK(await([&] { return in_use() <= base; },
                   std::chrono::seconds{10}));
   ::setrlimit(RLIMIT_NOFILE, &saved);
   CAF_CHECK(close(d));

@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -41,6 +42,38 @@ inline size_t open_fds() {
     --n; // the directory stream itself
   }
   return n;
+}
+
+/// Returns the number of open file descriptors numbered below `n` (the
+/// process may hold fds far above a lowered limit, e.g. inherited ones).
+/// Returns `n` when not even the directory can be opened (EMFILE): then
+/// every fd number below the limit `n` is taken.
+inline size_t open_fds_below(size_t n) {
+  size_t result = 0;
+  auto* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr && errno == EMFILE)
+    return n;
+  if (dir != nullptr) {
+    auto self = static_cast<size_t>(::dirfd(dir));
+    while (auto* entry = ::readdir(dir))
+      if (entry->d_name[0] != '.') {
+        auto fd = std::stoul(entry->d_name);
+        if (fd < n && fd != self)
+          ++result;
+      }
+    ::closedir(dir);
+  }
+  return result;
+}
+
+/// Returns the smallest fd limit that leaves exactly `n` fd numbers free.
+inline size_t limit_leaving(size_t n) {
+  size_t limit = 0;
+  for (;;) {
+    ++limit;
+    if (limit - open_fds_below(limit) == n)
+      return limit;
+  }
 }
 
 /// Returns the user + system CPU time of this process (all threads), in

@@ -78,7 +78,9 @@ public:
   ::monocoque::zmtp::frame take(uint16_t bid, size_t n);
 
 private:
-  void add(uint16_t bid);
+  // Puts buffer `bid` at `offset` past the ring's tail (visible to the
+  // kernel after `io_uring_buf_ring_advance`).
+  void add(uint16_t bid, int offset);
 
   io_uring_buf_ring* br_ = nullptr;
   size_t map_size_ = 0;
