@@ -192,6 +192,8 @@ public:
         if (res == 0)
           return quit(make_error(errc::connection_closed,
                                  "the peer closed the connection"));
+        if (chunk.empty()) // no buffer behind the bytes (cannot happen)
+          return quit(make_error(errc::io_failure, "recv: lost buffer"));
         if (upper_)
           send(upper_, data_atom::value, std::move(chunk));
         pump_read();

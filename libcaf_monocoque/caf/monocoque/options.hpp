@@ -30,7 +30,7 @@ struct options {
   /// io_uring provided-buffer ring (rounded up to a power of two): a
   /// connection holds a buffer only while bytes arrive, none while idle.
   /// Zero: every connection keeps a receive buffer of its own in flight.
-  size_t recv_buffers = 64;
+  size_t recv_buffers = 16;
   /// Sets CAF's `work-stealing.moderate-poll-attempts` to 0 unless the user
   /// set it: idle scheduler threads then wait on their condition variable
   /// instead of sleeping 50 us between polls, so a message from a ring
