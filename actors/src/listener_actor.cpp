@@ -54,6 +54,7 @@ public:
       [this](accept_done_atom, int32_t res, detail::owned_fd& fd) {
         accepting_ = false;
         if (res >= 0) {
+          failing_ = false;
           detail::tune_accepted(res);
           if (auto ptr = actor_cast<strong_actor_ptr>(owner_))
             ptr->enqueue(ctrl(), make_message_id(),
@@ -61,7 +62,12 @@ public:
                                       std::move(fd)),
                          context());
         } else if (res != -EAGAIN && res != -EINTR && res != -ECONNABORTED) {
-          detail::log::uring()->warn("accept failed: {}", std::strerror(-res));
+          // Once per streak of failures: at the fd limit the retries below
+          // come every 100 ms.
+          if (!failing_)
+            detail::log::uring()->warn("accept failed: {} (retrying every "
+                                       "100 ms)", std::strerror(-res));
+          failing_ = true;
           if (res == -EMFILE || res == -ENFILE || res == -ENOBUFS
               || res == -ENOMEM) {
             // Out of descriptors or memory: back off instead of spinning.
@@ -97,6 +103,7 @@ private:
   uint64_t key_;
   weak_actor_ptr self_;
   bool accepting_ = false;
+  bool failing_ = false; // the last accept failed (logged once per streak)
 };
 
 } // namespace
