@@ -28,9 +28,14 @@
 //   echo:N              receive N messages, send each back unchanged
 //                       (all frames, so a ROUTER answers the sender)
 //   quiet:MS            fail if a message (not skipped) arrives within MS
+//   sync:PREFIX         receive until a message whose first frame starts
+//                       with PREFIX arrives (--skip does not apply), then
+//                       print "SYNCED" on stdout
 //   warm:SPEC           send SPEC every 20 ms until a line arrives on stdin
 //                       (a PUB warming up a subscriber it cannot see)
 //   wait                wait for a line on stdin
+//   skipped             print "SKIPPED <n>": messages dropped so far by
+//                       --skip (and the one that ended sync)
 //   say:TEXT            print TEXT on stdout
 //   sleep:MS            sleep MS milliseconds
 //
@@ -61,6 +66,7 @@ public final class JeromqPeer {
   private final ZMQ.Socket sock;
   private final long deadline;
   private final byte[] skip;
+  private long skippedCount = 0;
   private final BufferedReader stdin =
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
@@ -223,6 +229,28 @@ public final class JeromqPeer {
         log("quiet for " + arg + " ms");
         break;
       }
+      case "sync": {
+        byte[] prefix = bytes(arg);
+        int dropped = 0;
+        for (;;) {
+          sock.setReceiveTimeOut(remaining());
+          List<byte[]> msg = receivePlain();
+          if (msg == null)
+            throw new CheckFailed(action + ": nothing received before the deadline");
+          if (startsWith(msg, prefix)) {
+            if (startsWith(msg, skip))
+              ++skippedCount;
+            break;
+          }
+          if (skipped(msg))
+            continue;
+          ++dropped;
+        }
+        System.out.println("SYNCED");
+        System.out.flush();
+        log("synced on " + quote(arg) + " after dropping " + dropped + " other messages");
+        break;
+      }
       case "warm": {
         List<byte[]> msg = parseSpec(arg, false);
         int n = 0;
@@ -247,6 +275,10 @@ public final class JeromqPeer {
           throw new CheckFailed("wait: " + e);
         }
         log("got the go");
+        break;
+      case "skipped":
+        System.out.println("SKIPPED " + skippedCount);
+        System.out.flush();
         break;
       case "say":
         System.out.println(arg);
@@ -301,9 +333,16 @@ public final class JeromqPeer {
   }
 
   private boolean skipped(List<byte[]> msg) {
-    if (skip == null || msg.isEmpty() || msg.get(0).length < skip.length)
+    if (!startsWith(msg, skip))
       return false;
-    return Arrays.equals(Arrays.copyOf(msg.get(0), skip.length), skip);
+    ++skippedCount;
+    return true;
+  }
+
+  private static boolean startsWith(List<byte[]> msg, byte[] prefix) {
+    if (prefix == null || msg.isEmpty() || msg.get(0).length < prefix.length)
+      return false;
+    return Arrays.equals(Arrays.copyOf(msg.get(0), prefix.length), prefix);
   }
 
   private void expect(List<byte[]> want, String what) throws CheckFailed {
