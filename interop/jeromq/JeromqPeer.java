@@ -12,7 +12,8 @@
 // Options (before the first action):
 //   --identity=ID       socket identity (routing id) before bind/connect
 //   --timeout-ms=N      the whole run ends with exit code 3 after N ms
-//                       (default 20000)
+//                       (default 20000); it also ends (exit code 4) soon
+//                       after its parent process is gone
 //   --linger-ms=N       linger at close (default 2000)
 //   --skip=PREFIX       recv/recvn/echo drop messages whose first frame
 //                       starts with PREFIX (warm-up traffic of PUB/SUB)
@@ -46,7 +47,8 @@
 //
 // stdout: "READY <endpoint>" once bound or connecting, "DONE" at success.
 // stderr: one line per step (prefix "jeromq-peer:"), failures start with
-// "FAIL". Exit codes: 0 success, 1 check failed, 2 usage, 3 timeout.
+// "FAIL". Exit codes: 0 success, 1 check failed, 2 usage, 3 timeout,
+// 4 parent gone.
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,6 +64,7 @@ public final class JeromqPeer {
   private static final int EXIT_FAIL = 1;
   private static final int EXIT_USAGE = 2;
   private static final int EXIT_TIMEOUT = 3;
+  private static final int EXIT_ORPHAN = 4;
 
   private final ZMQ.Socket sock;
   private final long deadline;
@@ -105,9 +108,23 @@ public final class JeromqPeer {
         usage("unknown option " + a);
     }
     final long limit = timeoutMs;
+    final long parent = ProcessHandle.current().parent()
+                                     .map(ProcessHandle::pid).orElse(-1L);
     Thread watchdog = new Thread(() -> {
+      // Ends the run at the deadline, or early when the test that started
+      // us is gone (e.g. aborted): we are reparented then.
+      long end = System.currentTimeMillis() + limit;
       try {
-        Thread.sleep(limit);
+        while (System.currentTimeMillis() < end) {
+          Thread.sleep(Math.min(100, Math.max(1, end - System.currentTimeMillis())));
+          long now = ProcessHandle.current().parent()
+                                  .map(ProcessHandle::pid).orElse(-1L);
+          if (now != parent) {
+            System.err.println("jeromq-peer: FAIL parent process gone");
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_ORPHAN);
+          }
+        }
       } catch (InterruptedException e) {
         return;
       }
