@@ -9,7 +9,6 @@
 // suites run.
 
 #include <caf/test/unit_test.hpp>
-
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -33,19 +32,13 @@ namespace interop {
 // -- configuration ------------------------------------------------------------
 
 /// The JVM launcher found by CMake.
-inline std::string java_executable() {
-  return MONOCOQUE_JAVA;
-}
+inline std::string java_executable() { return MONOCOQUE_JAVA; }
 
 /// Where the CTest fixture put JeromqPeer.class.
-inline std::string jeromq_classes_dir() {
-  return MONOCOQUE_JEROMQ_CLASSES;
-}
+inline std::string jeromq_classes_dir() { return MONOCOQUE_JEROMQ_CLASSES; }
 
 /// The class path: jeromq.jar plus the compiled peer.
-inline std::string jeromq_classpath() {
-  return MONOCOQUE_JEROMQ_CLASSPATH;
-}
+inline std::string jeromq_classpath() { return MONOCOQUE_JEROMQ_CLASSPATH; }
 
 /// Whether JeromqPeer.class exists (the compile fixture ran).
 inline bool jeromq_peer_compiled() {
@@ -76,9 +69,11 @@ public:
                                   "-cp",
                                   jeromq_classpath(),
                                   "JeromqPeer"};
-    argv.insert(argv.end(), args.begin(), args.begin() + std::min<size_t>(3, args.size()));
-    argv.push_back("--timeout-ms="
-                   + std::to_string(std::chrono::milliseconds{run_limit}.count()));
+    argv.insert(argv.end(), args.begin(),
+                args.begin() + std::min<size_t>(3, args.size()));
+    argv.push_back(
+        "--timeout-ms=" +
+        std::to_string(std::chrono::milliseconds{run_limit}.count()));
     if (args.size() > 3)
       argv.insert(argv.end(), args.begin() + 3, args.end());
     std::vector<char*> cargv;
@@ -229,9 +224,7 @@ public:
   }
 
   /// Every stdout line read so far (by `await_line` and `wait`).
-  const std::vector<std::string>& lines() const {
-    return lines_;
-  }
+  const std::vector<std::string>& lines() const { return lines_; }
 
 private:
   pid_t pid_ = -1;
