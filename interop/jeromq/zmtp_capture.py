@@ -11,6 +11,10 @@ usage:
   zmtp_capture.py raw SCRIPT JAVA_ROLE TYPE [JAVA_ARG...]
   zmtp_capture.py proxy ZMQ_TYPE [--zmq-identity=ID] [--zmq-sub=P]
                   [--zmq-send=a|b] [--zmq-recv=N] JAVA_ROLE TYPE [JAVA_ARG...]
+  zmtp_capture.py relay LISTEN_PORT TARGET_PORT [SECONDS]
+      a logging relay between any two peers (e.g. one of our sockets and a
+      JeromqPeer): connect the client to LISTEN_PORT, the relay connects
+      to TARGET_PORT on 127.0.0.1 for each connection; logs every chunk
 
 JAVA_ROLE is bind or connect (the JeroMQ side); SCRIPT is one of the keys
 of SCRIPTS. Needs JEROMQ_CP (default: /usr/share/java/jeromq.jar plus the
@@ -363,12 +367,48 @@ def proxy(args):
     finish(java)
 
 
+def relay_only(listen_port, target_port, seconds):
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", listen_port))
+    lst.listen(16)
+    lst.settimeout(0.2)
+    t0 = time.time()
+    log = []
+    n = 0
+    while time.time() - t0 < seconds:
+        try:
+            down, _ = lst.accept()
+        except socket.timeout:
+            continue
+        n += 1
+        try:
+            up = socket.create_connection(("127.0.0.1", target_port))
+        except OSError as e:
+            print("## connection %d: cannot reach %d: %s" % (n, target_port, e))
+            down.close()
+            continue
+        for a, b, name in ((down, up, "#%d client->server" % n),
+                           (up, down, "#%d server->client" % n)):
+            threading.Thread(target=relay, args=(a, b, name, log, t0),
+                             daemon=True).start()
+    for t, name, data in sorted(log, key=lambda x: x[0]):
+        if data is None:
+            print("## t=%.3f %s: EOF" % (t, name))
+        else:
+            print("## t=%.3f %s %d bytes" % (t, name, len(data)))
+            print(hexdump(data[:512]))
+
+
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("raw", "proxy"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("raw", "proxy", "relay"):
         print(__doc__)
         sys.exit(2)
     if sys.argv[1] == "raw":
         raw(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+    elif sys.argv[1] == "relay":
+        relay_only(int(sys.argv[2]), int(sys.argv[3]),
+                   float(sys.argv[4]) if len(sys.argv) > 4 else 10.0)
     else:
         proxy(sys.argv[2:])
 
