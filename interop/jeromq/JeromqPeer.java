@@ -16,7 +16,8 @@
 //                       after its parent process is gone
 //   --linger-ms=N       linger at close (default 2000)
 //   --skip=PREFIX       recv/recvn/echo drop messages whose first frame
-//                       starts with PREFIX (warm-up traffic of PUB/SUB)
+//                       starts with PREFIX (warm-up traffic of PUB/SUB);
+//                       may be given more than once
 //
 // Actions, run in order once the socket is bound or connecting:
 //   sub:PREFIX          subscribe (SUB)
@@ -68,12 +69,12 @@ public final class JeromqPeer {
 
   private final ZMQ.Socket sock;
   private final long deadline;
-  private final byte[] skip;
+  private final List<byte[]> skip;
   private long skippedCount = 0;
   private final BufferedReader stdin =
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
-  private JeromqPeer(ZMQ.Socket sock, long deadline, byte[] skip) {
+  private JeromqPeer(ZMQ.Socket sock, long deadline, List<byte[]> skip) {
     this.sock = sock;
     this.deadline = deadline;
     this.skip = skip;
@@ -92,7 +93,7 @@ public final class JeromqPeer {
     String identity = null;
     long timeoutMs = 20000;
     long lingerMs = 2000;
-    byte[] skip = null;
+    List<byte[]> skip = new ArrayList<>();
     int first = 3;
     for (; first < args.length && args[first].startsWith("--"); ++first) {
       String a = args[first];
@@ -103,7 +104,7 @@ public final class JeromqPeer {
       else if (a.startsWith("--linger-ms="))
         lingerMs = parseLong(a.substring(12));
       else if (a.startsWith("--skip="))
-        skip = a.substring(7).getBytes(StandardCharsets.UTF_8);
+        skip.add(a.substring(7).getBytes(StandardCharsets.UTF_8));
       else
         usage("unknown option " + a);
     }
@@ -255,8 +256,7 @@ public final class JeromqPeer {
           if (msg == null)
             throw new CheckFailed(action + ": nothing received before the deadline");
           if (startsWith(msg, prefix)) {
-            if (startsWith(msg, skip))
-              ++skippedCount;
+            skipped(msg); // counts it if --skip covers it
             break;
           }
           if (skipped(msg))
@@ -349,11 +349,14 @@ public final class JeromqPeer {
     return msg;
   }
 
+  /// Whether --skip drops `msg` (counted in skippedCount).
   private boolean skipped(List<byte[]> msg) {
-    if (!startsWith(msg, skip))
-      return false;
-    ++skippedCount;
-    return true;
+    for (byte[] prefix : skip)
+      if (startsWith(msg, prefix)) {
+        ++skippedCount;
+        return true;
+      }
+    return false;
   }
 
   private static boolean startsWith(List<byte[]> msg, byte[] prefix) {

@@ -264,28 +264,39 @@ struct jeromq_fixture : fixture {
     return result;
   }
 
+  /// Publishes `topic` through `side` every 20 ms until the JeroMQ SUB
+  /// says "SYNCED" (it received one: its subscriptions up to `topic`'s
+  /// arrived at our PUB); false after 10 s.
+  template <class Side>
+  static bool publish_until_synced(Side& side, jeromq_peer& peer,
+                                   const std::string& topic) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (!side.send({topic}))
+        return false;
+      if (peer.await_line("SYNCED", std::chrono::milliseconds{20}))
+        return true;
+    }
+    return false;
+  }
+
   /// Local PUB to a JeroMQ SUB subscribed to A, B and W (warm-up topic).
   /// The SUB checks that exactly the matching messages arrive in order;
   /// our PUB's counters show that it filtered (ZMTP 2.0 subscriptions
-  /// arrive as messages) instead of leaving it to the subscriber.
+  /// arrive as messages) instead of leaving it to the subscriber. Then the
+  /// SUB cancels B ("\x00B" message) and subscribes to Y, and once Y
+  /// arrives, B no longer goes out.
   template <class Side> void pub_to_jeromq_sub(Side side, bool we_bind) {
-    strings args{"--skip=W", "sub:A", "sub:B", "sub:W", "sync:W"};
+    strings args{"--skip=W", "--skip=Y", "sub:A", "sub:B", "sub:W", "sync:W"};
     for (auto& spec : wanted_specs())
       args.push_back("recv:" + spec);
-    args.push_back("skipped");
-    args.push_back("wait");
+    for (auto x : {"skipped", "wait", "unsub:B", "sub:Y", "sync:Y",
+                   "recv:A-late", "skipped", "wait"})
+      args.push_back(x);
     auto peer = start(side, we_bind, "SUB", args);
     JEROMQ_EXPECT(peer != nullptr);
     side.check_peer("SUB", "");
-    // Publish W until the SUB saw one: its subscriptions have arrived.
-    bool synced = false;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-    while (!synced && std::chrono::steady_clock::now() < deadline) {
-      JEROMQ_EXPECT(side.send({"W"}));
-      synced =
-          peer->await_line("SYNCED", std::chrono::milliseconds{20}).has_value();
-    }
-    JEROMQ_EXPECT(synced);
+    JEROMQ_EXPECT(publish_until_synced(side, *peer, "W"));
     for (auto& spec : published_specs())
       JEROMQ_EXPECT(side.send(parts(spec)));
     // The SUB got all it wanted (else it fails) and now says how many W
@@ -297,6 +308,15 @@ struct jeromq_fixture : fixture {
       // plus the wanted ones, no C topic, no empty topic.
       CAF_CHECK_EQUAL(*sent, std::stoul(*skipped) + wanted_specs().size());
     }
+    JEROMQ_EXPECT(peer->write_line("go"));
+    // Cancelled B: only A-late may go out (Y and W are counted as skipped).
+    JEROMQ_EXPECT(publish_until_synced(side, *peer, "Y"));
+    JEROMQ_EXPECT(side.send({"B-gone"}));
+    JEROMQ_EXPECT(side.send({"A-late"}));
+    auto skipped2 = peer->await_line("SKIPPED ");
+    JEROMQ_EXPECT(skipped2.has_value());
+    if (auto sent = side.msgs_out())
+      CAF_CHECK_EQUAL(*sent, std::stoul(*skipped2) + wanted_specs().size() + 1);
     JEROMQ_EXPECT(peer->write_line("go"));
     finish(*peer);
     side.close();
