@@ -26,6 +26,14 @@ CAF_TEST(libzmq ROUTER connects to a bound JeroMQ DEALER) {
   router_to_jeromq_dealer(libzmq(zt::router), false);
 }
 
+CAF_TEST(libzmq ROUTER binds and a JeroMQ DEALER without identity connects) {
+  router_to_anonymous_jeromq_dealer(libzmq(zt::router), true);
+}
+
+CAF_TEST(libzmq ROUTER connects to a bound JeroMQ REQ) {
+  router_to_jeromq_req(libzmq(zt::router), false);
+}
+
 CAF_TEST(libzmq REQ binds and a JeroMQ REP connects) {
   req_to_jeromq_rep(libzmq(zt::req), true);
 }

@@ -148,6 +148,42 @@ struct jeromq_fixture : fixture {
     side.close();
   }
 
+  /// Local ROUTER against a JeroMQ DEALER without identity: the ROUTER
+  /// makes up a routing id (5 bytes, 00 first) and answers through it.
+  template <class Side>
+  void router_to_anonymous_jeromq_dealer(Side side, bool we_bind) {
+    auto peer = start(side, we_bind, "DEALER",
+                      {"send:hello", "recv:world", "send:a||~300"});
+    JEROMQ_EXPECT(peer != nullptr);
+    auto first = side.recv();
+    JEROMQ_EXPECT(first.size() == 2);
+    auto id = first[0];
+    CAF_CHECK_EQUAL(id.size(), 5u);
+    CAF_CHECK_EQUAL(id[0], '\0');
+    CAF_CHECK_EQUAL(first[1], "hello");
+    JEROMQ_EXPECT(side.send({id, "world"}));
+    JEROMQ_CHECK_MSG(side.recv(), routed(id, "a||~300"));
+    finish(*peer);
+    side.close();
+  }
+
+  /// Local ROUTER against a JeroMQ REQ: the request arrives as
+  /// [id, "", body...] and the reply goes back with the same envelope.
+  template <class Side> void router_to_jeromq_req(Side side, bool we_bind) {
+    auto peer = start(side, we_bind, "REQ",
+                      {"--identity=jq-req", "send:hello|~300", "recv:world",
+                       "send:again", "recv:|x|"});
+    JEROMQ_EXPECT(peer != nullptr);
+    side.check_peer("REQ", "jq-req");
+    JEROMQ_CHECK_MSG(side.recv(),
+                     (strings{"jq-req", "", "hello", jpattern(300)}));
+    JEROMQ_EXPECT(side.send({"jq-req", "", "world"}));
+    JEROMQ_CHECK_MSG(side.recv(), (strings{"jq-req", "", "again"}));
+    JEROMQ_EXPECT(side.send({"jq-req", "", "", "x", ""}));
+    finish(*peer);
+    side.close();
+  }
+
   // -- REQ / REP --------------------------------------------------------------
 
   /// Local REQ against a JeroMQ REP that echoes.
