@@ -10,6 +10,7 @@ packages=(
   liburing-dev
   libspdlog-dev libfmt-dev
   libzmq3-dev cppzmq-dev python3-zmq  # interop peers and baseline only
+  default-jdk-headless libjeromq-java # JeroMQ 0.3.6 (ZMTP 2.0) interop peer
   libbenchmark-dev
 )
 
