@@ -220,6 +220,14 @@ private:
     queued_ += out.size();
     std::vector<frame> bytes;
     out.drain_to(bytes);
+    // Until the first flush after the handshake, let go of the staging
+    // block (the drained bytes keep it until written): a connection that
+    // never gets past its greeting, or sits idle after the handshake, then
+    // holds no staging block. Later ones keep it for the next bursts.
+    if (!staging_kept_) {
+      out.release_staging();
+      staging_kept_ = session_.ready();
+    }
     // The owner counts written messages against SNDHWM, in batches of a
     // quarter of it: ask the socket to report once a batch is on its way.
     // The owner's count is then at most a batch - 1 too high, so an owner
@@ -289,12 +297,13 @@ private:
   bool subscriber_; // SUB/XSUB: subscription messages become commands
   bool reading_ = false;
   bool flush_scheduled_ = false;
+  bool staging_kept_ = false; // past the first flush after the handshake
   bool closing_ = false;
   uint64_t delivered_ = 0;
   uint64_t handed_ = 0; // messages the owner sent us, ever
   uint64_t credited_ = 0;
   uint64_t queued_ = 0;
-  std::deque<uint64_t> msg_ends_;
+  ::monocoque::zmtp::lazy_queue<uint64_t> msg_ends_;
   uint64_t unflushed_ = 0; // messages encoded since the last flush
   uint64_t unasked_ = 0;   // flushed messages no write report was asked for
   std::optional<zmtp::timestamp> timer_at_;

@@ -360,9 +360,11 @@ int run() {
       "handshake done: peer is a %s speaking ZMTP 3.%d, Identity \"%s\"\n",
       std::string{zmtp::wire_name(peer.type)}.c_str(), peer.minor,
       peer.identity.c_str());
-  for (const auto& prop : peer.properties.properties())
-    std::printf("    property %s = \"%s\"\n", prop.name.c_str(),
-                prop.value.c_str());
+  peer.properties.for_each([](const auto& prop) {
+    std::printf("    property %.*s = \"%.*s\"\n",
+                static_cast<int>(prop.name.size()), prop.name.data(),
+                static_cast<int>(prop.value.size()), prop.value.data());
+  });
 
   // 3. Three multipart messages; the ROUTER sees our Identity as their
   //    routing id and sends each one back with every frame prefixed.

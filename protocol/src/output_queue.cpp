@@ -99,6 +99,14 @@ void output_queue::drain_to(std::vector<frame>& out) {
   // `consume`/`clear` rewind it only while nobody else holds a reference.
 }
 
+void output_queue::release_staging() noexcept {
+  if (staging_ != nullptr) {
+    staging_->deref();
+    staging_ = nullptr;
+    staging_used_ = 0;
+  }
+}
+
 void output_queue::clear() noexcept {
   for (auto& seg : segments_)
     seg.block->deref();

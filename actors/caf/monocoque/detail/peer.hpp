@@ -1,6 +1,6 @@
 #pragma once
 
-#include "caf/monocoque/detail/lazy_queue.hpp"
+#include "monocoque/zmtp/lazy_queue.hpp"
 #include "caf/monocoque/message_types.hpp"
 #include "caf/monocoque/zmtp_actor.hpp"
 
@@ -62,7 +62,7 @@ struct peer {
   };
   /// Received messages the application has not taken yet.
   /// (Allocates nothing until the first message: idle peers stay cheap.)
-  lazy_queue<inbound> inbox;
+  ::monocoque::zmtp::lazy_queue<inbound> inbox;
   /// Taken messages whose credit was not returned yet.
   uint64_t uncredited = 0;
   /// Whether it sits in the fair queue.

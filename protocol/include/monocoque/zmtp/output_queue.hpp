@@ -3,10 +3,10 @@
 #include "monocoque/zmtp/byte_block.hpp"
 #include "monocoque/zmtp/byte_span.hpp"
 #include "monocoque/zmtp/frame.hpp"
+#include "monocoque/zmtp/lazy_queue.hpp"
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 namespace monocoque::zmtp {
@@ -90,6 +90,11 @@ public:
   /// Drops everything.
   void clear() noexcept;
 
+  /// Lets go of the staging block (the slices already drained keep it alive
+  /// until written); the next copy allocates a new one. A connection that
+  /// only exchanged its handshake then holds no staging block while idle.
+  void release_staging() noexcept;
+
   /// Moves every pending slice, as a frame sharing its block, to the end of
   /// `out` and leaves the queue empty. Lets another owner (e.g. a socket
   /// actor) write the bytes without copying them.
@@ -104,7 +109,7 @@ private:
 
   uint8_t* reserve(size_t n);
 
-  std::deque<segment> segments_;
+  lazy_queue<segment> segments_;
   size_t bytes_ = 0;
   uint64_t appended_ = 0;
   size_t copy_threshold_;

@@ -6,12 +6,12 @@
 #include "monocoque/zmtp/frame_decoder.hpp"
 #include "monocoque/zmtp/greeting.hpp"
 #include "monocoque/zmtp/heartbeat.hpp"
+#include "monocoque/zmtp/lazy_queue.hpp"
 #include "monocoque/zmtp/mechanism.hpp"
 #include "monocoque/zmtp/output_queue.hpp"
 #include "monocoque/zmtp/session_config.hpp"
 #include "monocoque/zmtp/time.hpp"
 
-#include <deque>
 #include <memory>
 #include <optional>
 
@@ -182,7 +182,7 @@ private:
   frame_decoder decoder_;
   heartbeat heartbeat_;
   output_queue out_;
-  std::deque<event> events_;
+  lazy_queue<event> events_;
   message partial_;
   uint64_t partial_cost_ = 0;   // bodies + overheads of `partial_`
   uint64_t handshake_cost_ = 0; // bodies + overheads of handshake commands

@@ -4,9 +4,9 @@
 #include <utility>
 #include <vector>
 
-namespace caf::monocoque::detail {
+namespace monocoque::zmtp {
 
-/// A FIFO queue for per-connection state that allocates nothing until its
+/// A FIFO queue for per-connection state (sessions, connections, peers) that allocates nothing until its
 /// first `push_back` (a `std::deque` allocates ~600 bytes when constructed,
 /// which every idle connection would pay). A vector and the index of its
 /// front: `pop_front` is O(1), the consumed prefix is dropped once it is at
@@ -37,6 +37,11 @@ public:
     return xs_[head_];
   }
 
+  /// Returns the newest element (the queue must not be empty).
+  T& back() noexcept {
+    return xs_.back();
+  }
+
   /// Returns the first element for iteration, oldest first.
   auto begin() noexcept {
     return xs_.begin() + static_cast<std::ptrdiff_t>(head_);
@@ -44,6 +49,16 @@ public:
 
   /// Returns the end of the elements.
   auto end() noexcept {
+    return xs_.end();
+  }
+
+  /// Returns the first element for iteration, oldest first.
+  auto begin() const noexcept {
+    return xs_.begin() + static_cast<std::ptrdiff_t>(head_);
+  }
+
+  /// Returns the end of the elements.
+  auto end() const noexcept {
     return xs_.end();
   }
 
@@ -79,4 +94,4 @@ private:
   size_t head_ = 0;
 };
 
-} // namespace caf::monocoque::detail
+} // namespace monocoque::zmtp
