@@ -145,7 +145,7 @@ public:
   /// Connects to `host`:`port` (IPv4 literal); invalid on failure (errno
   /// tells why).
   static connection open(const std::string& host, uint16_t port,
-                         std::chrono::milliseconds stall_limit = 2000ms) {
+                         std::chrono::milliseconds stall_limit = 5000ms) {
     connection result;
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -174,7 +174,7 @@ public:
 
   /// Connects to 127.0.0.1:`port`.
   static connection open(uint16_t port,
-                         std::chrono::milliseconds stall_limit = 2000ms) {
+                         std::chrono::milliseconds stall_limit = 5000ms) {
     return open("127.0.0.1", port, stall_limit);
   }
 
@@ -353,7 +353,7 @@ public:
 private:
   int fd_ = -1;
   uint64_t sent_ = 0;
-  std::chrono::milliseconds stall_limit_ = 2000ms;
+  std::chrono::milliseconds stall_limit_ = 5000ms;
 };
 
 // -- many connections ---------------------------------------------------------

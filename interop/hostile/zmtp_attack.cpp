@@ -23,6 +23,7 @@ struct params {
   uint64_t size = 0; // 0: the attack's default
   size_t connections = 0;
   std::chrono::milliseconds hold{1000};
+  std::chrono::milliseconds stall{10000};
 };
 
 struct result {
@@ -42,7 +43,7 @@ uint64_t or_default(uint64_t x, uint64_t fallback) {
 result stream(const params& p, const std::string& head, const std::string& unit,
               uint64_t total, bool watch) {
   result r;
-  auto c = connection::open(p.host, p.port);
+  auto c = connection::open(p.host, p.port, p.stall);
   if (!c.valid()) {
     r.note = "connect failed";
     r.out = outcome::dropped;
@@ -169,7 +170,7 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "usage: zmtp-attack ATTACK --port P [--host IPV4] [--size "
                "BYTES]\n"
-               "                   [--connections N] [--hold-ms MS]\n"
+               "                   [--connections N] [--hold-ms MS] [--stall-ms MS]\n"
                "attacks:");
   for (auto& [name, fn] : attacks())
     std::fprintf(stderr, " %s", name.c_str());
@@ -214,6 +215,8 @@ int main(int argc, char** argv) {
       p.size = std::strtoull(val.c_str(), nullptr, 0);
     else if (opt == "--connections")
       p.connections = std::strtoul(val.c_str(), nullptr, 10);
+    else if (opt == "--stall-ms")
+      p.stall = std::chrono::milliseconds{std::strtol(val.c_str(), nullptr, 10)};
     else if (opt == "--hold-ms")
       p.hold = std::chrono::milliseconds{std::strtol(val.c_str(), nullptr, 10)};
     else
