@@ -25,20 +25,20 @@ CAF_TEST(a 64 MiB READY is dropped on its header) {
   rss.start();
   canary_tally tally;
   auto res = during(
-    [p = port] {
-      attack_result r;
-      auto c = connection::open(p);
-      if (!c.valid())
+      [p = port] {
+        attack_result r;
+        auto c = connection::open(p);
+        if (!c.valid())
+          return r;
+        uint64_t body = 6 + 6 * ((64 * mib - 6) / 6);
+        r.out = c.write(interop::greeting(1, false) + big_ready_head(body));
+        if (r.out == outcome::ok)
+          r.out = c.repeat(tiny_property(), body - 6);
+        r.closed = r.out == outcome::dropped || c.await_close(5000ms);
+        r.sent = c.sent();
         return r;
-      uint64_t body = 6 + 6 * ((64 * mib - 6) / 6);
-      r.out = c.write(interop::greeting(1, false) + big_ready_head(body));
-      if (r.out == outcome::ok)
-        r.out = c.repeat(tiny_property(), body - 6);
-      r.closed = r.out == outcome::dropped || c.await_close(5000ms);
-      r.sent = c.sent();
-      return r;
-    },
-    tally);
+      },
+      tally);
   CAF_MESSAGE("attacker wrote " << res.sent << " bytes, " << to_string(res.out)
                                 << ", closed: " << res.closed);
   CAF_CHECK(res.closed);

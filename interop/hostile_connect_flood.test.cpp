@@ -15,7 +15,7 @@ CAF_TEST(a connect and close flood leaves nothing behind) {
   rss.start();
   canary_tally tally;
   auto connected = during(
-    [p = port] { return connect_close_flood("127.0.0.1", p, 2000); }, tally);
+      [p = port] { return connect_close_flood("127.0.0.1", p, 2000); }, tally);
   CAF_CHECK_EQUAL(connected, 2000u);
   CAF_CHECK(await([&] { return peers() == 1; }, 20s));
   CAF_MESSAGE("the ROUTER knows " << peers() << " connection(s) afterwards");

@@ -28,19 +28,19 @@ CAF_TEST(empty MORE frames count toward the maximum message size) {
   rss.start();
   canary_tally tally;
   auto res = during(
-    [p = port] {
-      attack_result r;
-      auto c = connection::open(p);
-      if (!c.valid())
+      [p = port] {
+        attack_result r;
+        auto c = connection::open(p);
+        if (!c.valid())
+          return r;
+        r.out = c.write(handshake());
+        if (r.out == outcome::ok)
+          r.out = c.repeat(std::string{"\x01\x00", 2}, 20 * mib);
+        r.closed = r.out == outcome::dropped || c.await_close(5000ms);
+        r.sent = c.sent();
         return r;
-      r.out = c.write(handshake());
-      if (r.out == outcome::ok)
-        r.out = c.repeat(std::string{"\x01\x00", 2}, 20 * mib);
-      r.closed = r.out == outcome::dropped || c.await_close(5000ms);
-      r.sent = c.sent();
-      return r;
-    },
-    tally);
+      },
+      tally);
   CAF_MESSAGE("attacker wrote " << res.sent << " bytes, " << to_string(res.out)
                                 << ", closed: " << res.closed);
   CAF_CHECK(res.closed);

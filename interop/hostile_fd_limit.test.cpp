@@ -39,8 +39,7 @@ pid_t spawn_attack(std::vector<std::string> args) {
   argv.push_back(nullptr);
   pid_t pid = -1;
   if (::posix_spawn(&pid, ZMTP_ATTACK_PATH, nullptr, nullptr, argv.data(),
-                    environ)
-      != 0)
+                    environ) != 0)
     return -1;
   return pid;
 }
@@ -89,9 +88,9 @@ CAF_TEST(accept survives running out of descriptors) {
   std::this_thread::sleep_for(1500ms); // the listener hits EMFILE
   auto at_limit = peers();
   auto busy_cpu = cpu_over(1000ms);
-  CAF_MESSAGE("at the limit: " << at_limit << " connections; CPU over 1 s: "
-                               << busy_cpu << " s (idle: " << idle_cpu
-                               << " s)");
+  CAF_MESSAGE("at the limit: " << at_limit
+                               << " connections; CPU over 1 s: " << busy_cpu
+                               << " s (idle: " << idle_cpu << " s)");
   CAF_CHECK_LESS(busy_cpu, idle_cpu + 0.3);
   canary_tally tally;
   for (int i = 0; i < 3; ++i) {

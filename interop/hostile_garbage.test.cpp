@@ -34,13 +34,13 @@ CAF_TEST(garbage after the greeting drops the peer) {
   rss.start();
   canary_tally tally;
   auto res = during(
-    [p = port] {
-      attack_result r;
-      r.after_greeting_closed = garbage_after(p, interop::greeting(1, false));
-      r.after_ready_closed = garbage_after(p, handshake());
-      return r;
-    },
-    tally);
+      [p = port] {
+        attack_result r;
+        r.after_greeting_closed = garbage_after(p, interop::greeting(1, false));
+        r.after_ready_closed = garbage_after(p, handshake());
+        return r;
+      },
+      tally);
   CAF_CHECK(res.after_greeting_closed);
   CAF_CHECK(res.after_ready_closed);
   // Both start with reserved flag bits set (0xF0).

@@ -34,14 +34,14 @@ CAF_TEST(absurd frame sizes drop the peer on the header) {
   rss.start();
   canary_tally tally;
   auto res = during(
-    [p = port] {
-      attack_result r;
-      r.top_bit = announce(p, uint64_t{1} << 63);
-      r.max_int = announce(p, (uint64_t{1} << 63) - 1);
-      r.tera = announce(p, uint64_t{1} << 40);
-      return r;
-    },
-    tally);
+      [p = port] {
+        attack_result r;
+        r.top_bit = announce(p, uint64_t{1} << 63);
+        r.max_int = announce(p, (uint64_t{1} << 63) - 1);
+        r.tera = announce(p, uint64_t{1} << 40);
+        return r;
+      },
+      tally);
   CAF_CHECK(res.top_bit);
   CAF_CHECK(res.max_int);
   CAF_CHECK(res.tera);

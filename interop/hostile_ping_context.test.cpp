@@ -27,31 +27,31 @@ CAF_TEST(oversized PING contexts are truncated and bounded) {
   canary_tally tally;
   auto context = interop::pattern(200, 9);
   auto res = during(
-    [p = port, context] {
-      attack_result r;
-      {
-        auto c = connection::open(p);
-        c.write(handshake());
-        if (c.read_greeting_and_ready(5000ms)) {
-          c.write(ping(context));
-          interop::raw_frame frm;
-          while (c.read_frame(frm, 5000ms))
-            if (frm.command() && frm.body.compare(0, 5, "\x04PONG") == 0) {
-              r.pong = frm.body;
-              break;
-            }
+      [p = port, context] {
+        attack_result r;
+        {
+          auto c = connection::open(p);
+          c.write(handshake());
+          if (c.read_greeting_and_ready(5000ms)) {
+            c.write(ping(context));
+            interop::raw_frame frm;
+            while (c.read_frame(frm, 5000ms))
+              if (frm.command() && frm.body.compare(0, 5, "\x04PONG") == 0) {
+                r.pong = frm.body;
+                break;
+              }
+          }
         }
-      }
-      {
-        auto c = connection::open(p);
-        c.write(handshake());
-        r.flood = c.repeat(ping(std::string(1000, 'c')), 60 * mib);
-        r.flood_sent = c.sent();
-        std::this_thread::sleep_for(1500ms); // held, still unread
-      }
-      return r;
-    },
-    tally);
+        {
+          auto c = connection::open(p);
+          c.write(handshake());
+          r.flood = c.repeat(ping(std::string(1000, 'c')), 60 * mib);
+          r.flood_sent = c.sent();
+          std::this_thread::sleep_for(1500ms); // held, still unread
+        }
+        return r;
+      },
+      tally);
   CAF_MESSAGE("PONG body: " << res.pong.size() << " bytes");
   CAF_CHECK_EQUAL(res.pong, "\x04PONG" + context.substr(0, 16));
   CAF_MESSAGE("flood: " << res.flood_sent << " bytes, "

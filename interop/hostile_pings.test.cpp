@@ -25,21 +25,21 @@ CAF_TEST(unread PONGs do not pile up) {
   rss.start();
   canary_tally tally;
   auto res = during(
-    [p = port] {
-      attack_result r;
-      auto c = connection::open(p);
-      if (!c.valid())
+      [p = port] {
+        attack_result r;
+        auto c = connection::open(p);
+        if (!c.valid())
+          return r;
+        r.out = c.write(handshake());
+        if (r.out == outcome::ok)
+          r.out = c.repeat(ping(), 60 * mib);
+        // Hold the connection (still not reading) while the target digests
+        // what the kernel buffered.
+        std::this_thread::sleep_for(1500ms);
+        r.sent = c.sent();
         return r;
-      r.out = c.write(handshake());
-      if (r.out == outcome::ok)
-        r.out = c.repeat(ping(), 60 * mib);
-      // Hold the connection (still not reading) while the target digests
-      // what the kernel buffered.
-      std::this_thread::sleep_for(1500ms);
-      r.sent = c.sent();
-      return r;
-    },
-    tally);
+      },
+      tally);
   CAF_MESSAGE("attacker wrote " << res.sent << " bytes of PINGs, "
                                 << to_string(res.out));
   CAF_MESSAGE("failures:\n" << failures->lines());

@@ -24,8 +24,8 @@ std::vector<int64_t> drip(uint16_t port) {
   size_t open = n_slow;
   for (size_t step = 0; step < 120 && open > 0; ++step) { // 100 ms steps
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                clock_type::now() - t0)
-                .count();
+                  clock_type::now() - t0)
+                  .count();
     for (size_t i = 0; i < n_slow; ++i) {
       if (closed_at[i] >= 0)
         continue;

@@ -106,12 +106,12 @@ enum class outcome {
 /// Returns a name for `x`.
 inline const char* to_string(outcome x) {
   switch (x) {
-    case outcome::ok:
-      return "ok";
-    case outcome::dropped:
-      return "dropped";
-    default:
-      return "stalled";
+  case outcome::ok:
+    return "ok";
+  case outcome::dropped:
+    return "dropped";
+  default:
+    return "stalled";
   }
 }
 
@@ -122,8 +122,7 @@ public:
   connection() = default;
 
   connection(connection&& other) noexcept
-      : fd_(std::exchange(other.fd_, -1)),
-        sent_(other.sent_),
+      : fd_(std::exchange(other.fd_, -1)), sent_(other.sent_),
         stall_limit_(other.stall_limit_) {
     // nop
   }
@@ -153,9 +152,8 @@ public:
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
-    if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1
-        || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr))
-             != 0) {
+    if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1 ||
+        ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
       auto err = errno;
       ::close(fd);
       errno = err;
@@ -249,7 +247,7 @@ public:
     char buf[4096];
     for (;;) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - clock_type::now());
+          deadline - clock_type::now());
       if (left.count() <= 0)
         return false;
       pollfd pfd{fd_, POLLIN, 0};
@@ -261,8 +259,7 @@ public:
       auto got = ::recv(fd_, buf, sizeof(buf), MSG_DONTWAIT);
       if (got == 0)
         return true;
-      if (got < 0 && errno != EINTR && errno != EAGAIN
-          && errno != EWOULDBLOCK)
+      if (got < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
         return true; // ECONNRESET
     }
   }
@@ -292,7 +289,7 @@ public:
     ok = false;
     while (off < n) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - clock_type::now());
+          deadline - clock_type::now());
       if (left.count() <= 0)
         return {};
       pollfd pfd{fd_, POLLIN, 0};
@@ -360,8 +357,8 @@ private:
 
 /// Opens up to `n` connections to `port` that send nothing; stops at the
 /// first failure (errno tells why).
-inline std::vector<connection> open_idle(const std::string& host,
-                                         uint16_t port, size_t n) {
+inline std::vector<connection> open_idle(const std::string& host, uint16_t port,
+                                         size_t n) {
   std::vector<connection> result;
   result.reserve(n);
   for (size_t i = 0; i < n; ++i) {

@@ -7,19 +7,17 @@
 // probe of this process. Attackers run on threads of this process (see
 // attacks.hpp: fixed small buffers) or in the zmtp-attack tool.
 
-#include "interop_fixture.hpp"
-
 #include "hostile/attacks.hpp"
 #include "hostile/rss.hpp"
-
-#include <caf/monocoque/detail/log.hpp>
-#include <spdlog/sinks/base_sink.h>
+#include "interop_fixture.hpp"
 
 #include <atomic>
+#include <caf/monocoque/detail/log.hpp>
 #include <future>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <spdlog/sinks/base_sink.h>
 #include <thread>
 
 namespace hostile {
@@ -183,7 +181,7 @@ struct fixture : failure_log_holder, interop::fixture {
     auto deadline = t0 + limit;
     for (;;) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - clock_type::now());
+          deadline - clock_type::now());
       if (left.count() <= 0)
         return false;
       auto got = interop::zrecv_for(*canary, left);
@@ -192,8 +190,8 @@ struct fixture : failure_log_holder, interop::fixture {
       if (got.size() == 1 && got[0] == token) {
         if (took_ms != nullptr)
           *took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       clock_type::now() - t0)
-                       .count();
+                         clock_type::now() - t0)
+                         .count();
         return true;
       }
     }
@@ -201,8 +199,7 @@ struct fixture : failure_log_holder, interop::fixture {
 
   /// Runs `attack` on a thread while the canary probes every 100 ms; returns
   /// the attack's result and fills `tally`.
-  template <class Attack>
-  auto during(Attack attack, canary_tally& tally) {
+  template <class Attack> auto during(Attack attack, canary_tally& tally) {
     auto fut = std::async(std::launch::async, std::move(attack));
     do {
       int64_t took = 0;
@@ -215,9 +212,7 @@ struct fixture : failure_log_holder, interop::fixture {
   }
 
   /// Number of connections the ROUTER currently knows (any state).
-  size_t peers() {
-    return stats(router).peers.size();
-  }
+  size_t peers() { return stats(router).peers.size(); }
 
   /// Logs and checks the RSS growth against `bound_mib` and the canary.
   void check_bounds(const char* attack, int64_t bound_mib,

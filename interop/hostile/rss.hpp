@@ -46,8 +46,8 @@ inline double cpu_seconds() {
   rusage ru{};
   ::getrusage(RUSAGE_SELF, &ru);
   auto sec = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec)
-           + static_cast<double>(tv.tv_usec) / 1e6;
+    return static_cast<double>(tv.tv_sec) +
+           static_cast<double>(tv.tv_usec) / 1e6;
   };
   return sec(ru.ru_utime) + sec(ru.ru_stime);
 }

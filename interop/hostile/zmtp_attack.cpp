@@ -101,8 +101,8 @@ result idle(const params& p) {
   result r;
   auto n = p.connections != 0 ? p.connections : 1000;
   auto conns = open_idle(p.host, p.port, n);
-  r.note = std::to_string(conns.size()) + " of " + std::to_string(n)
-           + " connected";
+  r.note =
+      std::to_string(conns.size()) + " of " + std::to_string(n) + " connected";
   std::this_thread::sleep_for(p.hold);
   size_t closed = 0;
   for (auto& c : conns)
@@ -138,40 +138,40 @@ result slowloris(const params& p) {
     }
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-              clock_type::now() - t0)
-              .count();
-  r.note = (r.closed ? "closed after " : "still open after ")
-           + std::to_string(ms) + " ms";
+                clock_type::now() - t0)
+                .count();
+  r.note = (r.closed ? "closed after " : "still open after ") +
+           std::to_string(ms) + " ms";
   r.sent = c.sent();
   return r;
 }
 
-const std::map<std::string, std::function<result(const params&)>>&
-attacks() {
+const std::map<std::string, std::function<result(const params&)>>& attacks() {
   static const std::map<std::string, std::function<result(const params&)>>
-    table{
-      {"empty-frames", empty_frames},
-      {"pings", pings},
-      {"big-ready", big_ready},
-      {"idle", idle},
-      {"slowloris", slowloris},
-      {"garbage", garbage_after_greeting},
-      {"connect-close", connect_close},
-      {"huge-header", huge_header},
-      {"unknown-commands", unknown_commands},
-      {"ping-context", ping_context},
-    };
+      table{
+          {"empty-frames", empty_frames},
+          {"pings", pings},
+          {"big-ready", big_ready},
+          {"idle", idle},
+          {"slowloris", slowloris},
+          {"garbage", garbage_after_greeting},
+          {"connect-close", connect_close},
+          {"huge-header", huge_header},
+          {"unknown-commands", unknown_commands},
+          {"ping-context", ping_context},
+      };
   return table;
 }
 
 int usage(const char* why) {
   if (why != nullptr)
     std::fprintf(stderr, "zmtp-attack: %s\n", why);
-  std::fprintf(stderr,
-               "usage: zmtp-attack ATTACK --port P [--host IPV4] [--size "
-               "BYTES]\n"
-               "                   [--connections N] [--hold-ms MS] [--stall-ms MS]\n"
-               "attacks:");
+  std::fprintf(
+      stderr,
+      "usage: zmtp-attack ATTACK --port P [--host IPV4] [--size "
+      "BYTES]\n"
+      "                   [--connections N] [--hold-ms MS] [--stall-ms MS]\n"
+      "attacks:");
   for (auto& [name, fn] : attacks())
     std::fprintf(stderr, " %s", name.c_str());
   std::fprintf(stderr,
@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
     else if (opt == "--connections")
       p.connections = std::strtoul(val.c_str(), nullptr, 10);
     else if (opt == "--stall-ms")
-      p.stall = std::chrono::milliseconds{std::strtol(val.c_str(), nullptr, 10)};
+      p.stall =
+          std::chrono::milliseconds{std::strtol(val.c_str(), nullptr, 10)};
     else if (opt == "--hold-ms")
       p.hold = std::chrono::milliseconds{std::strtol(val.c_str(), nullptr, 10)};
     else
@@ -231,7 +232,6 @@ int main(int argc, char** argv) {
   std::printf("attack=%s sent=%llu outcome=%s closed=%s seconds=%.2f "
               "note=\"%s\"\n",
               name.c_str(), static_cast<unsigned long long>(r.sent),
-              to_string(r.out), r.closed ? "yes" : "no", secs,
-              r.note.c_str());
+              to_string(r.out), r.closed ? "yes" : "no", secs, r.note.c_str());
   return 0;
 }
