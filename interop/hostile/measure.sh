@@ -94,16 +94,27 @@ measure() {
   fi
 }
 
+# What became of the attacker: "sent 20.0 MiB, dropped" (or closed, stalled,
+# held: still open when the tool gave up).
+fate() {
+  local sent out closed
+  sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<<"$1")
+  out=$(sed -n 's/.*outcome=\([a-z]*\).*/\1/p' <<<"$1")
+  closed=$(sed -n 's/.*closed=\([a-z]*\).*/\1/p' <<<"$1")
+  [ "$out" = ok ] && { [ "$closed" = yes ] && out=closed || out=held; }
+  awk -v b="${sent:-0}" -v o="$out" 'BEGIN { printf "sent %.1f MiB, %s", b / 1048576, o }'
+}
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '| attack | ours: peak / after, canary | libzmq 4.3.4: peak / after, canary |\n'
+printf '| attack | ours: RSS peak / after, canary, attacker | libzmq 4.3.4: same |\n'
 printf '|---|---|---|\n'
 for attack in "${attacks[@]}"; do
   IFS='|' read -r op oa oalive ocan oline <<<"$(measure "$attack" ours)"
   IFS='|' read -r zp za zalive zcan zline <<<"$(measure "$attack" libzmq)"
-  ours="$op MiB / $oa MiB, $ocan"
+  ours="$op / $oa MiB, $ocan, $(fate "$oline")"
   [ "$oalive" = yes ] || ours="$ours, target $oalive"
-  theirs="$zp MiB / $za MiB, $zcan"
+  theirs="$zp / $za MiB, $zcan, $(fate "$zline")"
   [ "$zalive" = yes ] || theirs="$theirs, target $zalive"
   printf '| %s | %s | %s |\n' "$attack" "$ours" "$theirs"
   echo "  ours:   $oline" >>"$tmp/log"
