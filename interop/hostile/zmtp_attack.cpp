@@ -50,6 +50,13 @@ result stream(const params& p, const std::string& head, const std::string& unit,
     return r;
   }
   r.out = c.write(head);
+  // After a full handshake, wait for the target's greeting and READY like
+  // a real client: libzmq 4.3.4 intermittently closes a connection whose
+  // first commands arrive together with its READY, which would end the
+  // attack before it started.
+  if (r.out == outcome::ok && head.size() > 64
+      && !c.read_greeting_and_ready(2000ms))
+    r.note = "no READY from the target";
   if (r.out == outcome::ok)
     r.out = c.repeat(unit, total);
   if (watch)
