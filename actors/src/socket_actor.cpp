@@ -8,11 +8,12 @@
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 
+#include <poll.h>
 #include <sys/uio.h>
 
 #include <array>
 #include <cstring>
-#include <deque>
+#include <vector>
 
 namespace caf::monocoque {
 
@@ -37,14 +38,23 @@ struct connect_op final : io_op {
   connect_target target;
 };
 
+// A `recv` into a buffer of its own (`buf` non-empty), or one that selects
+// a buffer of the ring's provided-buffer ring when bytes arrive (`buf`
+// empty): an idle connection then holds no receive buffer.
 struct recv_op final : io_op {
-  recv_op(weak_actor_ptr self, size_t size)
-    : self(std::move(self)), buf(frame::allocate(size)) {
+  explicit recv_op(weak_actor_ptr self, size_t size = 0)
+    : self(std::move(self)) {
+    if (size > 0)
+      buf = frame::allocate(size);
   }
-  bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
+  bool complete(uring_multiplexer& mpx, int res, uint32_t flags) override {
     frame chunk;
-    if (res > 0) {
-      auto n = static_cast<size_t>(res);
+    auto n = res > 0 ? static_cast<size_t>(res) : size_t{0};
+    if ((flags & IORING_CQE_F_BUFFER) != 0) {
+      auto bid = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
+      if (auto* ring = mpx.recv_buffers())
+        chunk = ring->take(bid, n);
+    } else if (n > 0 && !buf.empty()) {
       // Messages decoded from a chunk share its block; a short read would
       // pin a whole receive buffer per message behind a slow consumer, so
       // it moves into a block of its own size.
@@ -57,6 +67,19 @@ struct recv_op final : io_op {
   }
   weak_actor_ptr self;
   frame buf;
+};
+
+// Waits until the fd is readable; reports it as `recv_done` with -EAGAIN
+// (read again), or the error.
+struct poll_op final : io_op {
+  explicit poll_op(weak_actor_ptr self) : self(std::move(self)) {
+  }
+  bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
+    detail::deliver(self, mpx, recv_done_atom::value, frame{},
+                    int32_t{res < 0 ? res : -EAGAIN});
+    return true;
+  }
+  weak_actor_ptr self;
 };
 
 struct send_op final : io_op {
@@ -131,10 +154,11 @@ public:
         reading_ = enable;
         pump_read();
       },
+      [this](unwritten_atom) -> uint64_t { return accepted_ - written_; },
       [this](close_atom) {
         closing_ = true;
         reading_ = false;
-        if (pending_.empty() && !sending_)
+        if (pending_empty() && !sending_)
           quit();
       },
       [this](connect_done_atom, int32_t res) {
@@ -147,16 +171,29 @@ public:
       },
       [this](recv_done_atom, frame& chunk, int32_t res) {
         receiving_ = false;
-        if (res == -ENOBUFS || res == -EAGAIN || res == -EINTR) {
+        if (res == -ENOBUFS) {
+          // The shared buffer ring ran empty (more reads completed at once
+          // than it holds): wait for bytes without holding a buffer, then
+          // read once into a buffer of our own. Never retries in a loop.
+          mode_ = recv_mode::poll;
           pump_read();
           return;
         }
+        if (res == -EAGAIN || res == -EINTR) {
+          if (mode_ == recv_mode::poll)
+            mode_ = recv_mode::own_buffer;
+          pump_read();
+          return;
+        }
+        mode_ = recv_mode::shared;
         if (res < 0)
           return quit(make_error(errc::io_failure,
                                  std::string{"recv: "} + std::strerror(-res)));
         if (res == 0)
           return quit(make_error(errc::connection_closed,
                                  "the peer closed the connection"));
+        if (chunk.empty()) // no buffer behind the bytes (cannot happen)
+          return quit(make_error(errc::io_failure, "recv: lost buffer"));
         if (upper_)
           send(upper_, data_atom::value, std::move(chunk));
         pump_read();
@@ -177,7 +214,7 @@ public:
           if (upper_)
             send(upper_, wrote_atom::value, written_);
         }
-        if (closing_ && pending_.empty())
+        if (closing_ && pending_empty())
           return quit();
         pump_write();
       },
@@ -195,19 +232,37 @@ private:
     if (!reading_ || receiving_ || !connected_ || fd_ < 0)
       return;
     receiving_ = true;
-    auto* op = new recv_op(self_, mpx().opts().recv_buffer_size);
-    mpx().submit(op, [&](io_uring_sqe* sqe) {
-      io_uring_prep_recv(sqe, fd_, op->buf.mutable_data(), op->buf.size(), 0);
-    });
+    auto& mpx = this->mpx();
+    auto* ring = mpx.recv_buffers();
+    if (mode_ == recv_mode::poll) {
+      auto* op = new poll_op(self_);
+      mpx.submit(op, [&](io_uring_sqe* sqe) {
+        io_uring_prep_poll_add(sqe, fd_, POLLIN);
+      });
+    } else if (ring != nullptr && mode_ == recv_mode::shared) {
+      auto* op = new recv_op(self_);
+      mpx.submit(op, [&](io_uring_sqe* sqe) {
+        io_uring_prep_recv(sqe, fd_, nullptr, ring->buffer_size(), 0);
+        sqe->flags |= IOSQE_BUFFER_SELECT;
+        sqe->buf_group = ring->group();
+      });
+    } else {
+      auto* op = new recv_op(self_, mpx.opts().recv_buffer_size);
+      mpx.submit(op, [&](io_uring_sqe* sqe) {
+        io_uring_prep_recv(sqe, fd_, op->buf.mutable_data(), op->buf.size(),
+                           0);
+      });
+    }
   }
 
   void pump_write() {
-    if (sending_ || pending_.empty() || !connected_ || fd_ < 0)
+    if (sending_ || pending_empty() || !connected_ || fd_ < 0)
       return;
     sending_ = true;
     auto* op = new send_op(self_);
     size_t n = 0;
-    for (auto i = pending_.begin(); i != pending_.end() && n < max_iov; ++i) {
+    for (auto i = pending_.begin() + static_cast<ptrdiff_t>(head_);
+         i != pending_.end() && n < max_iov; ++i) {
       op->iov[n].iov_base = const_cast<uint8_t*>(i->data());
       op->iov[n].iov_len = i->size();
       op->refs.push_back(*i);
@@ -220,16 +275,33 @@ private:
     });
   }
 
+  bool pending_empty() const noexcept {
+    return head_ == pending_.size();
+  }
+
   // Drops `n` written bytes from the front of the queue.
   void consume(size_t n) {
-    while (n > 0 && !pending_.empty()) {
-      auto& front = pending_.front();
+    while (n > 0 && head_ < pending_.size()) {
+      auto& front = pending_[head_];
       if (n < front.size()) {
         front = front.slice(n, front.size() - n);
-        return;
+        break;
       }
       n -= front.size();
-      pending_.pop_front();
+      front = frame{};
+      ++head_;
+    }
+    if (head_ == pending_.size()) {
+      // Written out: keep a small buffer for the next burst, give a large
+      // one back (an idle connection holds a few frame slots at most).
+      pending_.clear();
+      head_ = 0;
+      if (pending_.capacity() > 64)
+        pending_.shrink_to_fit();
+    } else if (head_ >= 64 && head_ * 2 >= pending_.size()) {
+      pending_.erase(pending_.begin(),
+                     pending_.begin() + static_cast<ptrdiff_t>(head_));
+      head_ = 0;
     }
   }
 
@@ -242,7 +314,16 @@ private:
   bool receiving_ = false;
   bool sending_ = false;
   bool closing_ = false;
-  std::deque<frame> pending_;
+  enum class recv_mode : uint8_t {
+    shared,     // select a buffer of the ring's buffer ring
+    poll,       // the buffer ring ran empty: wait for bytes first
+    own_buffer, // then read once into a buffer of our own
+  };
+  recv_mode mode_ = recv_mode::shared;
+  // Frames to write: `pending_[head_..]` (a vector allocates nothing until
+  // the first write; a std::deque allocates ~600 bytes up front).
+  std::vector<frame> pending_;
+  size_t head_ = 0;
   uint64_t written_ = 0;  // bytes written, ever
   uint64_t accepted_ = 0; // bytes queued, ever
   uint64_t report_at_ = 0;

@@ -86,7 +86,10 @@ public:
         after_activity();
       },
       [this](wrote_atom, uint64_t total) {
-        // Asked for once a batch of messages went to the socket (flush).
+        // Asked for once a batch of messages went to the socket (flush), or
+        // while a PONG is unwritten. `total` counts every byte handed to the
+        // socket, greeting included: the session's output stream offsets.
+        session_.written(total);
         uint64_t n = 0;
         while (!msg_ends_.empty() && msg_ends_.front() <= total) {
           msg_ends_.pop_front();
@@ -94,6 +97,7 @@ public:
         }
         if (n > 0)
           send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch, n);
+        schedule_flush(); // a PONG held back may be out now
       },
       [this](drain_atom) {
         flush_scheduled_ = false;
@@ -225,6 +229,9 @@ private:
     bool report = unasked_ >= std::max<uint64_t>(1, cfg_.sndhwm / 4);
     if (report)
       unasked_ = 0;
+    // While a PONG is unwritten, later PINGs only refresh the one held back
+    // in the session: ask how far the socket got, so it can go out.
+    report = report || session_.awaiting_write();
     send(sock_, write_atom::value, std::move(bytes), report);
   }
 

@@ -20,6 +20,7 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.ring-entries", x.ring_entries);
   read_into(cfg, "monocoque.io-threads", x.io_threads);
   read_into(cfg, "monocoque.recv-buffer-size", x.recv_buffer_size);
+  read_into(cfg, "monocoque.recv-buffers", x.recv_buffers);
   read_into(cfg, "monocoque.tune-scheduler", x.tune_scheduler);
   auto& d = x.defaults;
   read_into(cfg, "monocoque.sndhwm", d.sndhwm);
@@ -27,6 +28,7 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.max-message-size", d.max_message_size);
   read_into(cfg, "monocoque.max-handshake-size", d.max_handshake_size);
   read_into(cfg, "monocoque.handshake-timeout", d.handshake_timeout);
+  read_into(cfg, "monocoque.max-connections", d.max_connections);
   read_into(cfg, "monocoque.reconnect-ivl", d.reconnect_ivl);
   read_into(cfg, "monocoque.reconnect-ivl-max", d.reconnect_ivl_max);
   read_into(cfg, "monocoque.linger", d.linger);
@@ -40,6 +42,9 @@ options options::read(const actor_system_config& cfg) {
     x.ring_entries = 8;
   if (x.recv_buffer_size < 256)
     x.recv_buffer_size = 256;
+  // A provided buffer's length is a 32-bit field.
+  if (x.recv_buffer_size > (size_t{1} << 30))
+    x.recv_buffer_size = size_t{1} << 30;
   return x;
 }
 
@@ -48,6 +53,8 @@ config::config() {
     .add<size_t>("ring-entries", "submission queue entries per io_uring ring")
     .add<size_t>("io-threads", "number of I/O threads (one ring each)")
     .add<size_t>("recv-buffer-size", "bytes read per recv")
+    .add<size_t>("recv-buffers",
+                 "shared receive buffers per ring (0: one per connection)")
     .add<bool>("tune-scheduler",
                "skip the scheduler's 50 us sleep-poll phase (default true)")
     .add<size_t>("sndhwm", "default send high-water mark (messages)")
@@ -56,6 +63,9 @@ config::config() {
     .add<uint64_t>("max-handshake-size",
                    "largest command before the handshake completed (bytes)")
     .add<timespan>("handshake-timeout", "greeting + handshake deadline")
+    .add<size_t>("max-connections",
+                 "live connections per socket beyond which accepted ones are "
+                 "closed at once (0: no limit)")
     .add<timespan>("reconnect-ivl", "first reconnect delay")
     .add<timespan>("reconnect-ivl-max", "maximum reconnect delay (0: fixed)")
     .add<timespan>("linger", "flush time on close (negative: until sent)")

@@ -76,6 +76,14 @@ error uring_multiplexer::init_ring() {
   if (!missing.empty())
     return make_error(errc::backend_unavailable,
                       "io_uring lacks required operations: " + missing);
+  if (opts_.recv_buffers > 0) {
+    auto why = recv_bufs_.open(ring_, 0, opts_.recv_buffers,
+                               opts_.recv_buffer_size);
+    if (!why.empty())
+      log::uring()->info("ring {}: no provided-buffer ring ({}), every "
+                         "connection receives into a buffer of its own",
+                         index_, why);
+  }
   return none;
 }
 
@@ -100,6 +108,8 @@ error uring_multiplexer::start() {
       io_uring_queue_exit(&ring_);
       ring_ok_ = false;
     }
+    // Exiting the ring dropped its buffer group; only the memory is left.
+    recv_bufs_.close(nullptr);
   }};
   if (auto err = result.get()) {
     thread_.join();

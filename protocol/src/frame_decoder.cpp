@@ -43,7 +43,7 @@ frame_decoder::status frame_decoder::next(byte_span& input,
           return status::need_more;
         flags_ = input[0];
         input.remove_prefix(1);
-        if ((flags_ & frame_flags::reserved) != 0)
+        if ((flags_ & reserved_) != 0)
           return fail(peer_error::reserved_flags,
                       "frame header sets reserved flag bits");
         size_len_ = (flags_ & frame_flags::long_size) != 0 ? 8 : 1;

@@ -20,7 +20,10 @@ std::array<uint8_t, greeting::size> greeting::encode() const noexcept {
 size_t greeting_reader::feed(byte_span input) {
   if (state_ != status::incomplete)
     return 0;
-  auto n = std::min(input.size(), greeting::size - read_);
+  auto target = v2_ ? greeting::zmtp20_size : greeting::size;
+  if (read_ >= target)
+    return 0;
+  auto n = std::min(input.size(), target - read_);
   // An empty span may carry a null pointer, which memcpy must never see.
   if (n == 0)
     return 0;
@@ -45,13 +48,25 @@ void greeting_reader::check_prefix() {
     return fail(peer_error::unversioned_peer,
                 "peer signature lacks the versioned-protocol bit (ZMTP 1.0);"
                 " ZMTP 3.x required");
-  if (read_ > greeting::major_offset && buf_[greeting::major_offset] < 3) {
+  if (read_ > greeting::major_offset && buf_[greeting::major_offset] < 3
+      && !(allow_v2_ && buf_[greeting::major_offset] == 1)) {
     auto major = buf_[greeting::major_offset];
     return fail(peer_error::unsupported_version,
                 std::string{"peer speaks ZMTP "}
                   + (major == 0 ? "1.0" : major == 1 ? "2.0" : "2.x")
                   + " (revision " + std::to_string(major)
-                  + "); ZMTP 3.x required");
+                  + (allow_v2_ ? "); ZMTP 2.0 or 3.x required"
+                               : "); ZMTP 3.x required"));
+  }
+  if (v2_) {
+    if (read_ < greeting::zmtp20_size)
+      return;
+    result_.major = buf_[greeting::major_offset];
+    result_.minor = 0;
+    result_.mechanism = "NULL";
+    result_.socket_type = buf_[greeting::socket_type_offset];
+    state_ = status::complete;
+    return;
   }
   if (read_ < greeting::size)
     return;

@@ -76,6 +76,62 @@ void metadata::encode_to(std::vector<uint8_t>& out) const {
   }
 }
 
+namespace {
+
+// Checks one property at the front of `bytes`; returns its encoded size, or 0
+// if it is malformed.
+size_t check_property(byte_span bytes) noexcept {
+  size_t name_size = bytes[0];
+  if (name_size == 0 || bytes.size() < 1 + name_size + 4)
+    return 0;
+  if (!metadata::valid_name(bytes.subspan(1, name_size).as_string_view()))
+    return 0;
+  auto value_size = get_u32(bytes.data() + 1 + name_size);
+  if (value_size > max_value_size
+      || bytes.size() - (1 + name_size + 4) < value_size)
+    return 0;
+  return 1 + name_size + 4 + value_size;
+}
+
+} // namespace
+
+std::optional<metadata_view> metadata_view::parse(frame raw) {
+  metadata_view result;
+  auto bytes = raw.bytes();
+  while (!bytes.empty()) {
+    auto n = check_property(bytes);
+    if (n == 0)
+      return std::nullopt;
+    bytes.remove_prefix(n);
+    ++result.count_;
+  }
+  result.raw_ = std::move(raw);
+  return result;
+}
+
+std::optional<std::string_view>
+metadata_view::find(std::string_view name) const noexcept {
+  std::optional<std::string_view> result;
+  auto bytes = raw_.bytes();
+  while (!bytes.empty()) {
+    size_t name_size = bytes[0];
+    auto value_size = get_u32(bytes.data() + 1 + name_size);
+    if (iequals(bytes.subspan(1, name_size).as_string_view(), name))
+      return bytes.subspan(1 + name_size + 4, value_size).as_string_view();
+    bytes.remove_prefix(1 + name_size + 4 + value_size);
+  }
+  return result;
+}
+
+metadata metadata_view::to_metadata() const {
+  metadata result;
+  for_each([&result](const entry& x) {
+    if (result.find(x.name) == nullptr) // the first one wins, as in `find`
+      result.set(x.name, x.value);
+  });
+  return result;
+}
+
 std::optional<metadata> metadata::decode(byte_span bytes) {
   metadata result;
   while (!bytes.empty()) {

@@ -4,6 +4,14 @@
 
 namespace monocoque::zmtp {
 
+namespace {
+
+// A READY slice is kept as is when its block holds at most this many other
+// bytes (the command name, the frame reassembly's exact-size block).
+constexpr size_t compact_slack = 64;
+
+} // namespace
+
 bool null_mechanism::next_handshake_command(outgoing_command& out) {
   if (ready_sent_ || state_ == status::failed)
     return false;
@@ -15,14 +23,21 @@ bool null_mechanism::next_handshake_command(outgoing_command& out) {
 }
 
 failure null_mechanism::process_handshake_command(std::string_view name,
-                                                  byte_span data) {
+                                                  const frame& data) {
   if (state_ != status::handshaking) {
     state_ = status::failed;
     return {peer_error::unexpected_command,
             "command " + std::string{name} + " after the NULL handshake"};
   }
   if (name == command_name::ready) {
-    auto props = metadata::decode(data);
+    // Kept as received, in one block: a slice when `data` fills (nearly) all
+    // of its block, else one compact copy, so a small READY never pins a
+    // large receive buffer.
+    auto* block = data.block();
+    auto compact = block != nullptr
+                   && block->capacity() <= data.size() + compact_slack;
+    auto props = metadata_view::parse(compact ? data
+                                              : frame::copy_of(data.bytes()));
     if (!props) {
       state_ = status::failed;
       return {peer_error::invalid_metadata, "READY carries malformed metadata"};
@@ -33,7 +48,7 @@ failure null_mechanism::process_handshake_command(std::string_view name,
   }
   state_ = status::failed;
   if (name == command_name::error) {
-    auto reason = parse_error_reason(data);
+    auto reason = parse_error_reason(data.bytes());
     if (!reason)
       return {peer_error::malformed_command, "truncated ERROR command"};
     return {peer_error::error_command, std::string{*reason}};

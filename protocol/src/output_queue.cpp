@@ -46,6 +46,7 @@ void output_queue::append_copy(byte_span bytes) {
   if (bytes.empty())
     return;
   std::memcpy(reserve(bytes.size()), bytes.data(), bytes.size());
+  appended_ += bytes.size();
 }
 
 void output_queue::append(const frame& payload) {
@@ -58,6 +59,7 @@ void output_queue::append(const frame& payload) {
   auto offset = static_cast<size_t>(payload.data() - block->data());
   segments_.push_back(segment{block, offset, payload.size()});
   bytes_ += payload.size();
+  appended_ += payload.size();
 }
 
 size_t output_queue::gather(io_slice* out, size_t max) const noexcept {

@@ -11,8 +11,6 @@ namespace monocoque::zmtp {
 
 namespace {
 
-constexpr size_t max_identity_size = 255;
-
 // Our READY properties: Socket-Type, Identity (for the types that send one,
 // like libzmq), then the user's own properties.
 metadata local_metadata(const session_config& cfg) {
@@ -64,14 +62,16 @@ session::session(session_config cfg, std::unique_ptr<mechanism> mech)
 void session::start(timestamp now) {
   if (state_ != session_state::idle)
     return;
-  greeting ours;
-  ours.minor = cfg_.minor_version;
-  ours.mechanism = std::string{mech_->name()};
-  ours.as_server = mech_->as_server();
-  auto bytes = ours.encode();
-  // The whole greeting goes out at once: libzmq sends its signature, waits
-  // for ours, then sends the rest. Holding ours back would deadlock.
-  out_.append_copy(byte_span{bytes.data(), bytes.size()});
+  greeting_.allow_zmtp20();
+  // Signature and revision now; the rest once we know the peer's revision
+  // (RFC 23 "Backwards Interoperability"). libzmq sends its signature, waits
+  // for ours, then sends its revision: as we send ours unasked, neither side
+  // waits for the other.
+  uint8_t head[greeting::signature_size + 1]{};
+  head[0] = 0xFF;
+  head[greeting::signature_size - 1] = 0x7F;
+  head[greeting::major_offset] = cfg_.revision == 1 ? 1 : 3;
+  out_.append_copy(byte_span{head, sizeof(head)});
   if (cfg_.handshake_timeout.count() > 0)
     handshake_deadline_ = now + cfg_.handshake_timeout;
   state_ = session_state::greeting;
@@ -84,7 +84,8 @@ void session::abort(peer_error code, std::string detail) {
 void session::fail(peer_error code, std::string detail, bool tell_peer) {
   if (state_ == session_state::failed)
     return;
-  if (tell_peer) {
+  // ZMTP 2.0 has no commands: such a peer just sees the connection close.
+  if (tell_peer && !zmtp20_) {
     auto data = make_error(detail);
     frame_encoder::encode_command(out_, command_name::error,
                                   byte_span{data.data(), data.size()});
@@ -92,6 +93,7 @@ void session::fail(peer_error code, std::string detail, bool tell_peer) {
   state_ = session_state::failed;
   error_ = failure{code, detail};
   partial_.clear();
+  pong_pending_ = false; // a failed session sends nothing more
   events_.emplace_back(events::failed{failure{code, std::move(detail)}});
 }
 
@@ -107,6 +109,16 @@ void session::feed(const frame& chunk, timestamp now) {
 
 void session::input(byte_span bytes, const frame* owner, timestamp now) {
   if (state_ == session_state::greeting) {
+    if (!greeting_rest_sent_) {
+      auto head = greeting::major_offset + 1;
+      bytes.remove_prefix(
+        greeting_.feed(bytes.first(head - greeting_.bytes_read())));
+      if (greeting_.state() == greeting_reader::status::failed)
+        return fail(greeting_.error().code, greeting_.error().detail);
+      if (greeting_.bytes_read() < head)
+        return;
+      send_greeting_rest();
+    }
     bytes.remove_prefix(greeting_.feed(bytes));
     switch (greeting_.state()) {
       case greeting_reader::status::incomplete:
@@ -114,7 +126,10 @@ void session::input(byte_span bytes, const frame* owner, timestamp now) {
       case greeting_reader::status::failed:
         return fail(greeting_.error().code, greeting_.error().detail);
       case greeting_reader::status::complete:
-        on_greeting();
+        if (zmtp20_)
+          on_zmtp20_greeting();
+        else
+          on_greeting();
         break;
     }
   }
@@ -154,6 +169,8 @@ void session::pump_mechanism() {
 
 void session::on_frame(decoded_frame&& frm, timestamp now) {
   heartbeat_.on_frame();
+  if (zmtp20_ && state_ == session_state::handshake)
+    return on_zmtp20_identity(std::move(frm), now);
   if (!frm.command)
     return on_message_frame(std::move(frm));
   if (frm.more || !partial_.empty())
@@ -162,54 +179,65 @@ void session::on_frame(decoded_frame&& frm, timestamp now) {
                          : "command frame inside a multipart message",
                 state_ == session_state::handshake);
   if (state_ == session_state::handshake)
-    on_handshake_command(frm.body.bytes(), now);
+    on_handshake_command(frm.body, now);
   else
     on_command(frm.body.bytes(), now);
 }
 
-void session::on_handshake_command(byte_span body, timestamp now) {
-  auto cmd = parse_command(body);
+void session::on_handshake_command(const frame& body, timestamp now) {
+  handshake_cost_ += body.size() + frame_cost_overhead;
+  auto cmd = parse_command(body.bytes());
   if (!cmd)
     return fail(peer_error::malformed_command, "malformed command frame",
                 true);
-  auto result = mech_->process_handshake_command(cmd->name, cmd->data);
+  auto offset = static_cast<size_t>(cmd->data.data() - body.data());
+  auto result = mech_->process_handshake_command(
+    cmd->name, body.slice(offset, cmd->data.size()));
   if (result.code != peer_error::none)
     // Answering an ERROR with an ERROR helps nobody.
     return fail(result.code, std::move(result.detail),
                 result.code != peer_error::error_command);
   pump_mechanism();
   if (mech_->state() == mechanism::status::ready)
-    finish_handshake(now);
+    return finish_handshake(now);
+  update_decoder_limit(); // what is left of the handshake budget
 }
 
 void session::finish_handshake(timestamp now) {
   const auto& props = mech_->peer_metadata();
-  auto* type_name = props.find("Socket-Type");
-  if (type_name == nullptr)
+  auto type_name = props.find("Socket-Type");
+  if (!type_name)
     return fail(peer_error::invalid_metadata,
                 "READY lacks the Socket-Type property", true);
   auto type = parse_socket_type(*type_name);
   if (!type)
     return fail(peer_error::socket_type_mismatch,
-                "unknown socket type '" + type_name->substr(0, 32) + "'",
+                "unknown socket type '" + std::string{type_name->substr(0, 32)}
+                  + "'",
                 true);
   if (!compatible(cfg_.type, *type))
     return fail(peer_error::socket_type_mismatch,
                 "Invalid socket type: " + std::string{wire_name(cfg_.type)}
                   + " cannot talk to " + std::string{wire_name(*type)},
                 true);
-  auto* identity = props.find("Identity");
-  if (identity != nullptr && identity->size() > max_identity_size)
+  auto identity = props.find("Identity");
+  if (identity && identity->size() > max_identity_size)
     return fail(peer_error::invalid_metadata, "Identity exceeds 255 bytes",
                 true);
   peer_.type = *type;
-  peer_.identity = identity != nullptr ? *identity : std::string{};
-  peer_.properties = props;
+  peer_.identity = identity ? std::string{*identity} : std::string{};
+  peer_.properties = props; // shares the READY bytes
+  become_ready(now);
+}
+
+void session::become_ready(timestamp now) {
   state_ = session_state::ready;
   update_decoder_limit(); // from the handshake limit to the message limit
   handshake_deadline_.reset();
-  // PINGs are scheduled from the end of the handshake, as libzmq does.
-  heartbeat_.start(now);
+  // PINGs are scheduled from the end of the handshake, as libzmq does;
+  // ZMTP 2.0 has no heartbeats.
+  if (!zmtp20_)
+    heartbeat_.start(now);
   events_.emplace_back(events::handshake_done{peer_});
 }
 
@@ -222,7 +250,7 @@ void session::on_command(byte_span body, timestamp now) {
     if (!ping)
       return fail(peer_error::malformed_command, "PING without a TTL");
     heartbeat_.on_ping(ping->ttl_deciseconds, now);
-    frame_encoder::encode_command(out_, command_name::pong, ping->context);
+    queue_pong(ping->context);
   } else if (cmd->name == command_name::subscribe
              || cmd->name == command_name::cancel) {
     if (accepts_subscriptions(cfg_.type))
@@ -243,15 +271,24 @@ void session::on_message_frame(decoded_frame&& frm) {
   if (state_ != session_state::ready)
     return fail(peer_error::unexpected_command,
                 "message frame before the handshake completed", true);
-  partial_size_ += frm.body.size();
+  partial_cost_ += frm.body.size() + frame_cost_overhead;
   partial_.emplace_back(std::move(frm.body));
   if (frm.more) {
+    // The next frame costs at least the overhead: fail now if even an empty
+    // one would not fit (see `frame_cost_overhead`).
+    if (partial_cost_ > cfg_.max_message_size)
+      return fail(peer_error::message_too_large,
+                  "message of " + std::to_string(partial_.size())
+                    + " frames costs " + std::to_string(partial_cost_)
+                    + " bytes (bodies + " + std::to_string(frame_cost_overhead)
+                    + " per frame), over the maximum message size",
+                  true);
     update_decoder_limit();
     return;
   }
   message msg;
   msg.swap(partial_);
-  partial_size_ = 0;
+  partial_cost_ = 0;
   update_decoder_limit();
   if (accepts_subscriptions(cfg_.type) && msg.size() == 1
       && !msg[0].empty() && msg[0].data()[0] <= 1) {
@@ -267,12 +304,19 @@ void session::on_message_frame(decoded_frame&& frm) {
 void session::update_decoder_limit() noexcept {
   // Before the handshake completed, only handshake commands may arrive:
   // an unauthenticated peer gets the (small) handshake limit.
+  // Every frame costs its body plus the overhead; the first frame's
+  // overhead is free, so a frame may take what is left of the limit.
   if (state_ != session_state::ready) {
-    decoder_.max_body_size(
-      std::min(cfg_.max_handshake_size, cfg_.max_message_size));
+    if (zmtp20_) { // the identity frame
+      decoder_.max_body_size(max_identity_size);
+      return;
+    }
+    auto limit = std::min(cfg_.max_handshake_size, cfg_.max_message_size);
+    decoder_.max_body_size(limit - std::min(limit, handshake_cost_));
     return;
   }
-  decoder_.max_body_size(cfg_.max_message_size - partial_size_);
+  decoder_.max_body_size(cfg_.max_message_size
+                         - std::min(cfg_.max_message_size, partial_cost_));
 }
 
 std::optional<event> session::poll() {
@@ -303,7 +347,7 @@ local_error session::send_subscription(bool subscribe, const frame& topic) {
     return local_error::closed;
   if (state_ != session_state::ready)
     return local_error::not_ready;
-  if (peer_.minor >= 1) {
+  if (!zmtp20_ && peer_.minor >= 1) {
     frame_encoder::encode_command(out_,
                                   subscribe ? command_name::subscribe
                                             : command_name::cancel,
@@ -324,6 +368,31 @@ local_error session::subscribe(const frame& topic) {
 
 local_error session::cancel(const frame& topic) {
   return send_subscription(false, topic);
+}
+
+void session::queue_pong(byte_span context) {
+  if (!awaiting_write()) {
+    emit_pong(context);
+    return;
+  }
+  // The previous PONG is still unwritten: keep one PONG, the latest context.
+  pong_context_size_ = std::min(context.size(), sizeof(pong_context_));
+  if (pong_context_size_ > 0)
+    std::memcpy(pong_context_, context.data(), pong_context_size_);
+  pong_pending_ = true;
+}
+
+void session::emit_pong(byte_span context) {
+  frame_encoder::encode_command(out_, command_name::pong, context);
+  pong_end_ = out_.total_appended();
+}
+
+void session::written(uint64_t total_bytes_written) {
+  written_ = std::max(written_, total_bytes_written);
+  if (!pong_pending_ || awaiting_write() || state_ != session_state::ready)
+    return;
+  pong_pending_ = false;
+  emit_pong(byte_span{pong_context_, pong_context_size_});
 }
 
 // -- time ---------------------------------------------------------------------

@@ -72,4 +72,15 @@ bool sends_subscriptions(socket_type x) noexcept {
   return x == st::sub || x == st::xsub;
 }
 
+uint8_t zmq_number(socket_type x) noexcept {
+  // The enumerators follow libzmq's numbering.
+  return static_cast<uint8_t>(x);
+}
+
+std::optional<socket_type> from_zmq_number(uint8_t x) noexcept {
+  if (x > static_cast<uint8_t>(socket_type::xsub))
+    return std::nullopt;
+  return static_cast<socket_type>(x);
+}
+
 } // namespace monocoque::zmtp

@@ -3,6 +3,7 @@
 // Input layout: [config][seed][stream...]
 //   config bits 0-2: max_body_size (see `limits`)
 //   config bits 3-5: largest chunk size (see `chunk_limits`)
+//   config bit 6:    ZMTP 2.0 framing (`zmtp20`: the COMMAND bit is reserved)
 //   seed:            seeds the chunk sizes
 //
 // The stream is decoded three times, cut into chunks of pseudo-random sizes:
@@ -49,12 +50,15 @@ struct ref_result {
   size_t fail_pos = 0;
 };
 
+// The reserved bits of this run: ZMTP 3.x or 2.0 framing (config bit 6).
+uint8_t reserved_mask = frame_flags::reserved;
+
 ref_result parse_whole(const uint8_t* data, size_t size, uint64_t limit) {
   ref_result result;
   size_t pos = 0;
   while (pos < size) {
     auto flags = data[pos];
-    if ((flags & frame_flags::reserved) != 0) {
+    if ((flags & reserved_mask) != 0) {
       result.failed = true;
       result.code = peer_error::reserved_flags;
       result.fail_pos = pos + 1;
@@ -87,6 +91,7 @@ enum class owner_mode { none, per_chunk, whole };
 void run(const uint8_t* data, size_t size, uint64_t limit, size_t max_chunk,
          owner_mode mode, prng& rng, const ref_result& ref) {
   frame_decoder dec;
+  dec.zmtp20(reserved_mask == frame_flags::reserved_zmtp20);
   dec.max_body_size(limit);
   frame whole;
   if (mode == owner_mode::whole && size > 0)
@@ -200,6 +205,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size -= 2;
   auto limit = limits[config & 0x07];
   auto max_chunk = chunk_limits[(config >> 3) & 0x07];
+  reserved_mask = (config & 0x40) != 0 ? frame_flags::reserved_zmtp20
+                                       : frame_flags::reserved;
   auto ref = parse_whole(data, size, limit);
   prng rng{seed};
   run(data, size, limit, max_chunk, owner_mode::none, rng, ref);

@@ -5,6 +5,10 @@
 //   b0 bit 5: prepend a valid libzmq-like greeting + READY from a compatible
 //             peer, so that the fuzzer starts in the `ready` state
 //   b0 bit 6: feed owned chunks (zero-copy path)   b0 bit 7: that peer is 3.1
+//   seed bit 7: that peer speaks ZMTP 2.0 (greeting with revision 1 and its
+//               socket type, identity frame)
+//   seed bit 6: we announce revision 1 (act as a ZMTP 2.0 peer); the valid
+//               prefix is then always the 2.0 one, as libzmq answers it
 //   b2 bits 0-1: max_message_size   bit 2: identities   bit 3: other peer type
 //   b2 bits 4-5: handshake timeout  bits 6-7: copy threshold
 //   b3 bits 0-1: heartbeat interval bits 2-3: heartbeat TTL
@@ -20,8 +24,12 @@
 // next deadline lies in the future; a ready session with heartbeats has a
 // deadline; the valid prefix always completes the handshake; our output is
 // always a well-formed ZMTP stream (greeting, then frames whose commands
-// parse, READY first with our Socket-Type); and the output stays below
-// 1 MiB + 64 bytes per input byte, beyond what we sent ourselves.
+// parse, READY first with our Socket-Type; for ZMTP 2.0 our socket type,
+// identity frame, then message frames only); and the output stays below
+// 1 MiB + 64 bytes per input byte, beyond what we sent ourselves. Messages
+// respect max_message_size with `frame_cost_overhead` per extra frame. The
+// transport reports writes with `written`: PONGs emitted never exceed one
+// plus the number of reports (later PINGs only refresh the pending one).
 #include "fuzz_check.hpp"
 #include "monocoque/zmtp/command.hpp"
 #include "monocoque/zmtp/frame_decoder.hpp"
@@ -85,21 +93,57 @@ std::vector<uint8_t> peer_prefix(socket_type peer, uint8_t minor,
   return out;
 }
 
+// A ZMTP 2.0 peer opening: signature, revision 1, socket type, identity.
+std::vector<uint8_t> peer_prefix_v2(socket_type peer, bool identity) {
+  std::vector<uint8_t> out{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x01};
+  out.push_back(zmq_number(peer));
+  std::string id = identity && sends_identity(peer) ? "peer-identity" : "";
+  out.push_back(0x00);
+  out.push_back(static_cast<uint8_t>(id.size()));
+  out.insert(out.end(), id.begin(), id.end());
+  return out;
+}
+
 // Checks that what the session writes is a well-formed ZMTP stream.
 class output_checker {
 public:
-  explicit output_checker(const session_config& cfg) : cfg_(cfg) {
-    // nop
+  output_checker(const session_config& cfg, const session& sess)
+    : cfg_(cfg), sess_(sess) {
+    reader_.allow_zmtp20();
   }
 
   void feed(byte_span bytes) {
     if (reader_.state() == greeting_reader::status::incomplete) {
+      if (reader_.bytes_read() < 11) {
+        bytes.remove_prefix(
+          reader_.feed(bytes.first(11 - reader_.bytes_read())));
+        FUZZ_CHECK(reader_.state() != greeting_reader::status::failed);
+        if (reader_.bytes_read() < 11)
+          return;
+        FUZZ_CHECK(reader_.revision() == (cfg_.revision == 1 ? 1 : 3));
+      }
+      if (bytes.empty())
+        return;
+      if (!decided_) {
+        // Our rest follows the revision the session settled on before it
+        // wrote its first byte.
+        decided_ = true;
+        v2_ = sess_.peer().revision == 1;
+        if (v2_) {
+          reader_.expect_zmtp20();
+          decoder_.zmtp20(true);
+        }
+      }
       bytes.remove_prefix(reader_.feed(bytes));
       FUZZ_CHECK(reader_.state() != greeting_reader::status::failed);
       if (reader_.state() == greeting_reader::status::incomplete)
         return;
-      FUZZ_CHECK(reader_.result().minor == cfg_.minor_version);
-      FUZZ_CHECK(reader_.result().mechanism == "NULL");
+      if (v2_) {
+        FUZZ_CHECK(reader_.result().socket_type == zmq_number(cfg_.type));
+      } else {
+        FUZZ_CHECK(reader_.result().minor == cfg_.minor_version);
+        FUZZ_CHECK(reader_.result().mechanism == "NULL");
+      }
     }
     for (;;) {
       auto st = decoder_.next(bytes);
@@ -112,9 +156,19 @@ public:
 
   size_t frames() const noexcept { return frames_; }
 
+  size_t pongs() const noexcept { return pongs_; }
+
 private:
   void on_frame(decoded_frame frm) {
     ++frames_;
+    if (v2_ && !ready_sent_) {
+      // ZMTP 2.0: our identity frame, final and short.
+      FUZZ_CHECK(!frm.more && !frm.command);
+      std::string id = sends_identity(cfg_.type) ? cfg_.identity : "";
+      FUZZ_CHECK(frm.body.as_string_view() == id);
+      ready_sent_ = true;
+      return;
+    }
     if (!frm.command) {
       FUZZ_CHECK(ready_sent_);
       in_message_ = frm.more;
@@ -148,11 +202,17 @@ private:
                cmd->name == command_name::cancel);
     if (cmd->name == command_name::ping)
       FUZZ_CHECK(cmd->data.size() == 2);
-    if (cmd->name == command_name::pong)
+    if (cmd->name == command_name::pong) {
       FUZZ_CHECK(cmd->data.size() <= max_ping_context);
+      ++pongs_;
+    }
   }
 
   const session_config& cfg_;
+  const session& sess_;
+  bool decided_ = false;
+  bool v2_ = false;
+  size_t pongs_ = 0;
   greeting_reader reader_;
   frame_decoder decoder_;
   size_t frames_ = 0;
@@ -164,7 +224,8 @@ private:
 class driver {
 public:
   driver(const session_config& cfg, size_t input_size)
-      : cfg_(cfg), session_(cfg), checker_(cfg), input_size_(input_size) {
+      : cfg_(cfg), session_(cfg), checker_(cfg, session_),
+        input_size_(input_size) {
     // nop
   }
 
@@ -193,6 +254,9 @@ public:
     else
       generated_ += after - before;
     FUZZ_CHECK(generated_ < (size_t{1} << 20) + 64 * input_size_);
+    // A PONG is held back only while the previous one is unwritten.
+    if (session_.pong_pending())
+      FUZZ_CHECK(session_.awaiting_write());
     drain_events();
   }
 
@@ -203,12 +267,19 @@ public:
         FUZZ_CHECK(!handshake_seen_);
         FUZZ_CHECK(compatible(cfg_.type, done->peer.type));
         FUZZ_CHECK(done->peer.minor <= cfg_.minor_version);
+        FUZZ_CHECK(done->peer.revision == 1 || done->peer.revision == 3);
+        if (done->peer.revision == 1)
+          FUZZ_CHECK(done->peer.properties.empty()
+                     && done->peer.minor == 0);
         handshake_seen_ = true;
         peer_ = done->peer;
       } else if (auto* msg = std::get_if<events::message_received>(&*ev)) {
         FUZZ_CHECK(handshake_seen_);
         FUZZ_CHECK(!msg->msg.empty());
         FUZZ_CHECK(payload_size(msg->msg) <= cfg_.max_message_size);
+        FUZZ_CHECK(payload_size(msg->msg)
+                     + (msg->msg.size() - 1) * frame_cost_overhead
+                   <= cfg_.max_message_size);
         received_.push_back(std::move(msg->msg));
       } else if (auto* sub = std::get_if<events::subscription>(&*ev)) {
         FUZZ_CHECK(handshake_seen_);
@@ -251,6 +322,12 @@ public:
     }
     out.consume(n);
     FUZZ_CHECK(out.size() == total - n);
+    // Report the progress as a transport does; a PONG held back may follow.
+    written_ += n;
+    ++reports_;
+    call([&] { session_.written(written_); });
+    // Each report releases at most one PONG; one more may precede them all.
+    FUZZ_CHECK(checker_.pongs() <= reports_ + 1);
   }
 
   void send_something(prng& rng, byte_span pool) {
@@ -327,12 +404,18 @@ public:
          state == session_state::handshake) &&
         cfg_.handshake_timeout.count() > 0)
       FUZZ_CHECK(deadline.has_value());
-    if (state == session_state::ready && cfg_.heartbeat.interval.count() > 0)
+    // ZMTP 2.0 has no heartbeats: no deadline once ready.
+    if (state == session_state::ready && session_.peer().revision == 1)
+      FUZZ_CHECK(!deadline.has_value());
+    else if (state == session_state::ready
+             && cfg_.heartbeat.interval.count() > 0)
       FUZZ_CHECK(deadline.has_value());
   }
 
   void finish() {
-    // Flush everything: the whole output must be a valid stream.
+    // Flush everything: the whole output must be a valid stream (a second
+    // write takes a PONG released by the first one's report).
+    write(SIZE_MAX);
     write(SIZE_MAX);
     FUZZ_CHECK(session_.output().empty());
     static const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;
@@ -376,6 +459,8 @@ private:
   size_t input_size_;
   size_t generated_ = 0;
   size_t sent_ = 0;
+  uint64_t written_ = 0;
+  size_t reports_ = 0;
   bool handshake_seen_ = false;
   bool failed_seen_ = false;
   failure failure_;
@@ -402,6 +487,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool with_prefix = (b0 & 0x20) != 0;
   bool owned = (b0 & 0x40) != 0;
   uint8_t prefix_minor = (b0 & 0x80) != 0 ? 1 : 0;
+  if ((data[1] & 0x40) != 0)
+    cfg.revision = 1;
+  bool prefix_v2 = (data[1] & 0x80) != 0 || cfg.revision == 1;
   cfg.max_message_size = max_sizes[b2 & 0x03];
   bool identities = (b2 & 0x04) != 0;
   if (identities)
@@ -418,7 +506,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> stream;
   size_t prefix_size = 0;
   if (with_prefix) {
-    stream = peer_prefix(peer_type, prefix_minor, identities);
+    stream = prefix_v2 ? peer_prefix_v2(peer_type, identities)
+                       : peer_prefix(peer_type, prefix_minor, identities);
     prefix_size = stream.size();
   }
   stream.insert(stream.end(), peer_bytes.data(),
@@ -429,7 +518,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   timestamp now{static_cast<int64_t>(rng.next() >> 24)}; // < 19 minutes
   drv.call([&] { sess.start(now); });
   FUZZ_CHECK(sess.state() == session_state::greeting);
-  FUZZ_CHECK(sess.output().size() == greeting::size);
+  // Signature and revision; the rest once the peer's revision is known.
+  FUZZ_CHECK(sess.output().size() == greeting::major_offset + 1);
   drv.check_deadline_armed();
 
   size_t pos = 0;
@@ -460,8 +550,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                     cfg.max_message_size < prefix_size));
       } else {
         FUZZ_CHECK(drv.peer().type == peer_type);
-        FUZZ_CHECK(drv.peer().minor ==
-                   std::min(prefix_minor, cfg.minor_version));
+        if (prefix_v2)
+          FUZZ_CHECK(drv.peer().revision == 1 && drv.peer().minor == 0);
+        else
+          FUZZ_CHECK(drv.peer().minor ==
+                     std::min(prefix_minor, cfg.minor_version));
         FUZZ_CHECK(
             drv.peer().identity ==
             (identities && sends_identity(peer_type) ? "peer-identity" : ""));

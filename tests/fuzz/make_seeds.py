@@ -59,6 +59,12 @@ def greeting(major=3, minor=1, mechanism=b"NULL", as_server=0):
             + mechanism.ljust(20, b"\x00") + bytes([as_server]) + b"\x00" * 31)
 
 
+def greeting_v2(socket_type, identity=b"", revision=1):
+    """ZMTP 2.0 (RFC 15): signature, revision, socket type, identity frame."""
+    return (b"\xff" + b"\x00" * 8 + b"\x7f" + bytes([revision, socket_type])
+            + frame(identity))
+
+
 def ping(ttl=0, context=b""):
     return command(b"PING", struct.pack(">H", ttl) + context)
 
@@ -70,10 +76,11 @@ def error(reason):
 # -- decoder seeds: [config][seed][stream] -------------------------------------
 # config bits 0-2 limit: 0=1MiB 1=0 2=1 3=254 4=255 5=256 6=65535
 # config bits 3-5 chunk: 0=1 1=2 2=7 3=64 4=255 5=4096 6=65536 7=whole
+# config bit 6: ZMTP 2.0 framing (the COMMAND bit is reserved)
 
 
-def dcfg(limit=0, chunk=2):
-    return bytes([limit | chunk << 3])
+def dcfg(limit=0, chunk=2, v2=False):
+    return bytes([limit | chunk << 3 | v2 << 6])
 
 
 DECODER = {
@@ -106,12 +113,18 @@ DECODER = {
     + message(b"a", b"bb") + ping() + frame(b"c" * 300),
     "command-empty-name": dcfg() + b"\x13" + frame(b"\x00", COMMAND)
     + frame(b"\x05AB", COMMAND),
+    "zmtp20-frames": dcfg(chunk=2, v2=True) + b"\x14" + frame(b"id")
+    + message(b"a", b"", b"c" * 300),
+    "zmtp20-command-bit": dcfg(chunk=7, v2=True) + b"\x15" + frame(b"ok")
+    + ping(),
 }
 
 # -- session seeds: [b0][seed][b2][b3][peer bytes] -----------------------------
 # b0: bits 0-3 type (0 PAIR 1 PUB 2 SUB 3 REQ 4 REP 5 DEALER 6 ROUTER 7 PULL
 #     8 PUSH 9 XPUB 10 XSUB), bit 4 our minor 1, bit 5 valid prefix,
 #     bit 6 owned chunks, bit 7 prefix peer minor 1
+# seed: bit 7 the valid prefix is a ZMTP 2.0 peer's, bit 6 we announce
+#     revision 1 (act as ZMTP 2.0; the prefix is then a 2.0 one too)
 # b2: bits 0-1 max msg (1MiB, 4096, 255, 1), bit 2 identities, bit 3 alt peer,
 #     bits 4-5 handshake timeout (0, 100ms, 1s, 30s), bits 6-7 copy threshold
 # b3: bits 0-1 interval (0, 1ms, 10ms, 1s), bits 2-3 ttl (0, 100ms, 1s,
@@ -181,6 +194,42 @@ SESSION = {
     + error(b"bye") + message(b"never"),
     "xsub-alt-peer": scfg("XSUB", prefix=True, seed=28, b2=0x38)
     + message(b"topic", b"data"),
+    # ZMTP 2.0 peers (RFC 15).
+    "zmtp20-dealer-router": scfg("DEALER", seed=30)
+    + greeting_v2(TYPES["ROUTER"]) + message(b"", b"hello"),
+    "zmtp20-router-identity": scfg("ROUTER", owned=True, seed=31, b2=0x04)
+    + greeting_v2(TYPES["DEALER"], b"abc") + message(b"hi", b"there"),
+    "zmtp20-prefix-messages": scfg("PULL", prefix=True, seed=0x80 | 32)
+    + message(b"a", b"b") + frame(b"x" * 300) + frame(b"", MORE)
+    + frame(b"end"),
+    "zmtp20-prefix-command-bit": scfg("DEALER", prefix=True, seed=0x80 | 33)
+    + ping(),
+    "zmtp20-pub-subscribe": scfg("PUB", prefix=True, seed=0x80 | 34)
+    + message(b"\x01topic") + message(b"\x00topic"),
+    "zmtp20-sub": scfg("SUB", prefix=True, seed=0x80 | 35)
+    + message(b"topic data"),
+    "zmtp20-identity-more": scfg("DEALER", seed=36)
+    + b"\xff" + b"\x00" * 8 + b"\x7f\x01\x06" + frame(b"id", MORE),
+    "zmtp20-identity-256": scfg("DEALER", seed=37)
+    + b"\xff" + b"\x00" * 8 + b"\x7f\x01\x06" + frame(b"i" * 256),
+    "zmtp20-unknown-type": scfg("DEALER", seed=38)
+    + b"\xff" + b"\x00" * 8 + b"\x7f\x01\x0b" + frame(b""),
+    "zmtp20-type-mismatch": scfg("DEALER", seed=39)
+    + greeting_v2(TYPES["PUB"]),
+    "we-revision-1": scfg("ROUTER", prefix=True, seed=0x40 | 40, b2=0x04)
+    + message(b"x", b"y"),
+    "revision-2": scfg("DEALER", seed=41) + b"\xff" + b"\x00" * 8
+    + b"\x7f\x02\x00",
+    # Limits: frame cost, PONG coalescing, a READY of tiny properties.
+    "empty-frames-more": scfg("PULL", prefix=True, seed=42, b2=0x01)
+    + b"\x01\x00" * 100 + frame(b""),
+    "ping-flood": scfg("DEALER", prefix=True, seed=43)
+    + ping(0, b"c" * 16) * 40 + ping(0, b"x" * 20) + message(b"", b"m"),
+    "ready-tiny-properties": scfg("DEALER", seed=44, b3=0xC0) + greeting()
+    + command(b"READY", props(Socket_Type="ROUTER")
+              + (b"\x01a\x00\x00\x00\x00") * 10000),
+    "handshake-two-commands": scfg("DEALER", seed=45) + greeting()
+    + command(b"HELLO", b"h" * 1000) + ready("ROUTER", ""),
 }
 
 

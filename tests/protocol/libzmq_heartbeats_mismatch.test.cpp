@@ -90,7 +90,16 @@ CAF_TEST(socket_type_mismatch_pub_vs_dealer) {
   auto port = bind_ephemeral(dealer);
   raw_peer us{connect_tcp(port), config(socket_type::pub)};
   CAF_REQUIRE(us.fd() >= 0);
-  us.start();
+  // Our greeting goes out in two steps; its rest and our READY would leave
+  // together, and libzmq, reading both at once, may drop us before its own
+  // READY is out. Hold our READY back until libzmq has sent its READY.
+  us.sess().start(now());
+  auto& out = us.sess().output();
+  CAF_REQUIRE(write_prefix(us.fd(), out, 11));
+  auto theirs = read_exactly(us.fd(), greeting::size);
+  CAF_REQUIRE_EQUAL(theirs.size(), greeting::size);
+  us.sess().feed(span_of(theirs), now());
+  CAF_REQUIRE(write_prefix(us.fd(), out, greeting::size - 11));
   CAF_CHECK(!us.handshake().has_value());
   auto failed = us.take<events::failed>();
   CAF_REQUIRE(failed.has_value());
@@ -102,7 +111,7 @@ CAF_TEST(socket_type_mismatch_pub_vs_dealer) {
   // sends its READY (before it has seen ours) but no ERROR command.
   us.run_until([&] { return us.eof(); });
   CAF_CHECK(us.eof());
-  auto frames = frames_after_greeting(us.received());
+  auto frames = frames_after_greeting(concat({theirs, us.received()}));
   CAF_REQUIRE_EQUAL(frames.size(), 1u);
   CAF_CHECK(frames[0].command);
   auto cmd = parse_command(byte_span{frames[0].body});
@@ -114,19 +123,15 @@ CAF_TEST(our_null_session_refuses_a_libzmq_plain_server) {
   auto dealer = make(zmq::socket_type::dealer);
   dealer.set(zmq::sockopt::plain_server, 1);
   auto port = bind_ephemeral(dealer);
-  { // Our whole greeting at once: libzmq may read our mechanism before it
-    // has written anything, and hangs up without finishing its greeting.
+  { // Our greeting goes out in two steps, so libzmq never reads our
+    // mechanism before it has sent its whole greeting: we see PLAIN and
+    // refuse it with mechanism_mismatch.
     raw_peer us{connect_tcp(port), config(socket_type::dealer)};
     CAF_REQUIRE(us.fd() >= 0);
     us.start();
-    CAF_CHECK(us.run_until([&] { return us.eof(); }));
-    // Seen: nothing, or just the signature; never the whole greeting.
-    CAF_CHECK_LESS(us.received().size(), greeting::size);
-    auto n = std::min(us.received().size(), size_t{10});
-    CAF_CHECK_EQUAL(
-        hex(bytes(us.received().begin(), us.received().begin() + n)),
-        hex(bytes(captured::anonymous_signature.begin(),
-                  captured::anonymous_signature.begin() + n)));
+    CAF_CHECK(us.run_until([&] { return us.failed(); }));
+    CAF_CHECK_GREATER_OR_EQUAL(us.received().size(), greeting::size);
+    CAF_CHECK_EQUAL(us.sess().error().code, peer_error::mechanism_mismatch);
     CAF_CHECK(!us.sess().ready());
   }
   { // Our greeting up to the major version: libzmq sends all of its own, so
@@ -189,11 +194,13 @@ CAF_TEST(libzmq_message_above_our_limit_fails_the_session) {
   CAF_REQUIRE(us.fd() >= 0);
   us.start();
   CAF_REQUIRE(us.handshake().has_value());
-  zsend(dealer, {pattern(600, 1), pattern(400, 2)}); // exactly the limit
+  // Exactly the limit: 600 + 336 bytes, plus 64 for the second frame (see
+  // `frame_cost_overhead`).
+  zsend(dealer, {pattern(600, 1), pattern(336, 2)});
   auto ok = us.receive();
   CAF_REQUIRE(ok.has_value());
   CAF_CHECK_EQUAL(ok->size(), 2u);
-  zsend(dealer, {pattern(600, 1), pattern(401, 2)});
+  zsend(dealer, {pattern(600, 1), pattern(337, 2)});
   CAF_CHECK(!us.receive().has_value());
   CAF_CHECK_EQUAL(std::string{to_string(us.sess().error().code)},
                   "message_too_large");

@@ -462,6 +462,8 @@ public:
       if (written <= 0)
         return false;
       out.consume(static_cast<size_t>(written));
+      written_total_ += static_cast<uint64_t>(written);
+      sess_.written(written_total_);
     }
     return true;
   }
@@ -499,6 +501,7 @@ private:
   std::deque<event> events_;
   bytes received_;
   bool eof_ = false;
+  uint64_t written_total_ = 0; // bytes written, reported to the session
 };
 
 inline session_config config(socket_type type, std::string identity = {}) {

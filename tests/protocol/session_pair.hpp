@@ -192,6 +192,9 @@ struct session_pair {
 private:
   size_t move_bytes(session& from, session& to, bytes& transcript) {
     auto data = drain(from.output(), write_size);
+    // Everything drained was written: tell the session, as a transport must
+    // (a PONG held back goes out now).
+    from.written(from.output().total_appended());
     transcript.insert(transcript.end(), data.begin(), data.end());
     feed_chunked(to, data, chunks, now);
     return data.size();
@@ -299,6 +302,19 @@ inline bytes greeting_bytes(uint8_t minor = 1, std::string_view mech = "NULL",
   return result;
 }
 
+/// The first 11 bytes of a 3.x greeting: what a session sends at `start`.
+inline bytes greeting_head(uint8_t major = 3) {
+  auto full = greeting_bytes(1, "NULL", major);
+  return bytes(full.begin(), full.begin() + 11);
+}
+
+/// The last 53 bytes of a 3.x greeting: what a session sends once it knows
+/// its peer speaks 3.x.
+inline bytes greeting_rest(uint8_t minor = 1, std::string_view mech = "NULL") {
+  auto full = greeting_bytes(minor, mech);
+  return bytes(full.begin() + 11, full.end());
+}
+
 /// A frame header: flags, then a 1-byte size or (LONG) an 8-byte size.
 inline bytes frame_header(uint8_t flags, uint64_t size) {
   bytes result;
@@ -382,7 +398,16 @@ inline bytes raw_handshake(session& s, timestamp now, socket_type peer,
     s.start(now);
   auto input = concat({greeting_bytes(minor), ready_command(peer)});
   s.feed(byte_span{input.data(), input.size()}, now);
-  return drain(s.output());
+  auto result = drain(s.output());
+  s.written(s.output().total_appended());
+  return result;
+}
+
+/// Drains `s` and reports everything as written (see `session::written`).
+inline bytes drain_written(session& s) {
+  auto result = drain(s.output());
+  s.written(s.output().total_appended());
+  return result;
 }
 
 /// Feeds `input` to `s` in one piece.

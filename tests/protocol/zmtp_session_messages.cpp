@@ -216,19 +216,28 @@ CAF_TEST(max_message_size_counts_all_frames_of_a_message) {
     std::vector<size_t> sizes;
     bool fits;
   };
-  // The limit is 1000 bytes (the READY of a DEALER is far smaller).
+  // The limit is 1000 bytes (the READY of a DEALER is far smaller). Each
+  // frame after the first costs its body plus the overhead O (64): a
+  // message fits iff sum(bodies) + (frames - 1) * O <= 1000.
+  constexpr size_t o = frame_cost_overhead;
+  static_assert(o == 64, "the rows below assume 64");
   std::vector<row> rows{
       {{1000}, true},
       {{1001}, false},
-      {{999, 1}, true},
-      {{400, 400, 200}, true},
-      {{400, 400, 201}, false},
-      {{1000, 0, 0}, true},
-      {{0, 1000}, true},
-      {{0, 0, 1001}, false},
-      {{1, 1000}, false},
-      {{250, 250, 250, 250}, true},
-      {{250, 250, 250, 251}, false},
+      {{935, 1}, true},  // 936 + 64
+      {{936, 1}, false}, // 937 + 64
+      {{400, 400, 72}, true},
+      {{400, 400, 73}, false},
+      {{872, 0, 0}, true},
+      {{873, 0, 0}, false},
+      {{0, 936}, true},
+      {{0, 0, 873}, false},
+      {{1, 936}, false},
+      {{202, 202, 202, 202}, true},
+      {{202, 202, 202, 203}, false},
+      // Empty frames are not free: 16 fit (15 * 64 = 960), 17 do not.
+      {std::vector<size_t>(16, 0), true},
+      {std::vector<size_t>(17, 0), false},
   };
   for (auto how :
        {chunking::whole(), chunking::bytewise(), chunking::split(7, true)}) {

@@ -20,7 +20,12 @@ class uring_multiplexer;
 /// the fd and runs two pumps:
 /// - the read pump keeps one `recv` in flight while its upper layer allows
 ///   reading, and forwards each chunk as `(data_atom, frame)` (an empty
-///   frame means the peer closed);
+///   frame means the peer closed). The `recv` selects its buffer from the
+///   ring's shared provided-buffer ring (see `detail::buffer_ring`) when
+///   bytes arrive, so an idle connection holds no receive buffer; if that
+///   ring runs empty it waits for readability (`poll`), then reads once
+///   into a buffer of its own. Without a buffer ring every `recv` has a
+///   buffer of its own (`monocoque.recv-buffer-size`);
 /// - the write pump queues the frames it is given and writes them with one
 ///   vectored `sendmsg` at a time (up to 64 slices), re-queueing the rest of
 ///   a partial write; when a write request asks for it, it reports the
@@ -39,6 +44,8 @@ using socket_actor = typed_actor<
   reacts_to<write_atom, std::vector<frame>, bool>,
   reacts_to<read_atom, bool>,                // enable/disable reading
   reacts_to<close_atom>,                     // flush, then close
+  // Introspection: bytes queued and not written yet.
+  replies_to<unwritten_atom>::with<uint64_t>,
   // From io_uring completions:
   reacts_to<connect_done_atom, int32_t>,
   reacts_to<recv_done_atom, frame, int32_t>,

@@ -53,7 +53,8 @@ struct socket_stats {
   /// Messages dropped because no peer could take them (ROUTER: unknown
   /// routing id; REP: requester gone; REQ: stray replies).
   uint64_t dropped = 0;
-  /// Connections refused (PAIR: a second peer; ROUTER: a duplicate id).
+  /// Connections refused (PAIR: a second peer; ROUTER: a duplicate id;
+  /// any type: accepted beyond `max_connections`, closed at once).
   uint64_t refused = 0;
   /// Hash of the id of the thread that produced this answer: tests use it
   /// to prove that socket actors run on CAF's scheduler, not on a ring.

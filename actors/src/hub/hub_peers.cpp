@@ -159,7 +159,7 @@ socket_stats make_stats(hub_self self) {
   });
   result.pending = st.pending.size();
   result.dropped = st.dropped;
-  result.refused = st.refused;
+  result.refused = st.refused + st.conns->refused();
   result.thread = std::hash<std::thread::id>{}(std::this_thread::get_id());
   return result;
 }

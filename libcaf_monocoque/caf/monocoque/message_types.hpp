@@ -137,6 +137,10 @@ using adopt_atom = atom_constant<atom("mqadopt")>;
 /// Re-try a connect endpoint.
 using reconnect_atom = atom_constant<atom("mqreconn")>;
 
+/// SocketActor introspection: answers with the bytes queued for writing
+/// and not written yet.
+using unwritten_atom = atom_constant<atom("mqunwrit")>;
+
 } // namespace caf::monocoque
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::frame)

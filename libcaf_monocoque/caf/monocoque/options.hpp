@@ -25,6 +25,12 @@ struct options {
 
   /// Size of one receive buffer (bytes read per recv).
   size_t recv_buffer_size = 64 * 1024;
+
+  /// Receive buffers per ring, shared by its connections through an
+  /// io_uring provided-buffer ring (rounded up to a power of two): a
+  /// connection holds a buffer only while bytes arrive, none while idle.
+  /// Zero: every connection keeps a receive buffer of its own in flight.
+  size_t recv_buffers = 16;
   /// Sets CAF's `work-stealing.moderate-poll-attempts` to 0 unless the user
   /// set it: idle scheduler threads then wait on their condition variable
   /// instead of sleeping 50 us between polls, so a message from a ring
@@ -35,6 +41,7 @@ struct options {
 
   /// Defaults of every socket: `monocoque.sndhwm`, `.rcvhwm`,
   /// `.max-message-size`, `.max-handshake-size`, `.handshake-timeout`,
+  /// `.max-connections`,
   /// `.reconnect-ivl`,
   /// `.reconnect-ivl-max`, `.linger`, `.heartbeat-ivl`, `.heartbeat-ttl`,
   /// `.heartbeat-timeout`.

@@ -33,6 +33,12 @@ struct socket_options {
   /// one drops the peer before anything is buffered.
   uint64_t max_handshake_size = uint64_t{64} << 10;
 
+  /// Live connections of the socket (accepted and connected) beyond which
+  /// an accepted connection is closed at once, before any greeting, and
+  /// counted in `socket_stats::refused`; zero: no limit (libzmq has no
+  /// per-socket limit).
+  size_t max_connections = 0;
+
   /// Greeting plus handshake deadline (ZMQ_HANDSHAKE_IVL).
   timespan handshake_timeout = std::chrono::seconds{30};
 

@@ -109,13 +109,30 @@ public:
     return none;
   }
 
-  /// Handles an accepted connection of a listener.
+  /// Returns how many accepted connections were closed at once because the
+  /// socket had `max_connections` live connections.
+  uint64_t refused() const noexcept {
+    return refused_;
+  }
+
+  /// Handles an accepted connection of a listener. Beyond
+  /// `max_connections` live connections it closes the fd at once (no
+  /// greeting, no actors) and counts it in `refused`.
   void on_accepted(owned_fd fd) {
     if (closing_)
       return;
     auto* mpx = ring();
     if (mpx == nullptr)
       return;
+    if (opts_.max_connections > 0 && table_.live() >= opts_.max_connections) {
+      ++refused_;
+      // Through the ring, like every other close: no SQE queued there can
+      // name a reused fd number.
+      mpx->close_fd(fd->release());
+      log::actors()->debug("refused a connection: {} live (max-connections)",
+                           table_.live());
+      return;
+    }
     auto raw = fd->release();
     start(next_key_++, mpx, raw, std::nullopt, remote_address(raw), {});
   }
@@ -321,6 +338,7 @@ private:
   bool closing_ = false;
   uint64_t next_key_ = 1;
   uint64_t next_epoch_ = 1;
+  uint64_t refused_ = 0;
   std::vector<listener_actor> listeners_;
   std::map<uint64_t, slot> slots_;
   peer_table table_;

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "caf/monocoque/detail/lazy_queue.hpp"
 #include "caf/monocoque/message_types.hpp"
 #include "caf/monocoque/zmtp_actor.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -61,7 +61,8 @@ struct peer {
     multipart msg;
   };
   /// Received messages the application has not taken yet.
-  std::deque<inbound> inbox;
+  /// (Allocates nothing until the first message: idle peers stay cheap.)
+  lazy_queue<inbound> inbox;
   /// Taken messages whose credit was not returned yet.
   uint64_t uncredited = 0;
   /// Whether it sits in the fair queue.

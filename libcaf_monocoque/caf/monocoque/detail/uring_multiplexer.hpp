@@ -1,5 +1,6 @@
 #pragma once
 
+#include "caf/monocoque/detail/buffer_ring.hpp"
 #include "caf/monocoque/detail/io_op.hpp"
 #include "caf/monocoque/options.hpp"
 
@@ -138,6 +139,14 @@ public:
     return opts_;
   }
 
+  /// Ring thread only: returns the provided-buffer ring receives select
+  /// their buffer from, or null if this ring has none (disabled with
+  /// `monocoque.recv-buffers = 0`, or refused by the kernel): connections
+  /// then receive into buffers of their own.
+  buffer_ring* recv_buffers() noexcept {
+    return recv_bufs_.ok() ? &recv_bufs_ : nullptr;
+  }
+
 private:
   template <class F>
   void post_external(F&& push);
@@ -156,6 +165,7 @@ private:
   size_t index_;
   io_uring ring_{};
   bool ring_ok_ = false;
+  buffer_ring recv_bufs_;
   int wake_fd_ = -1;
   uint64_t wake_buf_ = 0;
   std::thread thread_;

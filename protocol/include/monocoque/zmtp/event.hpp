@@ -14,14 +14,20 @@ namespace monocoque::zmtp {
 
 /// What the handshake told us about the peer.
 struct peer_info {
-  /// Negotiated minor version: 1 for ZMTP 3.1, 0 for ZMTP 3.0.
+  /// Protocol revision spoken with the peer (greeting byte 10, capped by
+  /// ours): 3 for ZMTP 3.x, 1 for ZMTP 2.0 (RFC 15: no commands, no
+  /// metadata, no heartbeats).
+  uint8_t revision = 3;
+  /// Negotiated minor version: 1 for ZMTP 3.1, 0 for ZMTP 3.0 and 2.0.
   uint8_t minor = 1;
   /// The peer's socket type.
   socket_type type = socket_type::dealer;
-  /// The Identity the peer announced (empty if none).
+  /// The Identity the peer announced (empty if none): its READY property
+  /// (3.x) or its identity frame (2.0).
   std::string identity;
-  /// All properties of the peer's READY.
-  metadata properties;
+  /// All properties of the peer's READY, as received (empty for 2.0 peers).
+  /// Copies of a `peer_info` share these bytes.
+  metadata_view properties;
 };
 
 /// Events a session reports, in the order they happened.

@@ -19,6 +19,8 @@ constexpr uint8_t long_size = 0x02;
 constexpr uint8_t command = 0x04;
 /// Bits that must be zero.
 constexpr uint8_t reserved = 0xF8;
+/// Bits that must be zero in ZMTP 2.0 (RFC 15 has no commands).
+constexpr uint8_t reserved_zmtp20 = 0xFC;
 
 } // namespace frame_flags
 
@@ -56,6 +58,12 @@ public:
     max_body_ = limit;
   }
 
+  /// Switches to ZMTP 2.0 framing (RFC 15): MORE and LONG only; the COMMAND
+  /// bit is reserved, so a set one fails with `reserved_flags`.
+  void zmtp20(bool yes) noexcept {
+    reserved_ = yes ? frame_flags::reserved_zmtp20 : frame_flags::reserved;
+  }
+
   /// Returns the failure (valid after `failed`).
   const failure& error() const noexcept {
     return error_;
@@ -79,6 +87,7 @@ private:
 
   state state_ = state::flags;
   uint8_t flags_ = 0;
+  uint8_t reserved_ = frame_flags::reserved;
   uint8_t size_bytes_[8]{};
   size_t size_read_ = 0;
   size_t size_len_ = 0;

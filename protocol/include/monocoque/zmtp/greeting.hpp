@@ -36,6 +36,12 @@ struct greeting {
   /// Offset of the as-server flag.
   static constexpr size_t as_server_offset = 32;
 
+  /// Size of a ZMTP 2.0 greeting (RFC 15): signature, revision, socket type.
+  static constexpr size_t zmtp20_size = 12;
+
+  /// Offset of the ZMTP 2.0 socket-type byte (where 3.x has its minor).
+  static constexpr size_t socket_type_offset = 11;
+
   // -- fields -----------------------------------------------------------------
 
   /// Major version: 3 for ZMTP 3.x.
@@ -50,6 +56,9 @@ struct greeting {
   /// Whether the sender acts as the server of the security handshake.
   bool as_server = false;
 
+  /// ZMTP 2.0 only: the sender's socket type as a libzmq ZMQ_* number.
+  uint8_t socket_type = 0;
+
   // -- wire format ------------------------------------------------------------
 
   /// Returns the 64 bytes of this greeting.
@@ -58,7 +67,9 @@ struct greeting {
 
 /// Reads a peer's greeting incrementally. It checks each field as soon as its
 /// bytes arrive, so it can refuse a ZMTP 1.0 or 2.0 peer after 1 or 11 bytes
-/// without waiting for 64 bytes that such a peer never sends.
+/// without waiting for 64 bytes that such a peer never sends. A session that
+/// speaks ZMTP 2.0 too calls `allow_zmtp20` first and, once the revision
+/// byte is known, `expect_zmtp20` to read the 12-byte 2.0 greeting instead.
 class greeting_reader {
 public:
   /// Progress of the reader.
@@ -90,6 +101,22 @@ public:
     return error_;
   }
 
+  /// Accepts revision 1 (ZMTP 2.0) at byte 10 instead of refusing it.
+  void allow_zmtp20() noexcept {
+    allow_v2_ = true;
+  }
+
+  /// Reads the rest as a ZMTP 2.0 greeting: the greeting completes after
+  /// its socket-type byte (12 bytes). Call before byte 12 arrives.
+  void expect_zmtp20() noexcept {
+    v2_ = true;
+  }
+
+  /// Returns the revision byte (valid once more than 10 bytes arrived).
+  uint8_t revision() const noexcept {
+    return buf_[greeting::major_offset];
+  }
+
   /// Returns how many greeting bytes have arrived.
   size_t bytes_read() const noexcept {
     return read_;
@@ -102,6 +129,8 @@ private:
   std::array<uint8_t, greeting::size> buf_{};
   size_t read_ = 0;
   status state_ = status::incomplete;
+  bool allow_v2_ = false;
+  bool v2_ = false;
   greeting result_;
   failure error_;
 };

@@ -2,6 +2,7 @@
 
 #include "monocoque/zmtp/byte_span.hpp"
 #include "monocoque/zmtp/error.hpp"
+#include "monocoque/zmtp/frame.hpp"
 #include "monocoque/zmtp/metadata.hpp"
 
 #include <string>
@@ -49,17 +50,19 @@ public:
   /// the greeting and after every processed command until it returns false.
   virtual bool next_handshake_command(outgoing_command& out) = 0;
 
-  /// Processes a command received during the handshake. Returns a failure
-  /// with a code other than `none` to abort the handshake.
+  /// Processes a command received during the handshake; `data` (after the
+  /// name) shares the received frame, so a mechanism can keep it without a
+  /// copy. Returns a failure with a code other than `none` to abort.
   virtual failure process_handshake_command(std::string_view name,
-                                            byte_span data)
+                                            const frame& data)
     = 0;
 
   /// Returns the handshake progress.
   virtual status state() const noexcept = 0;
 
   /// Returns the properties the peer announced (valid when `ready`).
-  virtual const metadata& peer_metadata() const noexcept = 0;
+  /// The bytes are the peer's own, held once (see `metadata_view`).
+  virtual const metadata_view& peer_metadata() const noexcept = 0;
 };
 
 } // namespace monocoque::zmtp

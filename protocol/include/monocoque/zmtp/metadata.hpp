@@ -1,6 +1,8 @@
 #pragma once
 
 #include "monocoque/zmtp/byte_span.hpp"
+#include "monocoque/zmtp/frame.hpp"
+#include "monocoque/zmtp/wire.hpp"
 
 #include <optional>
 #include <string>
@@ -61,6 +63,68 @@ public:
 
 private:
   std::vector<property> props_;
+};
+
+/// A peer's property list as it arrived (RFC 23 "Metadata"): the wire bytes
+/// held once, in a shared `frame`, validated once by `parse`, and read on
+/// demand. Copies share the bytes; nothing is expanded into strings, so a
+/// 64 KiB READY of tiny properties costs 64 KiB, not a string pair each.
+class metadata_view {
+public:
+  /// One property, viewing the held bytes.
+  struct entry {
+    /// Property name.
+    std::string_view name;
+    /// Property value.
+    std::string_view value;
+  };
+
+  // -- factory ----------------------------------------------------------------
+
+  /// Validates `raw` as `metadata::decode` would (names, sizes, truncation)
+  /// and wraps it without copying; nullopt if it is malformed.
+  static std::optional<metadata_view> parse(frame raw);
+
+  // -- lookup -----------------------------------------------------------------
+
+  /// Returns the value of the first property named `name` (ignoring case).
+  std::optional<std::string_view> find(std::string_view name) const noexcept;
+
+  /// Calls `f(entry)` for each property in wire order.
+  template <class F>
+  void for_each(F&& f) const {
+    auto bytes = raw_.bytes();
+    while (!bytes.empty()) {
+      size_t name_size = bytes[0];
+      auto name = bytes.subspan(1, name_size).as_string_view();
+      auto value_size = get_u32(bytes.data() + 1 + name_size);
+      bytes.remove_prefix(1 + name_size + 4);
+      f(entry{name, bytes.first(value_size).as_string_view()});
+      bytes.remove_prefix(value_size);
+    }
+  }
+
+  /// Returns the number of properties.
+  size_t size() const noexcept {
+    return count_;
+  }
+
+  /// Returns whether there are no properties.
+  bool empty() const noexcept {
+    return count_ == 0;
+  }
+
+  /// Returns the held wire bytes.
+  const frame& raw() const noexcept {
+    return raw_;
+  }
+
+  /// Returns a copy as a builder-style `metadata` (allocates per property).
+  metadata to_metadata() const;
+
+private:
+  frame raw_;
+  size_t count_ = 0;
 };
 
 /// Compares ASCII strings ignoring case.

@@ -26,19 +26,19 @@ public:
   bool next_handshake_command(outgoing_command& out) override;
 
   failure process_handshake_command(std::string_view name,
-                                    byte_span data) override;
+                                    const frame& data) override;
 
   status state() const noexcept override {
     return state_;
   }
 
-  const metadata& peer_metadata() const noexcept override {
+  const metadata_view& peer_metadata() const noexcept override {
     return peer_;
   }
 
 private:
   metadata local_;
-  metadata peer_;
+  metadata_view peer_;
   bool ready_sent_ = false;
   status state_ = status::handshaking;
 };

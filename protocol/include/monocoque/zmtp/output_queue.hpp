@@ -54,6 +54,12 @@ public:
     return bytes_ == 0;
   }
 
+  /// Returns how many bytes were ever appended: the offset, in the output
+  /// stream, of the next byte appended (consuming does not change it).
+  uint64_t total_appended() const noexcept {
+    return appended_;
+  }
+
   /// Returns the number of slices.
   size_t slice_count() const noexcept {
     return segments_.size();
@@ -100,6 +106,7 @@ private:
 
   std::deque<segment> segments_;
   size_t bytes_ = 0;
+  uint64_t appended_ = 0;
   size_t copy_threshold_;
   size_t staging_size_;
   byte_block* staging_ = nullptr;

@@ -34,10 +34,16 @@ enum class session_state : uint8_t {
 /// Returns the lowercase name of `x`.
 const char* to_string(session_state x) noexcept;
 
-/// One ZMTP 3.x connection, sans I/O: feed it received bytes and the current
-/// time; poll it for events; write out what `output()` holds; ask it for its
-/// next deadline and call `advance_time` then. It never reads a clock, never
-/// touches a socket and never throws on peer input.
+/// One ZMTP 3.x or 2.0 connection, sans I/O: feed it received bytes and the
+/// current time; poll it for events; write out what `output()` holds and
+/// report with `written` how far the transport got (PONGs wait for it); ask
+/// it for its next deadline and call `advance_time` then. It never reads a
+/// clock, never touches a socket and never throws on peer input.
+///
+/// The greeting goes out in two steps (as libzmq does): signature and
+/// revision at `start`, the rest once the peer's revision byte arrived, in
+/// the form that revision needs (the 3.x rest, or the 2.0 socket type and
+/// identity frame).
 class session {
 public:
   // -- constructors, destructors, and assignment operators --------------------
@@ -85,7 +91,8 @@ public:
 
   // -- lifecycle --------------------------------------------------------------
 
-  /// Queues our greeting and arms the handshake timeout.
+  /// Queues the first 11 bytes of our greeting (signature, revision) and
+  /// arms the handshake timeout.
   void start(timestamp now);
 
   /// Fails the session locally with `code` and `detail` (e.g. the transport
@@ -122,6 +129,25 @@ public:
   /// Queues a cancellation of `topic` (CANCEL, or `\x00topic` for 3.0).
   [[nodiscard]] local_error cancel(const frame& topic);
 
+  /// Tells the session that the transport wrote `total_bytes_written` bytes
+  /// of its output stream so far (every byte ever taken from `output()`,
+  /// greeting included). A PONG held back by `awaiting_write` goes out once
+  /// the previous one is written.
+  void written(uint64_t total_bytes_written);
+
+  /// Returns whether an emitted PONG is not written yet: the transport must
+  /// then report its progress with `written`. While it is true, a PING only
+  /// replaces the context of the one PONG held back (as libzmq keeps one
+  /// pending PONG), so a PING flood never grows the output.
+  bool awaiting_write() const noexcept {
+    return pong_end_ > written_;
+  }
+
+  /// Returns whether a PONG is held back until the previous one is written.
+  bool pong_pending() const noexcept {
+    return pong_pending_;
+  }
+
   // -- time -------------------------------------------------------------------
 
   /// Returns when `advance_time` must be called next, if ever.
@@ -132,13 +158,19 @@ public:
 
 private:
   void input(byte_span bytes, const frame* owner, timestamp now);
+  void send_greeting_rest();
   void on_greeting();
+  void on_zmtp20_greeting();
+  void on_zmtp20_identity(decoded_frame&& frm, timestamp now);
+  void queue_pong(byte_span context);
+  void emit_pong(byte_span context);
   void pump_mechanism();
   void on_frame(decoded_frame&& frm, timestamp now);
-  void on_handshake_command(byte_span body, timestamp now);
+  void on_handshake_command(const frame& body, timestamp now);
   void on_command(byte_span body, timestamp now);
   void on_message_frame(decoded_frame&& frm);
   void finish_handshake(timestamp now);
+  void become_ready(timestamp now);
   void fail(peer_error code, std::string detail, bool tell_peer = false);
   local_error send_subscription(bool subscribe, const frame& topic);
   void update_decoder_limit() noexcept;
@@ -152,7 +184,15 @@ private:
   output_queue out_;
   std::deque<event> events_;
   message partial_;
-  uint64_t partial_size_ = 0;
+  uint64_t partial_cost_ = 0;   // bodies + overheads of `partial_`
+  uint64_t handshake_cost_ = 0; // bodies + overheads of handshake commands
+  bool greeting_rest_sent_ = false;
+  bool zmtp20_ = false;         // the peer speaks ZMTP 2.0
+  uint64_t written_ = 0;        // output bytes the transport wrote
+  uint64_t pong_end_ = 0;       // output offset after the last PONG
+  bool pong_pending_ = false;   // a PONG waits for the previous one
+  uint8_t pong_context_[16]{};
+  size_t pong_context_size_ = 0;
   std::optional<timestamp> handshake_deadline_;
   peer_info peer_;
   failure error_;

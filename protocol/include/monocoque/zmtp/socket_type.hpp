@@ -29,6 +29,13 @@ std::string_view wire_name(socket_type x) noexcept;
 /// Parses a wire name (exact, uppercase, as RFC 23 spells it).
 std::optional<socket_type> parse_socket_type(std::string_view name) noexcept;
 
+/// Returns the libzmq ZMQ_* number of `x` (PAIR 0, PUB 1, ... XSUB 10), as
+/// sent in a ZMTP 2.0 greeting (RFC 15).
+uint8_t zmq_number(socket_type x) noexcept;
+
+/// Parses a ZMQ_* number; nullopt for numbers beyond XSUB (10).
+std::optional<socket_type> from_zmq_number(uint8_t x) noexcept;
+
 /// Returns whether a socket of type `self` accepts a peer of type `peer`
 /// (RFC 23, "The Socket-Type Property"). The relation is symmetric.
 bool compatible(socket_type self, socket_type peer) noexcept;
