@@ -1,0 +1,122 @@
+// Attack (k): running out of file descriptors. This process lowers its soft
+// RLIMIT_NOFILE (its own CTest entry: nothing else shares the process) and
+// the zmtp-attack tool, another process, opens more connections than we
+// have descriptors for. accept fails with EMFILE: we must not spin (CPU
+// time over a second stays small), not crash, keep serving the canary, and
+// accept again once descriptors are free.
+
+#define CAF_SUITE hostile.fd_limit
+
+#include "hostile/fixture.hpp"
+
+#include <dirent.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+extern char** environ;
+
+using namespace hostile;
+
+namespace {
+
+size_t open_fds() {
+  size_t n = 0;
+  if (auto* dir = ::opendir("/proc/self/fd")) {
+    while (auto* entry = ::readdir(dir))
+      n += entry->d_name[0] != '.' ? 1 : 0;
+    ::closedir(dir);
+  }
+  return n;
+}
+
+pid_t spawn_attack(std::vector<std::string> args) {
+  args.insert(args.begin(), ZMTP_ATTACK_PATH);
+  std::vector<char*> argv;
+  for (auto& x : args)
+    argv.push_back(x.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (::posix_spawn(&pid, ZMTP_ATTACK_PATH, nullptr, nullptr, argv.data(),
+                    environ) != 0)
+    return -1;
+  return pid;
+}
+
+// Waits for `pid` to exit; kills it after `limit`.
+bool reap(pid_t pid, std::chrono::milliseconds limit) {
+  auto deadline = clock_type::now() + limit;
+  int status = 0;
+  while (clock_type::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid)
+      return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    std::this_thread::sleep_for(20ms);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return false;
+}
+
+double cpu_over(std::chrono::milliseconds window) {
+  auto t0 = cpu_seconds();
+  std::this_thread::sleep_for(window);
+  return cpu_seconds() - t0;
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(hostile_fd_limit_tests, fixture)
+
+CAF_TEST(accept survives running out of descriptors) {
+  start(options());
+  // A second libzmq peer, created while descriptors are plentiful; it
+  // connects only after the attack.
+  auto late = interop::zsock(ctx, zmq::socket_type::dealer);
+  rss.start();
+  auto idle_cpu = cpu_over(1000ms);
+  rlimit old{};
+  CAF_REQUIRE_EQUAL(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  auto low = old;
+  low.rlim_cur = open_fds() + 24;
+  CAF_MESSAGE("lowering RLIMIT_NOFILE from " << old.rlim_cur << " to "
+                                             << low.rlim_cur);
+  CAF_REQUIRE_EQUAL(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  auto pid = spawn_attack({"idle", "--port", std::to_string(port),
+                           "--connections", "200", "--hold-ms", "4000"});
+  CAF_REQUIRE_GREATER(pid, 0);
+  std::this_thread::sleep_for(1500ms); // the listener hits EMFILE
+  auto at_limit = peers();
+  auto busy_cpu = cpu_over(1000ms);
+  CAF_MESSAGE("at the limit: " << at_limit
+                               << " connections; CPU over 1 s: " << busy_cpu
+                               << " s (idle: " << idle_cpu << " s)");
+  CAF_CHECK_LESS(busy_cpu, idle_cpu + 0.3);
+  canary_tally tally;
+  for (int i = 0; i < 3; ++i) {
+    int64_t took = 0;
+    ++tally.probes;
+    if (!canary_answers(canary_limit, &took))
+      ++tally.misses;
+    tally.slowest_ms = std::max(tally.slowest_ms, took);
+  }
+  CAF_CHECK(reap(pid, 15s));
+  // The attacker's connections are gone: descriptors free up and the
+  // backlog drains.
+  CAF_CHECK(await([&] { return peers() == 1; }, 20s));
+  CAF_MESSAGE("after the attack: " << peers() << " connection(s), "
+                                   << open_fds() << " descriptors open");
+  auto c = connection::open(port);
+  CAF_REQUIRE(c.valid());
+  CAF_CHECK(c.write(handshake()) == outcome::ok);
+  CAF_CHECK(c.read_greeting_and_ready(5000ms));
+  c.close();
+  late.connect(endpoint);
+  CAF_CHECK(interop::zsend(late, {"late"}));
+  CAF_CHECK_EQUAL(interop::zrecv_for(late, 5000ms),
+                  std::vector<std::string>{"late"});
+  CAF_CHECK_EQUAL(::setrlimit(RLIMIT_NOFILE, &old), 0);
+  check_bounds("descriptors exhausted", 8, tally);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
