@@ -8,15 +8,6 @@
 
 using namespace hostile;
 
-namespace {
-
-struct attack_result {
-  outcome out = outcome::ok;
-  uint64_t sent = 0;
-  bool closed = false;
-};
-
-} // namespace
 
 CAF_TEST_FIXTURE_SCOPE(hostile_big_ready_tests, fixture)
 
@@ -26,7 +17,7 @@ CAF_TEST(a 64 MiB READY is dropped on its header) {
   canary_tally tally;
   auto res = during(
       [p = port] {
-        attack_result r;
+        flood_result r;
         auto c = connection::open(p);
         if (!c.valid())
           return r;

@@ -9,15 +9,6 @@
 
 using namespace hostile;
 
-namespace {
-
-struct attack_result {
-  outcome out = outcome::ok;
-  uint64_t sent = 0;
-  bool closed = false;
-};
-
-} // namespace
 
 CAF_TEST_FIXTURE_SCOPE(hostile_empty_frames_tests, fixture)
 
@@ -29,7 +20,7 @@ CAF_TEST(empty MORE frames count toward the maximum message size) {
   canary_tally tally;
   auto res = during(
       [p = port] {
-        attack_result r;
+        flood_result r;
         auto c = connection::open(p);
         if (!c.valid())
           return r;

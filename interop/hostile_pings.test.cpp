@@ -9,14 +9,6 @@
 
 using namespace hostile;
 
-namespace {
-
-struct attack_result {
-  outcome out = outcome::ok;
-  uint64_t sent = 0;
-};
-
-} // namespace
 
 CAF_TEST_FIXTURE_SCOPE(hostile_pings_tests, fixture)
 
@@ -26,7 +18,7 @@ CAF_TEST(unread PONGs do not pile up) {
   canary_tally tally;
   auto res = during(
       [p = port] {
-        attack_result r;
+        flood_result r;
         auto c = connection::open(p);
         if (!c.valid())
           return r;

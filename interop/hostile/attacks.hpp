@@ -103,6 +103,16 @@ enum class outcome {
   stalled,
 };
 
+/// What became of one flooding connection.
+struct flood_result {
+  /// How its writes ended.
+  outcome out = outcome::ok;
+  /// Bytes written.
+  uint64_t sent = 0;
+  /// Whether the target closed it.
+  bool closed = false;
+};
+
 /// Returns a name for `x`.
 inline const char* to_string(outcome x) {
   switch (x) {
