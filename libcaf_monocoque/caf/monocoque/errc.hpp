@@ -20,7 +20,8 @@ enum class errc : uint8_t {
   // -- peer violations (same values as zmtp::peer_error) ----------------------
   /// ZMTP 1.0 peer refused.
   unversioned_peer = 1,
-  /// ZMTP 2.0 (or older) peer refused.
+  /// Peer refused for its protocol revision (0: versioned ZMTP 1.0, or 2;
+  /// revision 1, ZMTP 2.0, and 3.x are accepted).
   unsupported_version,
   /// Different security mechanism.
   mechanism_mismatch,

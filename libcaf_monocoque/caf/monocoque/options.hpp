@@ -31,6 +31,7 @@ struct options {
   /// connection holds a buffer only while bytes arrive, none while idle.
   /// Zero: every connection keeps a receive buffer of its own in flight.
   size_t recv_buffers = 16;
+
   /// Sets CAF's `work-stealing.moderate-poll-attempts` to 0 unless the user
   /// set it: idle scheduler threads then wait on their condition variable
   /// instead of sleeping 50 us between polls, so a message from a ring
@@ -41,10 +42,10 @@ struct options {
 
   /// Defaults of every socket: `monocoque.sndhwm`, `.rcvhwm`,
   /// `.max-message-size`, `.max-handshake-size`, `.handshake-timeout`,
-  /// `.max-connections`,
-  /// `.reconnect-ivl`,
-  /// `.reconnect-ivl-max`, `.linger`, `.heartbeat-ivl`, `.heartbeat-ttl`,
-  /// `.heartbeat-timeout`.
+  /// `.max-connections`, `.reconnect-ivl`, `.reconnect-ivl-max`, `.linger`,
+  /// `.heartbeat-ivl`, `.heartbeat-ttl`, `.heartbeat-timeout`,
+  /// `.socket-on-ring`, `.max-subscription-bytes`. The other
+  /// `socket_options` fields are set per socket in code.
   socket_options defaults;
 
   // -- conversion -------------------------------------------------------------

@@ -12,7 +12,8 @@ enum class peer_error : uint8_t {
   none = 0,
   /// The peer sent no ZMTP signature: it speaks ZMTP 1.0, which is refused.
   unversioned_peer,
-  /// The peer announced ZMTP 2.0 or older, which is refused.
+  /// The peer announced a revision we refuse: 0 (versioned ZMTP 1.0) or 2
+  /// (revision 1 is ZMTP 2.0 and 3 is ZMTP 3.x, both accepted).
   unsupported_version,
   /// The peer's greeting names another security mechanism than ours.
   mechanism_mismatch,
