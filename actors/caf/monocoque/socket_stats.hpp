@@ -27,7 +27,7 @@ struct peer_stats {
   uint64_t out_queue = 0;
   /// Received messages not yet taken by the application.
   uint64_t in_queue = 0;
-  /// Messages and payload bytes received from the peer.
+  /// Messages received from the peer.
   uint64_t msgs_in = 0;
   /// Payload bytes received from the peer.
   uint64_t bytes_in = 0;
@@ -57,7 +57,8 @@ struct socket_stats {
   /// any type: accepted beyond `max_connections`, closed at once).
   uint64_t refused = 0;
   /// Hash of the id of the thread that produced this answer: tests use it
-  /// to prove that socket actors run on CAF's scheduler, not on a ring.
+  /// to prove which thread a socket actor runs on (a ring thread by
+  /// default, CAF's scheduler with `socket_options::on_ring = false`).
   uint64_t thread = 0;
 };
 

@@ -49,7 +49,8 @@ struct socket_options {
   /// (ZMQ_RECONNECT_IVL_MAX).
   timespan reconnect_ivl_max = timespan{0};
 
-  /// How long `close` flushes; negative: until everything is sent.
+  /// How long `close` flushes; negative: until everything is sent
+  /// (ZMQ_LINGER).
   timespan linger = timespan{-1};
 
   /// PING interval; zero: no heartbeats (ZMQ_HEARTBEAT_IVL).
