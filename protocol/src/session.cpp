@@ -94,7 +94,7 @@ void session::fail(peer_error code, std::string detail, bool tell_peer) {
   error_ = failure{code, detail};
   partial_.clear();
   pong_pending_ = false; // a failed session sends nothing more
-  events_.push_back(events::failed{failure{code, std::move(detail)}});
+  events_.emplace_back(events::failed{failure{code, std::move(detail)}});
 }
 
 // -- input --------------------------------------------------------------------
@@ -238,7 +238,7 @@ void session::become_ready(timestamp now) {
   // ZMTP 2.0 has no heartbeats.
   if (!zmtp20_)
     heartbeat_.start(now);
-  events_.push_back(events::handshake_done{peer_});
+  events_.emplace_back(events::handshake_done{peer_});
 }
 
 void session::on_command(byte_span body, timestamp now) {
@@ -254,7 +254,7 @@ void session::on_command(byte_span body, timestamp now) {
   } else if (cmd->name == command_name::subscribe
              || cmd->name == command_name::cancel) {
     if (accepts_subscriptions(cfg_.type))
-      events_.push_back(events::subscription{
+      events_.emplace_back(events::subscription{
         cmd->name == command_name::subscribe, frame::copy_of(cmd->data)});
   } else if (cmd->name == command_name::error) {
     auto reason = parse_error_reason(cmd->data);
@@ -294,11 +294,11 @@ void session::on_message_frame(decoded_frame&& frm) {
       && !msg[0].empty() && msg[0].data()[0] <= 1) {
     // ZMTP 3.0 subscription message: \x01topic or \x00topic.
     auto subscribe = msg[0].data()[0] == 1;
-    events_.push_back(
+    events_.emplace_back(
       events::subscription{subscribe, msg[0].slice(1, msg[0].size() - 1)});
     return;
   }
-  events_.push_back(events::message_received{std::move(msg)});
+  events_.emplace_back(events::message_received{std::move(msg)});
 }
 
 void session::update_decoder_limit() noexcept {

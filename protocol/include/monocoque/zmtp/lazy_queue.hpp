@@ -10,8 +10,8 @@ namespace monocoque::zmtp {
 /// first `push_back` (a `std::deque` allocates ~600 bytes when constructed,
 /// which every idle connection would pay). A vector and the index of its
 /// front: `pop_front` is O(1), the consumed prefix is dropped once it is at
-/// least half of the vector, and an emptied queue keeps a small buffer for
-/// the next burst but gives a large one back.
+/// least half of the vector, and an emptied queue keeps its buffer for the
+/// next burst unless it grew past 64 Ki elements.
 template <class T>
 class lazy_queue {
 public:
@@ -69,6 +69,12 @@ public:
     xs_.push_back(std::move(x));
   }
 
+  /// Appends an element made from `xs` in place.
+  template <class... Ts>
+  T& emplace_back(Ts&&... xs) {
+    return xs_.emplace_back(std::forward<Ts>(xs)...);
+  }
+
   /// Removes the oldest element (the queue must not be empty).
   void pop_front() {
     xs_[head_] = T{};
@@ -85,11 +91,18 @@ public:
   void clear() {
     xs_.clear();
     head_ = 0;
-    if (xs_.capacity() > 64)
+    if (xs_.capacity() > max_kept)
       xs_.shrink_to_fit();
   }
 
 private:
+  // An emptied queue keeps up to this many elements' capacity: giving back
+  // every burst's buffer (above 64 elements, as first written) cost the 64 B
+  // throughput benchmark ~40 % (the queues grew anew for every read of ~1000
+  // small messages); 256 KiB and 1 MiB bounds in bytes still lost ~half of
+  // that. A queue drained of a larger burst gives its buffer back.
+  static constexpr size_t max_kept = 64 * 1024;
+
   std::vector<T> xs_;
   size_t head_ = 0;
 };
