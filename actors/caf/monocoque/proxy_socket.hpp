@@ -20,7 +20,10 @@ namespace caf::monocoque {
 /// `sending_actor` sends, one with every verb of `receiving_actor`
 /// receives (`router_actor`, `dealer_actor`, `xpub_actor`, `xsub_actor`,
 /// `pair_actor`: both; `push_actor`, `pub_actor`: send only; `pull_actor`,
-/// `sub_actor`: receive only). A dynamically typed `caf::actor` needs its
+/// `sub_actor`: receive only; `req_actor` and `rep_actor` lack the batch
+/// verbs of `sending_actor`, so they count as receive only, and
+/// `spawn_proxy` refuses them as a backend or capture: libzmq's proxy does
+/// not take REQ/REP either). A dynamically typed `caf::actor` needs its
 /// capabilities spelled out; they are not checked (like `actor_cast`).
 /// Either way the actor must be one of our socket actors: the proxy also
 /// uses `socket_base_actor` verbs on it.

@@ -13,9 +13,6 @@
 
 namespace caf::monocoque {
 
-/// Asks a socket for its introspection (`socket_stats`).
-using stats_atom = atom_constant<atom("mqstats")>;
-
 /// The verbs every socket actor has.
 ///
 /// - `(bind_atom, ep)` → the bound endpoint (a `*`/`0` port becomes the real
@@ -50,6 +47,8 @@ using socket_base_actor = typed_actor<
 ///   empty message) is dropped and counted in `socket_stats::dropped`, and
 ///   its credit comes back. Memory stays bounded by the window plus SNDHWM
 ///   per peer; posting beyond the credit breaks that bound.
+/// - `(window_atom, actor{}, 0)` withdraws the window: the producer gets no
+///   more credit, and a later `window_atom` starts a fresh one.
 using sending_actor = typed_actor<
   replies_to<send_atom, multipart>::with<ok_atom>,
   replies_to<send_atom, std::vector<multipart>>::with<ok_atom>,
@@ -72,6 +71,9 @@ using sending_actor = typed_actor<
 ///   message available when the socket runs (at most the credit left), one
 ///   actor message per connection read instead of one per ZeroMQ message.
 ///   Credit still counts messages.
+/// - `(deliver_atom, actor{}, 0)` (or the batch form with a null target)
+///   withdraws push delivery: what arrives afterwards waits for `recv`.
+///   Messages already pushed stay with the old target.
 using receiving_actor = typed_actor<
   replies_to<recv_atom>::with<multipart>,
   replies_to<recv_atom, timespan>::with<multipart>,

@@ -4,6 +4,8 @@
 #include "caf/monocoque/module.hpp"
 #include "caf/monocoque/spawn_on_ring.hpp"
 
+#include "monocoque/zmtp/session_config.hpp"
+
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -127,11 +129,17 @@ hub_actor::behavior_type hub_fun(hub_self self,
     self->quit(mod ? mod->status()
                    : make_error(errc::backend_unavailable,
                                 "the caf::monocoque::module is not loaded"));
+  else if (auto err = st.opts().validate())
+    self->quit(std::move(err));
   self->set_down_handler([self](down_msg& dm) { on_down(self, dm); });
   auto do_connect = [self](const std::string& ep,
                            std::string id) -> result<ok_atom> {
     if (self->state.closing)
       return closed_error("connect after close");
+    if (id.size() > ::monocoque::zmtp::max_identity_size)
+      return make_error(errc::invalid_option,
+                        "routing id: " + std::to_string(id.size())
+                          + " bytes, at most 255");
     if (auto err = self->state.conns->connect(ep, std::move(id)))
       return err;
     return ok_atom::value;

@@ -70,6 +70,9 @@ using message_atom = atom_constant<atom("mqmsg")>;
 /// Asks a socket for its state.
 using status_atom = atom_constant<atom("mqstatus")>;
 
+/// Asks a socket for its introspection (`socket_stats`).
+using stats_atom = atom_constant<atom("mqstats")>;
+
 /// SUB: subscribes to a topic prefix (`(subscribe_to_atom, prefix)`). Not
 /// named `subscribe_atom` or `sub_atom`: CAF has both, and `using namespace caf;` next to
 /// `using namespace caf::monocoque;` would make the name ambiguous.

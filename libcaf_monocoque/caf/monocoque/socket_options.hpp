@@ -1,5 +1,6 @@
 #pragma once
 
+#include <caf/error.hpp>
 #include <caf/timespan.hpp>
 
 #include <cstddef>
@@ -116,6 +117,18 @@ struct socket_options {
 
   /// Returns the socket defaults configured in `opts` (`opts.defaults`).
   static socket_options from(const options& opts);
+
+  /// Checks the values libzmq's `zmq_setsockopt` would refuse with EINVAL,
+  /// plus those this library cannot honour; returns `errc::invalid_option`
+  /// naming the first offending field, or no error. A socket spawned with
+  /// invalid options exits at once with that error. Refused: an `identity`
+  /// longer than 255 bytes; `sndhwm` or `rcvhwm` of 0 (libzmq's "no limit":
+  /// every queue here is bounded); a negative `heartbeat_ivl`; a
+  /// `heartbeat_ttl` that is negative or above 6553.5 s (the PING field
+  /// counts deciseconds in 16 bits); a property whose name is not 1..255
+  /// characters of `[A-Za-z0-9.+_-]` or is one the socket sets itself
+  /// (`Socket-Type`, `Identity`), or whose value is 2 GiB or larger.
+  error validate() const;
 };
 
 } // namespace caf::monocoque
