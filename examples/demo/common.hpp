@@ -140,8 +140,7 @@ void wait_until(const std::string& what, Predicate done) {
   }
 }
 
-// -- libzmq sockets
-// ------------------------------------------------------------
+// -- libzmq sockets -----------------------------------------------------------
 
 /// A libzmq socket that gives up on receiving and sending after `timeout`
 /// and does not linger at close.

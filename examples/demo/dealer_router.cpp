@@ -36,8 +36,9 @@ int dealer_to_libzmq_router(env& e) {
     auto reply = recv(e, dealer, "dealer_actor");
     expect_message("dealer_actor", reply,
                    {"request", "echo:" + std::to_string(i)});
-    trace("dealer_actor -> " + show(request) + "  libzmq ROUTER <- " +
-          show(got) + "  dealer_actor <- " + show(reply));
+    trace("dealer_actor  -> " + show(request) + "  libzmq ROUTER got " +
+          show(got));
+    trace("dealer_actor  <- " + show(reply));
   }
   return rounds;
 }
@@ -109,11 +110,10 @@ std::string dealer_router(env& e) {
   libzmq_dealer_to_dealer(e);
   std::puts(" 3. libzmq DEALER and REQ clients -> our router_actor");
   auto served = router_serves_libzmq_clients(e);
-  return std::to_string(rounds) + " requests/" + std::to_string(rounds) +
-         " replies via a libzmq ROUTER, 1 from a libzmq DEALER to our "
-         "DEALER, " +
-         std::to_string(served) +
-         " via our ROUTER (replies routed by id), both directions";
+  auto n = std::to_string(rounds);
+  return n + " requests/" + n + " replies via a libzmq ROUTER, 1/1 from a " +
+         "libzmq DEALER, " + std::to_string(served) + "/" +
+         std::to_string(served) + " via our ROUTER (routed by id)";
 }
 
 } // namespace demo

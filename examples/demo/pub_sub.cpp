@@ -129,12 +129,10 @@ std::string pub_sub(env& e) {
   auto counts = pub_to_libzmq_subs(e);
   std::puts(" 2. a libzmq PUB -> our sub_actor");
   auto n = libzmq_pub_to_sub(e);
-  return std::to_string(our_topics.size()) + " published by our PUB, " +
-         counts +
-         " received by libzmq SUBs 'weather.'/'sport.' (each only its "
-         "prefix); " +
+  return "our PUB: " + std::to_string(our_topics.size()) + " published, " +
+         counts + " to libzmq SUBs (each only its prefix); libzmq PUB: " +
          std::to_string(n) + " of " + std::to_string(libzmq_topics.size()) +
-         " from a libzmq PUB matched our SUB's 'alert.'";
+         " matched our SUB";
 }
 
 } // namespace demo

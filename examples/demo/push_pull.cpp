@@ -93,9 +93,9 @@ std::string push_pull(env& e) {
   auto split = push_to_libzmq_pulls(e);
   std::puts(" 2. a libzmq PUSH -> our pull_actor");
   auto n = libzmq_push_to_pull(e);
-  return std::to_string(tasks) + " tasks from our PUSH split " + split +
-         " over two libzmq PULLs (none twice), " + std::to_string(n) +
-         " from a libzmq PUSH to our PULL";
+  return "our PUSH: " + std::to_string(tasks) + " tasks split " + split +
+         " over two libzmq PULLs, none twice; libzmq PUSH: " +
+         std::to_string(n) + "/" + std::to_string(n) + " to our PULL";
 }
 
 } // namespace demo

@@ -55,7 +55,7 @@ std::string req_rep(env& e) {
   libzmq_req_to_rep(e);
   auto n = std::to_string(rounds);
   return n + " requests/" + n + " replies to a libzmq REP, " + n + "/" + n +
-         " from a libzmq REQ to our REP, both directions";
+         " from a libzmq REQ to our REP";
 }
 
 } // namespace demo
