@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
     std::string names;
     for (auto& n : failed)
       names += " " + n;
+    std::fflush(stdout);
     std::fprintf(stderr, "monocoque-demo: FAILED:%s (see above)\n",
                  names.c_str());
     return 1;
