@@ -17,6 +17,7 @@ int dealer_to_libzmq_router(env& e) {
   auto ep = router.get(zmq::sockopt::last_endpoint);
   auto opts = e.options();
   opts.identity = "caf-dealer"; // the routing id the ROUTER will see
+  // e.keep: main() closes the socket (close_atom) when the pattern ends.
   auto dealer = e.keep(mq::spawn_dealer(e.sys, opts));
   connect(e, dealer, ep);
   trace("dealer_actor 'caf-dealer' connects to a libzmq ROUTER at " + ep);

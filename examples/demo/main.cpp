@@ -9,8 +9,10 @@
 //
 // Each pattern prints what flows, checks its counts and ends with a one-line
 // summary. Exit code 0 when every pattern passed, 1 otherwise. Every step
-// gives up after 3 s, so the demo never hangs. Command-line options are the
-// plugin's (`--monocoque.NAME=VALUE`, see docs/api.md).
+// gives up after 3 s, so the demo never hangs. The helpers of common.hpp
+// (bind_local, connect, send, recv, stats ...) are the plain requests of
+// docs/api.md on our socket actors, made from a scoped_actor. Command-line
+// options are the plugin's (`--monocoque.NAME=VALUE`, see docs/api.md).
 #include "common.hpp"
 
 namespace {
