@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main demo: installs missing packages, builds build/ and runs
-# build/bin/dealer-demo (arguments are passed through).
+# build/bin/monocoque-demo (arguments are passed through): every socket
+# pattern against in-process libzmq peers, exit code 0 when all passed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -9,13 +10,13 @@ bash scripts/install-deps.sh
 # Same settings as scripts/test.sh, so both share build/ without rebuilding.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONOCOQUE_WERROR=ON
 targets=$(cmake --build build --target help)
-if grep -qw 'dealer-demo' <<<"$targets"; then
-  cmake --build build -j"$jobs" --target dealer-demo
+if grep -qw 'monocoque-demo' <<<"$targets"; then
+  cmake --build build -j"$jobs" --target monocoque-demo
 fi
-if [[ ! -x build/bin/dealer-demo ]]; then
-  echo "demo.sh: error: build/bin/dealer-demo does not exist:" \
-       "no CMake target dealer-demo (examples/ missing?)" >&2
+if [[ ! -x build/bin/monocoque-demo ]]; then
+  echo "demo.sh: error: build/bin/monocoque-demo does not exist:" \
+       "no CMake target monocoque-demo (examples/ missing?)" >&2
   exit 1
 fi
-echo "=== running build/bin/dealer-demo $*"
-exec build/bin/dealer-demo "$@"
+echo "=== running build/bin/monocoque-demo $*"
+exec build/bin/monocoque-demo "$@"
