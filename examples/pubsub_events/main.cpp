@@ -1,29 +1,23 @@
-// pubsub_events: a PUB actor publishes typed events; SUB actors and a libzmq
-// SUB each get exactly the events whose topic starts with their prefix.
-//
-// The event types are plain structs. encode() turns one into a two-frame
-// ZeroMQ message [topic, value] (e.g. ["weather.paris", "21.5"]); SUB
-// filters match the first frame. decode() turns it back into the type.
-// Subscribers: our sub_actor on "weather.", our sub_actor on "traffic." and
-// a libzmq SUB (cppzmq thread) on "weather.paris". It prints, for example:
-//
-//   'weather.' got temperature{paris, 21.5}
-//   ...
-//   publisher handed out 10 events; every subscriber got exactly its own
-//
-// Exit code 0 on success; 1 with a message on failure or after 5 s without
-// progress.
+// pubsub_events: a PUB actor publishes typed events; two SUB actors and a
+// libzmq SUB each get exactly the events whose topic starts with their prefix.
+// encode() turns an event into a ZeroMQ message [topic, value], e.g.
+// ["weather.paris", "21.5"] (SUB filters match the first frame); decode()
+// turns it back into the type. Subscribers: our sub_actors on "weather." and
+// "traffic.", a libzmq SUB (cppzmq) on "weather.paris". Prints:
+//   'weather.' got temperature{paris, 21.5}     (one line per event received)
+//   the publisher sent 12 messages: each subscriber got exactly its events
+// Exits 0 on success; 1 with a message on failure or 5 s without progress.
 #include "caf/monocoque/all.hpp"
 
 #include <caf/all.hpp>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include <algorithm>
 #include <cstdio>
-#include <string>
+#include <sstream>
 #include <thread>
 #include <variant>
-#include <vector>
 
 namespace mq = caf::monocoque;
 using namespace std::chrono_literals;
@@ -39,125 +33,116 @@ mq::multipart encode(const event& e) {
   return mq::make_message({"traffic." + j.road, std::to_string(j.km)});
 }
 
-std::optional<event> decode(const std::string& topic, const std::string& value) {
-  auto dot = topic.find('.');
-  if (topic.compare(0, dot, "weather") == 0)
-    return temperature{topic.substr(dot + 1), std::stod(value)};
-  if (topic.compare(0, dot, "traffic") == 0)
-    return traffic_jam{topic.substr(dot + 1), std::stoi(value)};
-  return std::nullopt;
+event decode(const std::string& topic, const std::string& value) {
+  auto key = topic.substr(topic.find('.') + 1);
+  if (topic.rfind("weather.", 0) == 0)
+    return temperature{key, std::stod(value)};
+  return traffic_jam{key, std::stoi(value)};
 }
 
-std::string describe(const std::optional<event>& e) { // for printing and checks
-  char buf[80] = "undecodable message";
-  if (e && e->index() == 0)
-    std::snprintf(buf, sizeof(buf), "temperature{%s, %g}",
-                  std::get<0>(*e).city.c_str(), std::get<0>(*e).celsius);
-  else if (e)
-    std::snprintf(buf, sizeof(buf), "traffic_jam{%s, %d km}",
-                  std::get<1>(*e).road.c_str(), std::get<1>(*e).km);
-  return buf;
+std::string describe(const event& e) { // for printing and comparing
+  std::ostringstream out;
+  if (auto* t = std::get_if<temperature>(&e))
+    out << "temperature{" << t->city << ", " << t->celsius << "}";
+  if (auto* j = std::get_if<traffic_jam>(&e))
+    out << "traffic_jam{" << j->road << ", " << j->km << " km}";
+  return out.str();
 }
 
-const std::vector<event> schedule{
+const std::vector<event> events{
   temperature{"paris", 21.5}, traffic_jam{"a6", 12}, temperature{"oslo", -3},
-  traffic_jam{"periph", 4}, temperature{"paris", 22}, temperature{"rome", 30},
-  traffic_jam{"a1", 7}, temperature{"paris", 22.5}, temperature{"oslo", -4.5},
-  traffic_jam{"a6", 9}};
+  traffic_jam{"periph", 4},   temperature{"paris", 22}, traffic_jam{"a1", 7},
+  temperature{"paris", 22.5}, temperature{"rome", 30}};
 
-// The events a subscriber of `prefix` must get, in publishing order.
+// What a subscriber of `prefix` must get, in publishing order.
 std::vector<std::string> wanted(const std::string& prefix) {
   std::vector<std::string> result;
-  for (auto& e : schedule)
+  for (auto& e : events)
     if (encode(e).front().to_string().rfind(prefix, 0) == 0)
       result.push_back(describe(e));
   return result;
 }
 
-int main(int argc, char** argv) {
+int main() { // hello_dealer shows command-line parsing too
   mq::config cfg;
-  if (cfg.parse(argc, argv) || cfg.cli_helptext_printed)
-    return cfg.cli_helptext_printed ? 0 : 1;
   cfg.load<mq::module>();
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  std::string failure, ep;
+  std::string failure, ep = "tcp://127.0.0.1:*";
   auto on_error = [&](caf::error& err) { failure = sys.render(err); };
+  auto ask = [&](auto socket, auto... xs) { // a request answered with ok
+    self->request(socket, 5s, xs...).receive([](caf::ok_atom) {}, on_error);
+  };
   auto pub = mq::spawn_pub(sys);
-  self->request(pub, 5s, mq::bind_atom::value, std::string{"tcp://127.0.0.1:*"})
+  self->request(pub, 5s, mq::bind_atom::value, ep)
     .receive([&](std::string& bound) { ep = bound; }, on_error);
-  // Our two SUB actors: subscribe, then connect (either order works).
-  std::vector<std::pair<std::string, mq::sub_actor>> subs;
-  for (std::string prefix : {"weather.", "traffic."}) {
-    subs.emplace_back(prefix, mq::spawn_sub(sys));
-    self->request(subs.back().second, 5s, mq::subscribe_to_atom::value, prefix)
-      .receive([](caf::ok_atom) {}, on_error);
-    self->request(subs.back().second, 5s, mq::connect_atom::value, ep)
-      .receive([](caf::ok_atom) {}, on_error);
-  }
-  // The libzmq SUB, in a thread: receives and decodes its share.
-  zmq::context_t ctx;
-  std::vector<std::string> zmq_got;
-  std::thread zmq_sub{[&, n = wanted("weather.paris").size()] {
-    zmq::socket_t s{ctx, zmq::socket_type::sub};
-    s.set(zmq::sockopt::subscribe, "weather.paris");
-    s.set(zmq::sockopt::rcvtimeo, 10000);
-    s.set(zmq::sockopt::linger, 0);
-    s.connect(ep);
-    std::vector<zmq::message_t> msg;
-    while (zmq_got.size() < n && zmq::recv_multipart(s, std::back_inserter(msg)))
-      zmq_got.push_back(describe(decode(msg[0].to_string(), msg[1].to_string()))),
-        msg.clear();
-  }};
-  // Slow joiner: a PUB drops what nobody subscribed to yet, so wait until
-  // the publisher knows the three subscriptions (its stats say so).
-  auto known = [&] {
-    uint64_t n = 0;
-    self->request(pub, 5s, mq::stats_atom::value)
-      .receive([&](mq::socket_stats& st) {
-        for (auto& p : st.peers) n += p.up && p.subscriptions > 0;
-      }, on_error);
-    return n;
-  };
-  for (int i = 0; i < 500 && failure.empty() && known() < 3; ++i)
-    std::this_thread::sleep_for(10ms);
-  if (failure.empty() && known() < 3)
-    failure = "the subscribers did not show up within 5 s";
-  for (size_t i = 0; i < schedule.size() && failure.empty(); ++i)
-    self->request(pub, 5s, mq::send_atom::value, encode(schedule[i]))
-      .receive([](caf::ok_atom) {}, on_error);
-  // Each subscriber must get the events of its prefix, in order.
-  auto check = [&](const std::string& prefix, const std::vector<std::string>& got) {
-    for (auto& e : got) std::printf("'%s' got %s\n", prefix.c_str(), e.c_str());
-    if (failure.empty() && got != wanted(prefix))
-      failure = "'" + prefix + "' did not get exactly the events of its prefix";
-  };
-  for (auto& [prefix, sub] : subs) {
-    std::vector<std::string> got;
-    while (failure.empty() && got.size() < wanted(prefix).size())
-      self->request(sub, caf::infinite, mq::recv_atom::value, caf::timespan{5s})
-        .receive([&](mq::multipart& m) {
-          got.push_back(describe(decode(m[0].to_string(), m[1].to_string())));
-        }, on_error);
-    check(prefix, got);
-  }
-  zmq_sub.join();
-  check("weather.paris", zmq_got);
-  // No extras: the publisher handed out no more than the wanted events.
-  uint64_t handed = 0, total = wanted("weather.").size() + wanted("traffic.").size()
-                                + wanted("weather.paris").size();
-  self->request(pub, 5s, mq::stats_atom::value).receive([&](mq::socket_stats& st) {
-    for (auto& p : st.peers) handed += p.msgs_out;
-  }, on_error);
-  if (failure.empty() && handed != total)
-    failure = "the publisher handed out " + std::to_string(handed) + " events";
-  else if (failure.empty())
-    std::printf("publisher handed out %lu events; every subscriber got exactly "
-                "its own\n", static_cast<unsigned long>(handed));
-  for (auto& s : subs)
-    self->request(s.second, 5s, mq::close_atom::value).receive([](caf::ok_atom) {}, on_error);
-  self->request(pub, 5s, mq::close_atom::value).receive([](caf::ok_atom) {}, on_error);
   if (!failure.empty())
-    std::fprintf(stderr, "pubsub_events: %s\n", failure.c_str());
-  return failure.empty() ? 0 : 1;
+    return std::fprintf(stderr, "pubsub_events: %s\n", failure.c_str()), 1;
+  // Subscribers 0 and 1: our sub_actors; 2: a libzmq SUB.
+  std::vector<std::string> prefixes{"weather.", "traffic.", "weather.paris"};
+  std::vector<mq::sub_actor> subs{mq::spawn_sub(sys), mq::spawn_sub(sys)};
+  for (size_t i = 0; i < subs.size(); ++i) {
+    ask(subs[i], mq::subscribe_to_atom::value, prefixes[i]);
+    ask(subs[i], mq::connect_atom::value, ep);
+  }
+  zmq::context_t ctx;
+  zmq::socket_t zsub{ctx, zmq::socket_type::sub};
+  zsub.set(zmq::sockopt::subscribe, prefixes[2]);
+  zsub.set(zmq::sockopt::rcvtimeo, 5000);
+  zsub.set(zmq::sockopt::linger, 0);
+  zsub.connect(ep); // libzmq's own I/O thread queues what arrives
+  auto peers = [&] { // the publisher's view of its subscribers
+    std::vector<mq::peer_stats> result;
+    self->request(pub, 5s, mq::stats_atom::value)
+      .receive([&](mq::socket_stats& st) { result = st.peers; }, on_error);
+    return result;
+  };
+  // Slow joiner: a PUB drops what nobody subscribed to yet, so wait until
+  // the publisher knows all three subscriptions.
+  auto known = [](const std::vector<mq::peer_stats>& ps) {
+    return std::count_if(ps.begin(), ps.end(),
+                         [](auto& p) { return p.subscriptions > 0; });
+  };
+  for (int i = 0; failure.empty() && known(peers()) < 3; ++i)
+    if (i < 500)
+      std::this_thread::sleep_for(10ms);
+    else
+      failure = "the subscribers did not show up within 5 s";
+  for (size_t i = 0; i < events.size() && failure.empty(); ++i)
+    ask(pub, mq::send_atom::value, encode(events[i]));
+  // Each subscriber must get the events of its prefix, in order.
+  size_t total = 0, sent = 0;
+  for (size_t i = 0; i < prefixes.size() && failure.empty(); ++i) {
+    std::vector<std::string> got;
+    auto take = [&](const mq::multipart& m) { // m = [topic, value]
+      got.push_back(describe(decode(m[0].to_string(), m[1].to_string())));
+      std::printf("'%s' got %s\n", prefixes[i].c_str(), got.back().c_str());
+    };
+    while (failure.empty() && got.size() < wanted(prefixes[i]).size()) {
+      std::vector<zmq::message_t> z;
+      if (i < subs.size())
+        self->request(subs[i], caf::infinite, mq::recv_atom::value,
+                      caf::timespan{5s})
+          .receive(take, on_error);
+      else if (zmq::recv_multipart(zsub, std::back_inserter(z)))
+        take(mq::make_message({z[0].to_string(), z[1].to_string()}));
+      else
+        failure = "the libzmq SUB got nothing within 5 s";
+    }
+    if (failure.empty() && got != wanted(prefixes[i]))
+      failure = "'" + prefixes[i] + "' did not get exactly its events";
+    total += got.size();
+  }
+  // No extras either: the publisher sent the subscribers no other message.
+  for (auto& p : peers())
+    sent += p.msgs_out;
+  if (failure.empty() && sent != total)
+    failure = "the publisher sent " + std::to_string(sent) + " messages";
+  for (auto& s : subs)
+    ask(s, mq::close_atom::value);
+  ask(pub, mq::close_atom::value);
+  if (!failure.empty())
+    return std::fprintf(stderr, "pubsub_events: %s\n", failure.c_str()), 1;
+  std::printf("the publisher sent %zu messages: each subscriber got exactly "
+              "its events\n", sent);
 }
