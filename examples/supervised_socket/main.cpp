@@ -1,23 +1,18 @@
 // supervised_socket: a supervisor monitors a socket actor, sees it fail with
 // a typed reason, replaces it, and traffic with a libzmq peer resumes.
-//
-// Our router_actor binds and serves a libzmq DEALER (the main thread). Its
-// handler actor answers "job-N" with "done job-N" and is *linked* to the
-// socket: when the peer sends "poison", the handler fails with the typed
-// error app_errc::poison_message, and the link takes the socket down with
-// that same reason. The supervisor sees it in its down_msg, spawns a new
-// socket + handler and binds the same port again (retrying while the old
-// listener lets go of it). libzmq reconnects by itself; a job lost in the
-// crash is sent again. It prints, for example:
-//
+// Our router_actor binds; its handler actor answers "job-N" with "done job-N"
+// and is *linked* to it. A "poison" message makes the handler fail with the
+// typed error app_errc::poison_message, and the link takes the socket down
+// with that same reason. The supervisor's down_msg shows it; the supervisor
+// spawns a new socket + handler and binds the same port again (retrying while
+// the old listener still holds it). The libzmq DEALER (main thread) reconnects
+// by itself and sends a job again if its answer does not come. Prints:
+//   libzmq DEALER <- done job-1 (attempt 1)                   (job-2, job-3)
+//   supervisor: socket down: category app, code 1: app: poison_message (...)
 //   supervisor: bound tcp://127.0.0.1:40123
-//   libzmq DEALER <- done job-1   (and job-2, job-3)
-//   supervisor: socket down: category app, code 1: app: poison_message("...")
-//   supervisor: bound tcp://127.0.0.1:40123
-//   traffic resumed: done job-4 (after 2 retries)
-//
-// Exit code 0 on success; 1 with a message on failure or after 5 s without
-// progress.
+//   libzmq DEALER <- done job-4 (attempt 2)                   (job-5, job-6)
+//   traffic resumed: the new socket answered jobs 4 to 6
+// Exits 0 on success; 1 with a message on failure or 5 s without progress.
 #include "caf/monocoque/all.hpp"
 
 #include <caf/all.hpp>
@@ -65,7 +60,6 @@ struct supervisor_state {
   caf::actor handler;
   std::string ep = "tcp://127.0.0.1:*"; // becomes the real port on first bind
   int restarts = 0;
-  static inline const char* name = "supervisor";
 };
 using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
@@ -104,24 +98,17 @@ caf::behavior supervisor(supervisor_ptr self, caf::actor parent) {
           self->delayed_send(self, 50ms, rebind_atom::value, retries - 1);
         });
     },
-    [=](mq::close_atom) { // a planned stop: close the socket, end the handler
-      auto rp = self->make_response_promise();
-      self->demonitor(self->state.sock.address());
-      self->request(self->state.sock, 5s, mq::close_atom::value)
-        .then([=](caf::ok_atom) mutable {
-          self->send_exit(self->state.handler, caf::exit_reason::user_shutdown);
-          rp.deliver(caf::ok_atom::value);
-          self->quit();
-        });
+    [=](mq::close_atom) { // a planned stop, not a failure: the socket
+      self->demonitor(self->state.sock.address()); // answers, then the
+      self->quit(); // handler ends once nothing references it
+      return self->delegate(self->state.sock, mq::close_atom::value);
     },
   };
 }
 
-int main(int argc, char** argv) {
+int main() { // hello_dealer shows command-line parsing too
   mq::config cfg;
   cfg.add_error_category(app_category, render_app);
-  if (cfg.parse(argc, argv) || cfg.cli_helptext_printed)
-    return cfg.cli_helptext_printed ? 0 : 1;
   cfg.load<mq::module>();
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
@@ -140,7 +127,7 @@ int main(int argc, char** argv) {
       peer.send(zmq::buffer(body), zmq::send_flags::none);
       for (zmq::message_t reply; peer.recv(reply);) // skips stale answers
         if (reply.to_string() == want)
-          return (void) std::printf("libzmq DEALER <- %s (sent %d times)\n",
+          return (void) std::printf("libzmq DEALER <- %s (attempt %d)\n",
                                     want.c_str(), attempt + 1);
     }
     failure = body + ": no answer within 5 s";
