@@ -98,10 +98,15 @@ caf::behavior supervisor(supervisor_ptr self, caf::actor parent) {
           self->delayed_send(self, 50ms, rebind_atom::value, retries - 1);
         });
     },
-    [=](mq::close_atom) { // a planned stop, not a failure: the socket
-      self->demonitor(self->state.sock.address()); // answers, then the
-      self->quit(); // handler ends once nothing references it
-      return self->delegate(self->state.sock, mq::close_atom::value);
+    [=](mq::close_atom) { // a planned stop, not a failure
+      auto rp = self->make_response_promise();
+      self->demonitor(self->state.sock.address());
+      self->request(self->state.sock, 5s, mq::close_atom::value)
+        .then([=](caf::ok_atom) mutable { // flushed and closed: end the rest
+          self->send_exit(self->state.handler, caf::exit_reason::user_shutdown);
+          rp.deliver(caf::ok_atom::value);
+          self->quit();
+        });
     },
   };
 }
