@@ -13,7 +13,6 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <thread>
@@ -91,27 +90,25 @@ int main() { // hello_dealer shows command-line parsing too
   zsub.set(zmq::sockopt::rcvtimeo, 5000);
   zsub.set(zmq::sockopt::linger, 0);
   zsub.connect(ep); // libzmq's own I/O thread queues what arrives
-  auto peers = [&] { // the publisher's view of its subscribers
-    std::vector<mq::peer_stats> result;
+  auto sum = [&](uint64_t mq::peer_stats::*field) { // over the PUB's peers
+    uint64_t n = 0;
     self->request(pub, 5s, mq::stats_atom::value)
-      .receive([&](mq::socket_stats& st) { result = st.peers; }, on_error);
-    return result;
+      .receive([&](mq::socket_stats& st) {
+        for (auto& p : st.peers)
+          n += p.*field;
+      }, on_error);
+    return n;
   };
   // Slow joiner: a PUB drops what nobody subscribed to yet, so wait until
-  // the publisher knows all three subscriptions.
-  auto known = [](const std::vector<mq::peer_stats>& ps) {
-    return std::count_if(ps.begin(), ps.end(),
-                         [](auto& p) { return p.subscriptions > 0; });
-  };
-  for (int i = 0; failure.empty() && known(peers()) < 3; ++i)
-    if (i < 500)
-      std::this_thread::sleep_for(10ms);
-    else
+  // it knows the three subscriptions (5 s at most).
+  for (int i = 0; failure.empty() && sum(&mq::peer_stats::subscriptions) < 3;
+       std::this_thread::sleep_for(10ms))
+    if (++i == 500)
       failure = "the subscribers did not show up within 5 s";
   for (size_t i = 0; i < events.size() && failure.empty(); ++i)
     ask(pub, mq::send_atom::value, encode(events[i]));
   // Each subscriber must get the events of its prefix, in order.
-  size_t total = 0, sent = 0;
+  uint64_t total = 0;
   for (size_t i = 0; i < prefixes.size() && failure.empty(); ++i) {
     std::vector<std::string> got;
     auto take = [&](const mq::multipart& m) { // m = [topic, value]
@@ -134,8 +131,7 @@ int main() { // hello_dealer shows command-line parsing too
     total += got.size();
   }
   // No extras either: the publisher sent the subscribers no other message.
-  for (auto& p : peers())
-    sent += p.msgs_out;
+  auto sent = sum(&mq::peer_stats::msgs_out);
   if (failure.empty() && sent != total)
     failure = "the publisher sent " + std::to_string(sent) + " messages";
   for (auto& s : subs)
@@ -143,6 +139,6 @@ int main() { // hello_dealer shows command-line parsing too
   ask(pub, mq::close_atom::value);
   if (!failure.empty())
     return std::fprintf(stderr, "pubsub_events: %s\n", failure.c_str()), 1;
-  std::printf("the publisher sent %zu messages: each subscriber got exactly "
-              "its events\n", sent);
+  std::printf("the publisher sent %d messages: each subscriber got exactly "
+              "its events\n", static_cast<int>(sent));
 }
