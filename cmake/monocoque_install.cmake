@@ -97,3 +97,8 @@ configure_file(${CMAKE_CURRENT_LIST_DIR}/caf_monocoque.pc.in
                ${PROJECT_BINARY_DIR}/caf_monocoque.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/caf_monocoque.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The shared library itself needs no RUNPATH (its dependencies are system
+# libraries); the installed executables get $ORIGIN/../lib (top-level
+# CMakeLists.txt).
+set_property(TARGET caf_monocoque PROPERTY INSTALL_RPATH "")

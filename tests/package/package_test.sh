@@ -61,6 +61,18 @@ if [[ "$cxxflags" == *sanitize=*address* ]]; then
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1"
 fi
 
+# loads_from_prefix <program>: ldd resolves libcaf_monocoque.so* of <program>
+# to the prefix's lib directory.
+loads_from_prefix() {
+  local path
+  path=$(ldd "$1" | sed -n 's/.*libcaf_monocoque\.so[^ ]* => \([^ ]*\) .*/\1/p')
+  if [[ -z "$path" || "$(dirname "$(realpath "$path")")" != "$libdir" ]]; then
+    ldd "$1"
+    fail "$1 does not load libcaf_monocoque.so from $libdir"
+  fi
+  echo "   $(basename "$1") loads $(realpath "$path")"
+}
+
 # -- 1. install ------------------------------------------------------------------
 step "install $build into $prefix"
 cmake --install "$build" --prefix "$prefix" > "$tmp/install.log" 2>&1 \
@@ -70,7 +82,7 @@ step_done
 config=$(find "$prefix" -path '*/cmake/caf_monocoque/caf_monocoque-config.cmake')
 [[ -n "$config" ]] || fail "no caf_monocoque-config.cmake under $prefix"
 cmake_dir=$(dirname "$config")
-libdir=$(dirname "$(dirname "$cmake_dir")")
+libdir=$(realpath "$(dirname "$(dirname "$cmake_dir")")")
 for f in "$cmake_dir/caf_monocoque-config-version.cmake" \
          "$cmake_dir/caf_monocoque-targets.cmake" \
          "$cmake_dir/FindCAF.cmake" \
@@ -115,8 +127,7 @@ timeout 30 "$prefix/bin/mqcat" --help > "$tmp/mqcat-help.txt" 2>&1 \
   || { cat "$tmp/mqcat-help.txt"; fail "mqcat --help"; }
 grep -qi usage "$tmp/mqcat-help.txt" || fail "mqcat --help printed no usage"
 if ((shared)); then
-  ldd "$prefix/bin/mqcat" | grep -q "libcaf_monocoque.so.* => $libdir/" \
-    || { ldd "$prefix/bin/mqcat"; fail "mqcat does not load the prefix's libcaf_monocoque.so"; }
+  loads_from_prefix "$prefix/bin/mqcat"
 fi
 step_done
 
@@ -140,8 +151,7 @@ cmake --build "$tmp/app" > "$tmp/app-build.log" 2>&1 \
 step_done
 step "run it against a libzmq peer"
 if ((shared)); then
-  ldd "$tmp/app/app" | grep -q "libcaf_monocoque.so.* => $libdir/" \
-    || { ldd "$tmp/app/app"; fail "app does not load the prefix's libcaf_monocoque.so"; }
+  loads_from_prefix "$tmp/app/app"
 fi
 timeout 60 "$tmp/app/app" || fail "find_package app exited with $?"
 step_done
@@ -160,8 +170,7 @@ step "run the pkg-config build"
 if ((shared)); then
   # pkg-config gives no rpath: the loader must be told where the prefix is.
   export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  ldd "$tmp/app-pc" | grep -q "libcaf_monocoque.so.* => $libdir/" \
-    || { ldd "$tmp/app-pc"; fail "app-pc does not load the prefix's libcaf_monocoque.so"; }
+  loads_from_prefix "$tmp/app-pc"
 fi
 timeout 60 "$tmp/app-pc" || fail "pkg-config app exited with $?"
 step_done
