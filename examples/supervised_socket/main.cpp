@@ -46,9 +46,10 @@ int main() { // hello_dealer shows command-line parsing too
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys}; // the supervisor
   std::string failure, ep = "tcp://127.0.0.1:*"; // the real port once bound
-  caf::actor app;                                 // the current handler
+  mq::router_actor sock; // held: CAF kills an actor that nobody references
+  caf::actor app;        // the current handler
   auto start = [&] { // a fresh socket + handler pair, monitored, then bound
-    auto sock = mq::spawn_router(sys);
+    sock = mq::spawn_router(sys);
     app = sys.spawn(handler, sock);
     self->monitor(sock);
     caf::error err = mq::errc::bind_failed;
