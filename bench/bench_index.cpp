@@ -19,7 +19,7 @@
 //
 // After the Google Benchmark output it prints the markdown table of
 // docs/performance.md ("Subscription index").
-#include "caf/monocoque/detail/subscription_index.hpp"
+#include "caf/monocoque/internal/subscription_index.hpp"
 
 #include <algorithm>
 #include <benchmark/benchmark.h>

@@ -12,7 +12,7 @@
 #include "interop_fixture.hpp"
 
 #include <atomic>
-#include <caf/monocoque/detail/log.hpp>
+#include <caf/monocoque/internal/log.hpp>
 #include <future>
 #include <iostream>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "caf/monocoque/detail/buffer_ring.hpp"
+#include "caf/monocoque/internal/buffer_ring.hpp"
 
 #include <sys/mman.h>
 

@@ -1,4 +1,4 @@
-#include "caf/monocoque/detail/log.hpp"
+#include "caf/monocoque/internal/log.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 

@@ -1,7 +1,7 @@
 #include "caf/monocoque/module.hpp"
 
-#include "caf/monocoque/detail/log.hpp"
-#include "caf/monocoque/detail/uring_multiplexer.hpp"
+#include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
 #include "caf/monocoque/errc.hpp"
 
 #include <caf/actor_system_config.hpp>

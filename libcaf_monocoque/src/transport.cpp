@@ -1,4 +1,4 @@
-#include "caf/monocoque/detail/transport.hpp"
+#include "caf/monocoque/internal/transport.hpp"
 
 #include "caf/monocoque/errc.hpp"
 

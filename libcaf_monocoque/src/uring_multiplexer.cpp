@@ -1,9 +1,9 @@
-#include "caf/monocoque/detail/uring_multiplexer.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
 
 #include "caf/monocoque/errc.hpp"
-#include "caf/monocoque/detail/log.hpp"
+#include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
-#include "caf/monocoque/detail/deliver.hpp"
+#include "caf/monocoque/internal/deliver.hpp"
 #include "caf/monocoque/message_types.hpp"
 
 #include <caf/actor_system.hpp>

@@ -5,7 +5,7 @@
 // send/credit messages, all under CAF's test coordinator.
 //
 // No socket is involved. Fake ZmtpIntegratedActors (plain actors typed as
-// `zmtp_actor`) are registered through the dealer's internal `adopt_atom` and
+// `zmtp_integrated_actor`) are registered through the dealer's internal `adopt_atom` and
 // play the connection side of the `connection_owner` protocol by hand
 // (`peer_up`, `peer_msg`, `peer_sent`, sent *as* the fake), so that every
 // message the dealer sends them is observable with expect()/disallow().
@@ -25,7 +25,7 @@
 #include "caf/monocoque/module.hpp"
 #include "caf/monocoque/options.hpp"
 #include "caf/monocoque/socket_options.hpp"
-#include "caf/monocoque/zmtp_actor.hpp"
+#include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
 
 #include <algorithm>
 #include <caf/test/dsl.hpp>
@@ -57,8 +57,8 @@ using fake_log_ptr = std::shared_ptr<fake_log>;
 
 /// Plays a ZmtpIntegratedActor: records what the owner sends and, like the
 /// real one, monitors its (weakly held) owner and exits when it goes away.
-inline zmtp_actor::behavior_type
-fake_zia(zmtp_actor::pointer self, fake_log_ptr log, weak_actor_ptr owner) {
+inline zmtp_integrated_actor::behavior_type
+fake_zia(zmtp_integrated_actor::pointer self, fake_log_ptr log, weak_actor_ptr owner) {
   if (auto hdl = actor_cast<actor>(owner)) {
     self->monitor(hdl);
     self->set_down_handler([self, log](down_msg&) {
@@ -102,7 +102,7 @@ fake_zia(zmtp_actor::pointer self, fake_log_ptr log, weak_actor_ptr owner) {
 
 /// A fake connection and its log.
 struct fake {
-  zmtp_actor hdl;
+  zmtp_integrated_actor hdl;
   fake_log_ptr log;
   uint64_t key = 0;
   uint64_t epoch = 0;
@@ -161,7 +161,7 @@ struct fixture : test_coordinator_fixture<test_config> {
   void peer_up(const fake& from, uint64_t key, uint64_t epoch) {
     send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_up_atom::value, key,
             epoch, from.hdl, peer_info{});
-    expect((peer_up_atom, uint64_t, uint64_t, zmtp_actor, peer_info),
+    expect((peer_up_atom, uint64_t, uint64_t, zmtp_integrated_actor, peer_info),
            from(from.hdl).to(dealer_dyn).with(_, key, epoch, _, _));
   }
 

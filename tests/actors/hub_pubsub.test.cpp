@@ -5,7 +5,7 @@
 #define CAF_SUITE hub_pubsub
 #include "hub_fixture.hpp"
 
-#include "caf/monocoque/detail/subscription_index.hpp"
+#include "caf/monocoque/internal/subscription_index.hpp"
 
 #include <map>
 #include <random>

@@ -4,7 +4,7 @@
 #define CAF_SUITE subscription_index
 #include <caf/test/unit_test.hpp>
 
-#include "caf/monocoque/detail/subscription_index.hpp"
+#include "caf/monocoque/internal/subscription_index.hpp"
 
 #include <algorithm>
 #include <map>

@@ -5,8 +5,8 @@
 #define CAF_SUITE limits_unwritten
 #include "interop_fixture.hpp"
 
-#include "caf/monocoque/detail/uring_multiplexer.hpp"
-#include "caf/monocoque/socket_actor.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
+#include "caf/monocoque/internal/socket_actor.hpp"
 
 #include <sys/socket.h>
 

@@ -90,8 +90,8 @@ for f in "$cmake_dir/caf_monocoque-config-version.cmake" \
          "$libdir/libmonocoque_protocol.a" \
          "$prefix/include/caf/monocoque/all.hpp" \
          "$prefix/include/caf/monocoque/dealer_actor.hpp" \
-         "$prefix/include/caf/monocoque/detail/hub.hpp" \
-         "$prefix/include/caf/monocoque/detail/uring_multiplexer.hpp" \
+         "$prefix/include/caf/monocoque/internal/hub_engine.hpp" \
+         "$prefix/include/caf/monocoque/internal/uring_multiplexer.hpp" \
          "$prefix/include/monocoque/zmtp/message.hpp" \
          "$prefix/bin/mqcat"; do
   [[ -e "$f" ]] || fail "not installed: ${f#"$prefix"/}"

@@ -81,4 +81,16 @@ using receiving_actor = typed_actor<
   reacts_to<deliver_atom, batch_atom, actor, uint64_t>,
   reacts_to<credit_atom, uint64_t>>;
 
+/// The subscription verbs of a SUB socket.
+///
+/// - `(subscribe_to_atom, prefix)` → `ok`: receive messages whose first frame
+///   starts with `prefix` (the empty prefix: everything). Sent to every
+///   publisher now and replayed to every publisher that connects later.
+/// - `(unsubscribe_from_atom, prefix)` → `ok`: cancels one subscription;
+///   subscriptions are counted, so the last cancel of a prefix reaches the
+///   publishers (an unknown prefix changes nothing).
+using subscribing_actor =
+  typed_actor<replies_to<subscribe_to_atom, std::string>::with<ok_atom>,
+              replies_to<unsubscribe_from_atom, std::string>::with<ok_atom>>;
+
 } // namespace caf::monocoque

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "caf/monocoque/detail/uring_multiplexer.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
 
 #include <caf/actor_config.hpp>
 #include <caf/actor_system.hpp>

@@ -1,0 +1,340 @@
+#pragma once
+
+// The RouterHub: one multi-peer engine under every socket type of RFC 28,
+// 30 and 31. A socket actor is the engine plus a small `socket_policy`
+// (load-balance, fair-queue, route-by-id, exclusive, REQ/REP envelopes),
+// the way libzmq composes `lb`, `fq` and `dist` into its socket classes.
+// The engine and the policy run in one actor: no extra hop per message.
+
+#include "caf/monocoque/internal/connection_set.hpp"
+#include "caf/monocoque/internal/deferred_reply.hpp"
+#include "caf/monocoque/internal/peer_table.hpp"
+#include "caf/monocoque/internal/listener_actor.hpp"
+#include "caf/monocoque/pubsub_hub_actor.hpp"
+#include "caf/monocoque/router_hub_actor.hpp"
+#include "caf/monocoque/socket_interfaces.hpp"
+#include "caf/monocoque/socket_options.hpp"
+#include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
+
+#include "monocoque/zmtp/socket_type.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace caf::monocoque::detail {
+
+// -- internal interface -------------------------------------------------------
+
+/// The linger timer of `close` expired.
+using linger_atom = atom_constant<atom("mqlinger")>;
+
+/// The deadline of a timed `recv` passed.
+using recv_timeout_atom = atom_constant<atom("mqrecvto")>;
+
+/// What the hub engine handles: the union of the two families' verbs
+/// (`router_hub_actor`, `pubsub_hub_actor`) plus what its connections,
+/// listeners, timers and tests send it. Users never hold this handle: they
+/// hold a socket type's handle, narrowed from its family's interface.
+using hub_engine_actor = pubsub_hub_actor::extend_with<
+  connection_owner, listener_owner>::
+  extend<replies_to<connect_atom, std::string, std::string>::with<ok_atom>,
+         reacts_to<reconnect_atom, uint64_t>, reacts_to<linger_atom>,
+         reacts_to<drain_atom>, reacts_to<recv_timeout_atom, uint64_t>,
+         // Test hook: registers a connection made elsewhere.
+         replies_to<adopt_atom, uint64_t, zmtp_integrated_actor>::with<
+           uint64_t, uint64_t>>;
+
+struct hub_state;
+
+/// Pointer to a running socket actor.
+using hub_self = hub_engine_actor::stateful_pointer<hub_state>;
+
+/// The actor type behind `hub_self`.
+using hub_ptr = std::remove_pointer_t<hub_self>;
+
+/// Names one incarnation in the peer table (stale once its epoch is gone).
+struct peer_ref {
+  /// Slot in the table.
+  peer_table::slot_id slot = 0;
+  /// Incarnation.
+  uint64_t epoch = 0;
+
+  /// Returns whether this names `p`.
+  friend bool operator==(const peer_ref& x, const peer_ref& y) {
+    return x.slot == y.slot && x.epoch == y.epoch;
+  }
+};
+
+// -- policy -------------------------------------------------------------------
+
+/// Where a routed message goes (ROUTER, REP), or what became of it
+/// (PUB: `sent`, the policy handed it to every matching peer itself).
+struct route {
+  /// What to do with the message.
+  enum kind_t { to_peer, drop, wait, fail, sent } kind = drop;
+  /// The destination, with `to_peer`.
+  peer* dst = nullptr;
+  /// The error, with `fail`.
+  error err;
+};
+
+/// What makes a socket type: hooks the engine calls at each step.
+/// Defaults describe a DEALER.
+class socket_policy {
+public:
+  virtual ~socket_policy();
+
+  /// The ZMTP socket type announced in the handshake.
+  virtual ::monocoque::zmtp::socket_type type() const noexcept = 0;
+
+  /// Whether the application may send and receive.
+  virtual bool sends() const noexcept;
+
+  /// Whether the application may receive.
+  virtual bool receives() const noexcept;
+
+  /// Whether sends are load-balanced over the peers (DEALER, PUSH, REQ,
+  /// PAIR) through the engine's queue; otherwise `route` places each one.
+  virtual bool load_balances() const noexcept;
+
+  /// Whether a `send` may carry a batch (false for REQ and REP, whose
+  /// state machines take one message at a time).
+  virtual bool batches() const noexcept;
+
+  /// A peer finished its handshake; returning false refuses it (the engine
+  /// closes it and counts it).
+  virtual bool admit(hub_self self, peer& p);
+
+  /// An admitted peer is gone (died, replaced or refused later).
+  virtual void on_gone(hub_self self, peer& p);
+
+  /// Checks and completes an outgoing message before it is queued (REQ:
+  /// state and envelope). An error goes back to the sender.
+  virtual error prepare(hub_self self, multipart& msg);
+
+  /// Picks the destination of an outgoing message (routing types).
+  virtual route pick(hub_self self, multipart& msg);
+
+  /// A load-balanced message went to `p` (REQ remembers who answers).
+  virtual void on_dispatched(hub_self self, peer& p);
+
+  /// Whether `recv` fits the state now: none, or the error to answer
+  /// (REQ with no request out, REP owing a reply).
+  virtual error can_recv(hub_self self);
+
+  /// Whether a message may be taken for the application now.
+  virtual bool can_take(hub_self self);
+
+  /// A message of `p` arrived: returns whether it goes to the application
+  /// (SUB: filtered by subscriptions; PUB/XPUB: subscriptions update the
+  /// index). A message not kept is read all the same: its credit returns.
+  virtual bool on_arrival(hub_self self, peer& p, multipart& msg);
+
+  /// `(subscribe_to_atom, prefix)` (`subscribe` true) or `(unsubscribe_from_atom,
+  /// prefix)`: SUB only; others answer an error.
+  virtual error subscribe(hub_self self, bool subscribe, std::string prefix);
+
+  /// Returns the number of distinct prefixes `p` subscribed to (PUB/XPUB).
+  virtual uint64_t subscriptions_of(hub_self self, peer& p);
+
+  /// A message of `p` is taken for the application: transform it, or
+  /// return false to drop it (REQ: a stray reply). `handed` is how many
+  /// messages the engine had handed to p's connection before p decoded it.
+  virtual bool on_take(hub_self self, peer& p, uint64_t handed,
+                       multipart& msg);
+};
+
+// -- state --------------------------------------------------------------------
+
+/// A send whose reply waits, with the messages not placed yet.
+struct blocked_send {
+  /// Messages still to place, in order.
+  std::deque<multipart> msgs;
+  /// The reply owed to the sender.
+  deferred_reply reply;
+};
+
+/// State of a socket actor.
+struct hub_state {
+  static inline const char* name = "monocoque.hub_engine";
+
+  /// Connections, endpoints and the peer table.
+  std::optional<connection_set<hub_ptr>> conns;
+  /// The socket type.
+  std::shared_ptr<socket_policy> policy;
+
+  // -- peers that are up, in round-robin order --------------------------------
+  std::vector<peer_ref> up;
+  size_t rr_next = 0;
+
+  // -- send side --------------------------------------------------------------
+  /// Acknowledged load-balanced messages without a peer yet.
+  std::deque<multipart> pending;
+  /// Sends whose reply waits for room.
+  std::deque<blocked_send> blocked;
+  /// Peers with a non-empty outbox or picks.
+  std::vector<peer_ref> dirty;
+  /// Messages fanned out in this burst (PUB/XPUB), shared by the
+  /// connections they go to; null until the first one.
+  std::shared_ptr<std::vector<multipart>> burst;
+  bool flush_scheduled = false;
+
+  // -- one-way sends ----------------------------------------------------------
+  /// Gets credit for posts.
+  actor producer;
+  /// Its window (credit returns in batches of a quarter of it).
+  uint64_t window = 0;
+  /// Posted messages still queued here.
+  uint64_t post_held = 0;
+  /// Posted messages that left the queue, credit not returned yet.
+  uint64_t post_released = 0;
+
+  // -- receive side -----------------------------------------------------------
+  /// Peers with messages, in fair-queue order.
+  std::deque<peer_ref> ready;
+  /// Parked `recv` requests (id, reply).
+  std::deque<std::pair<uint64_t, deferred_reply>> waiters;
+  uint64_t next_waiter = 1;
+  /// Push-style delivery target and its credit.
+  actor target;
+  uint64_t credit = 0;
+  /// Whether the target takes `(message_atom, std::vector<multipart>)`.
+  bool batched = false;
+
+  // -- close ------------------------------------------------------------------
+  bool closing = false;
+  std::vector<deferred_reply> closers;
+
+  // -- counters ---------------------------------------------------------------
+  uint64_t dropped = 0;
+  uint64_t refused = 0;
+
+  /// Returns the socket options.
+  const socket_options& opts() const {
+    return conns->opts();
+  }
+
+  /// Returns the peer table.
+  peer_table& table() {
+    return conns->table();
+  }
+
+  /// Returns the record `r` names, if it still exists.
+  peer* get(peer_ref r) {
+    return table().at(r.slot, r.epoch);
+  }
+
+  /// Returns a reference to `p`.
+  peer_ref ref(const peer& p) {
+    return {table().slot_of(p), p.epoch};
+  }
+};
+
+// -- engine -------------------------------------------------------------------
+
+/// Queues `msg` for `p` in this burst (counts it against p's SNDHWM).
+void hand_to(hub_self self, peer& p, multipart msg);
+
+/// Adds `msg` to this burst's shared messages and returns its index.
+uint32_t share(hub_self self, multipart msg);
+
+/// Hands shared message `index` (of `bytes` payload bytes) to `p` in this
+/// burst: counted like `hand_to`, but no copy of the message.
+void hand_shared(hub_self self, peer& p, uint32_t index, uint64_t bytes);
+
+/// Whether `p` can take one more message (below SNDHWM).
+bool has_room(hub_self self, const peer& p);
+
+/// Sends every outbox of this burst to its connection.
+void flush_outboxes(hub_self self);
+
+/// Flushes the outboxes now if nothing else waits in the mailbox, else
+/// after the requests already queued (one write per burst).
+void schedule_flush(hub_self self);
+
+/// Places pending and blocked sends (after a peer came up or had room).
+void dispatch(hub_self self);
+
+/// Queues a load-balanced batch or withholds the reply while the queue is
+/// full.
+result<ok_atom> enqueue_batch(hub_self self, std::vector<multipart> batch);
+
+/// Sends a batch through the policy's router; withholds the reply while a
+/// message waits for room.
+result<ok_atom> route_batch(hub_self self, std::vector<multipart> batch);
+
+/// Queues a one-way batch (its window bounds it, not SNDHWM).
+void post_batch(hub_self self, std::vector<multipart> batch);
+
+/// Returns credit for posted messages that left the queue.
+void settle_posts(hub_self self, uint64_t dropped);
+
+/// Makes `p` no longer current (replaced, died, refused or taken over).
+void retire(hub_self self, peer& p);
+
+/// Refuses an incarnation: closes it at once and counts it.
+void refuse(hub_self self, peer& p);
+
+/// Handles a `peer_up`.
+void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
+                const zmtp_integrated_actor& hdl, peer_info info);
+
+/// Handles a `down_msg`.
+void on_down(hub_self self, const down_msg& dm);
+
+/// Handles a `peer_msg` (every message decoded from one read).
+void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, uint64_t handed,
+                 std::vector<multipart> msgs);
+
+/// Queues a message the socket made itself (XPUB: the cancels of a gone
+/// subscriber) for the application, in `p`'s inbox.
+void deliver_local(hub_self self, peer& p, multipart msg);
+
+/// Takes the next message for the application, if the policy allows one.
+std::optional<multipart> take_next(hub_self self);
+
+/// Drops every received message not taken yet, returning its credit (REQ:
+/// a new request makes every earlier reply stale, as in libzmq).
+void discard_received(hub_self self);
+
+/// Serves parked `recv`s and the delivery target.
+void pump_delivery(hub_self self);
+
+/// Sends `(credit_atom, n)` to the producer (dynamically typed: a typed
+/// actor's `send` refuses it).
+void grant_credit(hub_self self, uint64_t n);
+
+/// Builds the introspection reply.
+socket_stats make_stats(hub_self self);
+
+/// Completes a `close` once every acknowledged message went out.
+void finish_close_if_done(hub_self self);
+
+/// Spawns a hub engine running `policy` (any family; tests use it to reach
+/// the internal verbs).
+hub_engine_actor spawn_hub_engine(actor_system& sys,
+                                  std::unique_ptr<socket_policy> policy,
+                                  socket_options opts);
+
+/// Spawns a RouterHub (DEALER, ROUTER, REQ, REP, PUSH, PULL, PAIR) running
+/// `policy`.
+router_hub_actor spawn_router_hub(actor_system& sys,
+                                  std::unique_ptr<socket_policy> policy,
+                                  socket_options opts);
+
+/// Spawns a PubSubHub (PUB, XPUB, SUB, XSUB) running `policy`.
+pubsub_hub_actor spawn_pubsub_hub(actor_system& sys,
+                                  std::unique_ptr<socket_policy> policy,
+                                  socket_options opts);
+
+/// Returns the module's default socket options (or the built-in ones).
+socket_options default_socket_options(actor_system& sys);
+
+} // namespace caf::monocoque::detail

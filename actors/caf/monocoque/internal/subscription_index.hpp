@@ -1,0 +1,43 @@
+#pragma once
+
+// The PubSubHub's subscription index: which subscriber wants which topic
+// prefixes. Two implementations share one interface, a sorted prefix table
+// and a byte trie; `bench/bench_index.cpp` measures both and
+// `subscription_index` names the one that won (see docs/performance.md).
+
+#include <cstdint>
+
+namespace caf::monocoque::detail {
+
+/// Who holds a subscription: the epoch of the subscriber's connection
+/// incarnation (unique per socket, never reused), so the subscriptions of a
+/// gone incarnation can never be mistaken for its successor's.
+using subscriber_id = uint64_t;
+
+/// What `remove` did.
+enum class removal : uint8_t {
+  /// `who` held no subscription to the prefix: nothing changed.
+  not_found,
+  /// One of several subscriptions of `who` to the prefix was cancelled.
+  still_subscribed,
+  /// `who` no longer subscribes to the prefix; others still do.
+  subscriber_gone,
+  /// Nobody subscribes to the prefix any more.
+  prefix_gone,
+};
+
+/// Sorted vector of (prefix, subscribers); see sorted_prefix_table.hpp.
+class sorted_prefix_table;
+
+/// Byte trie with the same interface; see prefix_trie.hpp.
+class prefix_trie;
+
+/// The index the PubSubHub uses (the faster one in bench/bench_index.cpp).
+using subscription_index = prefix_trie;
+
+} // namespace caf::monocoque::detail
+
+// The implementations use the names above, so they come after them (each
+// includes this header first, which makes any include order work).
+#include "caf/monocoque/internal/prefix_trie.hpp"
+#include "caf/monocoque/internal/sorted_prefix_table.hpp"

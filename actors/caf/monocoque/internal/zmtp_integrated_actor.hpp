@@ -1,0 +1,88 @@
+#pragma once
+
+#include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/internal/socket_actor.hpp"
+
+#include "monocoque/zmtp/session_config.hpp"
+
+#include <caf/typed_actor.hpp>
+#include <caf/weak_intrusive_ptr.hpp>
+
+#include <cstdint>
+
+namespace caf::monocoque {
+
+/// **ZmtpIntegratedActor**: one per connection, pinned to the same ring as
+/// its SocketActor. It drives one `zmtp::session` (greeting, handshake with a
+/// timeout, heartbeats), turns frames into multipart messages and back, and
+/// talks to its owner (a socket-type actor) with credit-based flow control:
+/// - receive: it asks the SocketActor to read only while fewer than `rcvhwm`
+///   delivered messages are unacknowledged by `(credit_atom, n)`;
+/// - send: it reports `(peer_sent_atom, key, epoch, n)` once the bytes of n
+///   messages reached the kernel, so the owner can keep at most SNDHWM
+///   messages per peer in flight. Reports come in batches of SNDHWM / 4:
+///   a round trip does not cost a report per message, and an owner whose
+///   count reached SNDHWM still has more than a batch unwritten here, so it
+///   always hears back.
+///
+/// Output is coalesced: after handling a message it does not write at once
+/// but sends itself a `drain_atom`, which arrives after the messages already
+/// queued; so a burst of N sends becomes one write request to the socket.
+///
+/// Who talks to it: its owner (`send`, `credit`, `close`), its SocketActor
+/// (`data`, `wrote`), its own timers. It monitors both; it holds its owner
+/// only weakly, so an owner nobody references can terminate. It exits with
+/// the session's failure as a monocoque error, or normally after `close`.
+using zmtp_integrated_actor = typed_actor<
+  // From the owner:
+  reacts_to<send_atom, multipart>,
+  reacts_to<send_atom, std::vector<multipart>>, // a batch, in order
+  // The messages at these indices of a shared burst, in order (fan-out).
+  reacts_to<send_atom, shared_batch, std::vector<uint32_t>>,
+  reacts_to<credit_atom, uint64_t>,
+  reacts_to<close_atom, timespan>, // flush within linger (negative: no limit)
+  // From the SocketActor:
+  reacts_to<data_atom, frame>,
+  reacts_to<wrote_atom, uint64_t>,
+  // From itself:
+  reacts_to<timer_atom, uint64_t>,
+  reacts_to<drain_atom>>;
+
+/// What a ZmtpIntegratedActor sends to its owner. Each message carries the
+/// connection's key and epoch, so that the owner can drop messages of a
+/// connection incarnation it already replaced.
+using connection_owner = typed_actor<
+  // The handshake is done; messages may flow.
+  reacts_to<peer_up_atom, uint64_t, uint64_t, zmtp_integrated_actor, peer_info>,
+  // Messages arrived (every one decoded from one read, in order): key,
+  // epoch, the number of messages the owner had handed to this connection
+  // before they were decoded (a reply to a message can only come after it:
+  // REQ uses this to tell stale replies), the messages.
+  reacts_to<peer_msg_atom, uint64_t, uint64_t, uint64_t,
+            std::vector<multipart>>,
+  // n messages were written to the kernel.
+  reacts_to<peer_sent_atom, uint64_t, uint64_t, uint64_t>>;
+
+/// Everything a ZmtpIntegratedActor needs.
+struct zmtp_integrated_actor_config {
+  /// Protocol settings (socket type, identity, limits, heartbeats).
+  ::monocoque::zmtp::session_config session;
+  /// Unacknowledged delivered messages before reading pauses.
+  uint64_t rcvhwm = 1000;
+  /// The owner's SNDHWM: written messages are reported in batches of a
+  /// quarter of it.
+  uint64_t sndhwm = 1000;
+  /// How long to flush when the owner goes away; negative: until sent.
+  timespan linger = timespan{-1};
+  /// Key of the connection slot at the owner (e.g. the endpoint).
+  uint64_t key = 0;
+  /// Incarnation of that slot.
+  uint64_t epoch = 0;
+};
+
+/// Spawns a ZmtpIntegratedActor for `sock` on `mpx`, reporting to `owner`.
+zmtp_integrated_actor spawn_zmtp_integrated_actor(actor_system& sys, detail::uring_multiplexer* mpx,
+                            socket_actor sock, weak_actor_ptr owner,
+                            zmtp_integrated_actor_config cfg);
+
+} // namespace caf::monocoque

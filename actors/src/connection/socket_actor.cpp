@@ -1,0 +1,340 @@
+#include "caf/monocoque/internal/socket_actor.hpp"
+
+#include "caf/monocoque/internal/deliver.hpp"
+#include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/errc.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+
+#include <poll.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+namespace caf::monocoque {
+
+namespace {
+
+using detail::io_op;
+using detail::uring_multiplexer;
+
+constexpr size_t max_iov = 64;
+
+// -- io operations ------------------------------------------------------------
+
+struct connect_op final : io_op {
+  connect_op(weak_actor_ptr self, connect_target target)
+    : self(std::move(self)), target(target) {
+  }
+  bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
+    detail::deliver(self, mpx, connect_done_atom::value, int32_t{res});
+    return true;
+  }
+  weak_actor_ptr self;
+  connect_target target;
+};
+
+// A `recv` into a buffer of its own (`buf` non-empty), or one that selects
+// a buffer of the ring's provided-buffer ring when bytes arrive (`buf`
+// empty): an idle connection then holds no receive buffer.
+struct recv_op final : io_op {
+  explicit recv_op(weak_actor_ptr self, size_t size = 0)
+    : self(std::move(self)) {
+    if (size > 0)
+      buf = frame::allocate(size);
+  }
+  bool complete(uring_multiplexer& mpx, int res, uint32_t flags) override {
+    frame chunk;
+    auto n = res > 0 ? static_cast<size_t>(res) : size_t{0};
+    if ((flags & IORING_CQE_F_BUFFER) != 0) {
+      auto bid = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
+      if (auto* ring = mpx.recv_buffers())
+        chunk = ring->take(bid, n);
+    } else if (n > 0 && !buf.empty()) {
+      // Messages decoded from a chunk share its block; a short read would
+      // pin a whole receive buffer per message behind a slow consumer, so
+      // it moves into a block of its own size.
+      chunk = n < buf.size() / 4 ? frame::copy_of(buf.bytes().first(n))
+                                 : buf.slice(0, n);
+    }
+    detail::deliver(self, mpx, recv_done_atom::value, std::move(chunk),
+                    int32_t{res});
+    return true;
+  }
+  weak_actor_ptr self;
+  frame buf;
+};
+
+// Waits until the fd is readable; reports it as `recv_done` with -EAGAIN
+// (read again), or the error.
+struct poll_op final : io_op {
+  explicit poll_op(weak_actor_ptr self) : self(std::move(self)) {
+  }
+  bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
+    detail::deliver(self, mpx, recv_done_atom::value, frame{},
+                    int32_t{res < 0 ? res : -EAGAIN});
+    return true;
+  }
+  weak_actor_ptr self;
+};
+
+struct send_op final : io_op {
+  explicit send_op(weak_actor_ptr self) : self(std::move(self)) {
+    std::memset(&msg, 0, sizeof(msg));
+  }
+  bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
+    detail::deliver(self, mpx, send_done_atom::value, int32_t{res});
+    return true;
+  }
+  weak_actor_ptr self;
+  std::vector<frame> refs; // keeps the bytes alive until the kernel is done
+  std::array<iovec, max_iov> iov{};
+  msghdr msg;
+};
+
+// -- the actor ----------------------------------------------------------------
+
+class socket_actor_impl
+  : public detail::ring_actor<socket_actor::base> {
+public:
+  using super = detail::ring_actor<socket_actor::base>;
+
+  socket_actor_impl(actor_config& cfg, uring_multiplexer* mpx, int fd,
+                    std::optional<connect_target> target)
+    : super(cfg, mpx), fd_(fd), target_(target) {
+    // nop
+  }
+
+  const char* name() const override {
+    return "monocoque.socket_actor";
+  }
+
+  behavior_type make_behavior() override {
+    self_ = actor_cast<weak_actor_ptr>(ctrl());
+    set_down_handler([this](down_msg& dm) {
+      // After a close request, finish the flush (e.g. an ERROR command for
+      // the peer) before going.
+      if (dm.source == upper_.address() && !closing_)
+        quit(dm.reason);
+    });
+    if (target_) {
+      auto* op = new connect_op(self_, *target_);
+      mpx().submit(op, [&](io_uring_sqe* sqe) {
+        io_uring_prep_connect(
+          sqe, fd_, reinterpret_cast<const sockaddr*>(&op->target.addr),
+          op->target.len);
+      });
+    } else {
+      connected_ = true;
+    }
+    return {
+      [this](write_atom, std::vector<frame>& bytes, bool report) {
+        for (auto& x : bytes) {
+          if (!x.empty()) {
+            accepted_ += x.size();
+            pending_.push_back(std::move(x));
+          }
+        }
+        if (report) {
+          report_at_ = accepted_;
+          report_wanted_ = true;
+        }
+        pump_write();
+      },
+      [this](read_atom, bool enable) {
+        if (!upper_) {
+          upper_ = actor_cast<socket_upper>(current_sender());
+          if (upper_)
+            monitor(upper_);
+        }
+        reading_ = enable;
+        pump_read();
+      },
+      [this](unwritten_atom) -> uint64_t { return accepted_ - written_; },
+      [this](close_atom) {
+        closing_ = true;
+        reading_ = false;
+        if (pending_empty() && !sending_)
+          quit();
+      },
+      [this](connect_done_atom, int32_t res) {
+        if (res < 0)
+          return quit(make_error(errc::connect_failed,
+                                 std::strerror(-res)));
+        connected_ = true;
+        pump_read();
+        pump_write();
+      },
+      [this](recv_done_atom, frame& chunk, int32_t res) {
+        receiving_ = false;
+        if (res == -ENOBUFS) {
+          // The shared buffer ring ran empty (more reads completed at once
+          // than it holds): wait for bytes without holding a buffer, then
+          // read once into a buffer of our own. Never retries in a loop.
+          mode_ = recv_mode::poll;
+          pump_read();
+          return;
+        }
+        if (res == -EAGAIN || res == -EINTR) {
+          if (mode_ == recv_mode::poll)
+            mode_ = recv_mode::own_buffer;
+          pump_read();
+          return;
+        }
+        mode_ = recv_mode::shared;
+        if (res < 0)
+          return quit(make_error(errc::io_failure,
+                                 std::string{"recv: "} + std::strerror(-res)));
+        if (res == 0)
+          return quit(make_error(errc::connection_closed,
+                                 "the peer closed the connection"));
+        if (chunk.empty()) // no buffer behind the bytes (cannot happen)
+          return quit(make_error(errc::io_failure, "recv: lost buffer"));
+        if (upper_)
+          send(upper_, data_atom::value, std::move(chunk));
+        pump_read();
+      },
+      [this](send_done_atom, int32_t res) {
+        sending_ = false;
+        if (res == -EAGAIN || res == -EINTR) {
+          pump_write();
+          return;
+        }
+        if (res < 0)
+          return quit(make_error(errc::io_failure,
+                                 std::string{"send: "} + std::strerror(-res)));
+        consume(static_cast<size_t>(res));
+        written_ += static_cast<uint64_t>(res);
+        if (report_wanted_ && written_ >= report_at_) {
+          report_wanted_ = false;
+          if (upper_)
+            send(upper_, wrote_atom::value, written_);
+        }
+        if (closing_ && pending_empty())
+          return quit();
+        pump_write();
+      },
+    };
+  }
+
+  void on_exit() override {
+    mpx().close_fd(fd_);
+    fd_ = -1;
+    upper_ = nullptr;
+  }
+
+private:
+  void pump_read() {
+    if (!reading_ || receiving_ || !connected_ || fd_ < 0)
+      return;
+    receiving_ = true;
+    auto& mpx = this->mpx();
+    auto* ring = mpx.recv_buffers();
+    if (mode_ == recv_mode::poll) {
+      auto* op = new poll_op(self_);
+      mpx.submit(op, [&](io_uring_sqe* sqe) {
+        io_uring_prep_poll_add(sqe, fd_, POLLIN);
+      });
+    } else if (ring != nullptr && mode_ == recv_mode::shared) {
+      auto* op = new recv_op(self_);
+      mpx.submit(op, [&](io_uring_sqe* sqe) {
+        io_uring_prep_recv(sqe, fd_, nullptr, ring->buffer_size(), 0);
+        sqe->flags |= IOSQE_BUFFER_SELECT;
+        sqe->buf_group = ring->group();
+      });
+    } else {
+      auto* op = new recv_op(self_, mpx.opts().recv_buffer_size);
+      mpx.submit(op, [&](io_uring_sqe* sqe) {
+        io_uring_prep_recv(sqe, fd_, op->buf.mutable_data(), op->buf.size(),
+                           0);
+      });
+    }
+  }
+
+  void pump_write() {
+    if (sending_ || pending_empty() || !connected_ || fd_ < 0)
+      return;
+    sending_ = true;
+    auto* op = new send_op(self_);
+    size_t n = 0;
+    for (auto i = pending_.begin() + static_cast<ptrdiff_t>(head_);
+         i != pending_.end() && n < max_iov; ++i) {
+      op->iov[n].iov_base = const_cast<uint8_t*>(i->data());
+      op->iov[n].iov_len = i->size();
+      op->refs.push_back(*i);
+      ++n;
+    }
+    op->msg.msg_iov = op->iov.data();
+    op->msg.msg_iovlen = n;
+    mpx().submit(op, [&](io_uring_sqe* sqe) {
+      io_uring_prep_sendmsg(sqe, fd_, &op->msg, MSG_NOSIGNAL);
+    });
+  }
+
+  bool pending_empty() const noexcept {
+    return head_ == pending_.size();
+  }
+
+  // Drops `n` written bytes from the front of the queue.
+  void consume(size_t n) {
+    while (n > 0 && head_ < pending_.size()) {
+      auto& front = pending_[head_];
+      if (n < front.size()) {
+        front = front.slice(n, front.size() - n);
+        break;
+      }
+      n -= front.size();
+      front = frame{};
+      ++head_;
+    }
+    if (head_ == pending_.size()) {
+      // Written out: keep a small buffer for the next burst, give a large
+      // one back (an idle connection holds a few frame slots at most).
+      pending_.clear();
+      head_ = 0;
+      if (pending_.capacity() > 64)
+        pending_.shrink_to_fit();
+    } else if (head_ >= 64 && head_ * 2 >= pending_.size()) {
+      pending_.erase(pending_.begin(),
+                     pending_.begin() + static_cast<ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+
+  int fd_;
+  std::optional<connect_target> target_;
+  weak_actor_ptr self_;
+  socket_upper upper_;
+  bool connected_ = false;
+  bool reading_ = false;
+  bool receiving_ = false;
+  bool sending_ = false;
+  bool closing_ = false;
+  enum class recv_mode : uint8_t {
+    shared,     // select a buffer of the ring's buffer ring
+    poll,       // the buffer ring ran empty: wait for bytes first
+    own_buffer, // then read once into a buffer of our own
+  };
+  recv_mode mode_ = recv_mode::shared;
+  // Frames to write: `pending_[head_..]` (a vector allocates nothing until
+  // the first write; a std::deque allocates ~600 bytes up front).
+  std::vector<frame> pending_;
+  size_t head_ = 0;
+  uint64_t written_ = 0;  // bytes written, ever
+  uint64_t accepted_ = 0; // bytes queued, ever
+  uint64_t report_at_ = 0;
+  bool report_wanted_ = false;
+};
+
+} // namespace
+
+socket_actor spawn_socket_actor(actor_system& sys, uring_multiplexer* mpx,
+                                int fd, std::optional<connect_target> target) {
+  return detail::spawn_on_ring<socket_actor_impl>(sys, mpx, fd, target);
+}
+
+} // namespace caf::monocoque

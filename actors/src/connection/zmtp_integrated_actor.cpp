@@ -1,0 +1,325 @@
+#include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
+
+#include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/internal/subscription_message.hpp"
+#include "caf/monocoque/errc.hpp"
+
+#include "monocoque/zmtp/session.hpp"
+#include "monocoque/zmtp/socket_type.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+
+#include <deque>
+#include <optional>
+
+namespace caf::monocoque {
+
+namespace {
+
+namespace zmtp = ::monocoque::zmtp;
+using detail::uring_multiplexer;
+
+// Generation reserved for the linger timer of `close`.
+constexpr uint64_t linger_timer = UINT64_MAX;
+
+class zmtp_integrated_actor_impl : public detail::ring_actor<zmtp_integrated_actor::base> {
+public:
+  using super = detail::ring_actor<zmtp_integrated_actor::base>;
+
+  zmtp_integrated_actor_impl(actor_config& cfg, uring_multiplexer* mpx,
+                  socket_actor sock, weak_actor_ptr owner,
+                  zmtp_integrated_actor_config zcfg)
+    : super(cfg, mpx),
+      sock_(std::move(sock)),
+      owner_(std::move(owner)),
+      cfg_(std::move(zcfg)),
+      session_(cfg_.session),
+      subscriber_(zmtp::sends_subscriptions(cfg_.session.type)) {
+    // nop
+  }
+
+  const char* name() const override {
+    return "monocoque.zmtp_integrated_actor";
+  }
+
+  behavior_type make_behavior() override {
+    set_down_handler([this](down_msg& dm) { on_down(dm); });
+    monitor(sock_);
+    if (auto owner = actor_cast<actor>(owner_)) {
+      monitor(owner);
+      owner_addr_ = owner.address();
+    }
+    else
+      close(timespan{0}); // the owner is already gone
+    session_.start(now());
+    send(sock_, read_atom::value, true);
+    reading_ = true;
+    after_activity();
+    return {
+      [this](send_atom, multipart& msg) {
+        ++handed_;
+        encode(msg);
+        after_activity();
+      },
+      [this](send_atom, std::vector<multipart>& msgs) {
+        handed_ += msgs.size();
+        for (auto& msg : msgs)
+          encode(msg);
+        after_activity();
+      },
+      [this](send_atom, shared_batch& burst, std::vector<uint32_t>& picks) {
+        handed_ += picks.size();
+        for (auto i : picks)
+          if (i < burst->size())
+            encode((*burst)[i]);
+        after_activity();
+      },
+      [this](credit_atom, uint64_t n) {
+        credited_ += n;
+        update_reading();
+      },
+      [this](close_atom, timespan linger) { close(linger); },
+      [this](data_atom, frame& chunk) {
+        session_.feed(chunk, now());
+        after_activity();
+      },
+      [this](wrote_atom, uint64_t total) {
+        // Asked for once a batch of messages went to the socket (flush), or
+        // while a PONG is unwritten. `total` counts every byte handed to the
+        // socket, greeting included: the session's output stream offsets.
+        session_.written(total);
+        uint64_t n = 0;
+        while (!msg_ends_.empty() && msg_ends_.front() <= total) {
+          msg_ends_.pop_front();
+          ++n;
+        }
+        if (n > 0)
+          send_owner(peer_sent_atom::value, cfg_.key, cfg_.epoch, n);
+        schedule_flush(); // a PONG held back may be out now
+      },
+      [this](drain_atom) {
+        flush_scheduled_ = false;
+        flush();
+      },
+      [this](timer_atom, uint64_t generation) {
+        if (generation == linger_timer)
+          return quit(); // linger expired: drop what is left
+        if (generation != timer_gen_)
+          return;
+        timer_id_ = 0;
+        timer_at_.reset();
+        session_.advance_time(now());
+        after_activity();
+      },
+    };
+  }
+
+  void on_exit() override {
+    // The owner outlives its connections: a monitor left on it would keep
+    // this actor's memory block alive (a weak reference) until it dies.
+    if (owner_addr_)
+      demonitor(owner_addr_);
+    mpx().cancel_timer(timer_id_);
+    mpx().cancel_timer(linger_id_);
+    sock_ = nullptr;
+  }
+
+private:
+  zmtp::timestamp now() {
+    return std::chrono::duration_cast<zmtp::timestamp>(
+      clock().now().time_since_epoch());
+  }
+
+  void encode(const multipart& msg) {
+    auto err = zmtp::local_error::none;
+    if (subscriber_ && detail::is_subscription(msg)) {
+      // SUBSCRIBE / CANCEL commands for 3.1 peers, messages for 3.0 ones.
+      auto topic = msg[0].slice(1, msg[0].size() - 1);
+      err = detail::is_subscribe(msg) ? session_.subscribe(topic)
+                                  : session_.cancel(topic);
+    } else {
+      err = session_.send(msg);
+    }
+    if (err == zmtp::local_error::none) {
+      msg_ends_.push_back(queued_ + session_.output().size());
+      ++unflushed_;
+    }
+  }
+
+  template <class... Ts>
+  void send_owner(Ts&&... xs) {
+    if (auto ptr = actor_cast<strong_actor_ptr>(owner_))
+      ptr->enqueue(ctrl(), make_message_id(),
+                   caf::make_message(std::forward<Ts>(xs)...), context());
+  }
+
+  // Runs after every input: hands events to the owner, output to the
+  // socket, and re-arms the timer and the read credit.
+  void after_activity() {
+    std::vector<multipart> batch; // one owner message per input
+    while (auto ev = session_.poll()) {
+      if (auto* msg = std::get_if<zmtp::events::message_received>(&*ev)) {
+        ++delivered_;
+        batch.push_back(std::move(msg->msg));
+      } else if (auto* up = std::get_if<zmtp::events::handshake_done>(&*ev)) {
+        detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}'", cfg_.key,
+                                   cfg_.epoch, zmtp::wire_name(up->peer.type),
+                                   up->peer.identity);
+        send_owner(peer_up_atom::value, cfg_.key, cfg_.epoch,
+                   actor_cast<zmtp_integrated_actor>(this), std::move(up->peer));
+      } else if (auto* fail = std::get_if<zmtp::events::failed>(&*ev)) {
+        detail::log::zmtp()->info("peer {} epoch {} failed: {} ({})",
+                                  cfg_.key, cfg_.epoch,
+                                  zmtp::to_string(fail->reason.code),
+                                  fail->reason.detail);
+        failure_ = to_error(fail->reason);
+      } else if (auto* sub = std::get_if<zmtp::events::subscription>(&*ev)) {
+        // To the owner (PUB/XPUB) as the one-frame message `\x01prefix`
+        // or `\x00prefix`, in order with the other messages and under the
+        // same RCVHWM credit: a subscription flood pauses reading too.
+        ++delivered_;
+        batch.push_back(detail::subscription_message(
+          sub->subscribe,
+          {reinterpret_cast<const char*>(sub->topic.data()),
+           sub->topic.size()}));
+      }
+    }
+    if (!batch.empty())
+      send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
+                 std::move(batch));
+    if (failure_) {
+      flush();
+      // Let the socket write a pending ERROR command, then go.
+      send(sock_, close_atom::value);
+      return quit(failure_);
+    }
+    schedule_flush();
+    update_reading();
+    arm_timer();
+  }
+
+  // Writes after the messages already in the mailbox were handled: a burst
+  // of sends becomes one write.
+  void schedule_flush() {
+    if (flush_scheduled_ || session_.output().empty())
+      return;
+    if (mailbox().empty()) {
+      flush(); // nothing else waiting: write now
+      return;
+    }
+    flush_scheduled_ = true;
+    send(this, drain_atom::value);
+  }
+
+  void flush() {
+    auto& out = session_.output();
+    if (out.empty())
+      return;
+    queued_ += out.size();
+    std::vector<frame> bytes;
+    out.drain_to(bytes);
+    // Until the first flush after the handshake, let go of the staging
+    // block (the drained bytes keep it until written): a connection that
+    // never gets past its greeting, or sits idle after the handshake, then
+    // holds no staging block. Later ones keep it for the next bursts.
+    if (!staging_kept_) {
+      out.release_staging();
+      staging_kept_ = session_.ready();
+    }
+    // The owner counts written messages against SNDHWM, in batches of a
+    // quarter of it: ask the socket to report once a batch is on its way.
+    // The owner's count is then at most a batch - 1 too high, so an owner
+    // that reached SNDHWM has more than a batch out and always hears back.
+    unasked_ += unflushed_;
+    unflushed_ = 0;
+    bool report = unasked_ >= std::max<uint64_t>(1, cfg_.sndhwm / 4);
+    if (report)
+      unasked_ = 0;
+    // While a PONG is unwritten, later PINGs only refresh the one held back
+    // in the session: ask how far the socket got, so it can go out.
+    report = report || session_.awaiting_write();
+    send(sock_, write_atom::value, std::move(bytes), report);
+  }
+
+  void update_reading() {
+    bool want = !closing_ && delivered_ - credited_ < cfg_.rcvhwm;
+    if (want != reading_) {
+      reading_ = want;
+      send(sock_, read_atom::value, want);
+    }
+  }
+
+  void arm_timer() {
+    auto deadline = session_.next_deadline();
+    if (!deadline || (timer_at_ && *timer_at_ <= *deadline))
+      return;
+    timer_at_ = deadline;
+    auto delay = *deadline - now();
+    if (delay.count() < 0)
+      delay = zmtp::duration{0};
+    if (timer_id_ != 0)
+      mpx().cancel_timer(timer_id_);
+    timer_id_ = mpx().add_timer(std::chrono::steady_clock::now() + delay,
+                                actor_cast<weak_actor_ptr>(ctrl()),
+                                ++timer_gen_);
+  }
+
+  void close(timespan linger) {
+    if (closing_)
+      return;
+    closing_ = true;
+    update_reading();
+    flush();
+    send(sock_, close_atom::value);
+    if (linger.count() >= 0)
+      linger_id_ = mpx().add_timer(std::chrono::steady_clock::now() + linger,
+                                   actor_cast<weak_actor_ptr>(ctrl()),
+                                   linger_timer);
+  }
+
+  void on_down(const down_msg& dm) {
+    if (dm.source == sock_.address()) {
+      // The socket flushed and closed after our close, or it failed.
+      return quit(closing_ ? error{} : dm.reason);
+    }
+    // The owner is gone: flush what it sent us within its linger, then close.
+    close(cfg_.linger);
+  }
+
+  socket_actor sock_;
+  weak_actor_ptr owner_;
+  actor_addr owner_addr_;
+  zmtp_integrated_actor_config cfg_;
+  zmtp::session session_;
+  error failure_;
+  bool subscriber_; // SUB/XSUB: subscription messages become commands
+  bool reading_ = false;
+  bool flush_scheduled_ = false;
+  bool staging_kept_ = false; // past the first flush after the handshake
+  bool closing_ = false;
+  uint64_t delivered_ = 0;
+  uint64_t handed_ = 0; // messages the owner sent us, ever
+  uint64_t credited_ = 0;
+  uint64_t queued_ = 0;
+  ::monocoque::zmtp::lazy_queue<uint64_t> msg_ends_;
+  uint64_t unflushed_ = 0; // messages encoded since the last flush
+  uint64_t unasked_ = 0;   // flushed messages no write report was asked for
+  std::optional<zmtp::timestamp> timer_at_;
+  uint64_t timer_gen_ = 0;
+  uint64_t timer_id_ = 0;  // ring timer of the session deadline
+  uint64_t linger_id_ = 0; // ring timer of the linger deadline
+};
+
+} // namespace
+
+zmtp_integrated_actor spawn_zmtp_integrated_actor(actor_system& sys, uring_multiplexer* mpx,
+                            socket_actor sock, weak_actor_ptr owner,
+                            zmtp_integrated_actor_config cfg) {
+  return detail::spawn_on_ring<zmtp_integrated_actor_impl>(sys, mpx, std::move(sock),
+                                                std::move(owner),
+                                                std::move(cfg));
+}
+
+} // namespace caf::monocoque

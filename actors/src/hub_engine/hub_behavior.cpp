@@ -1,0 +1,330 @@
+// The RouterHub actor: its message handlers, close with linger, spawning.
+#include "caf/monocoque/internal/hub_engine.hpp"
+
+#include "caf/monocoque/module.hpp"
+#include "caf/monocoque/spawn_on_ring.hpp"
+
+#include "monocoque/zmtp/session_config.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+namespace caf::monocoque::detail {
+
+namespace {
+
+error closed_error(const char* what) {
+  return make_error(errc::socket_closed, what);
+}
+
+error unsupported(hub_self self, const char* what) {
+  return make_error(errc::invalid_operation,
+                    std::string{::monocoque::zmtp::wire_name(
+                      self->state.policy->type())}
+                      + " sockets cannot " + what);
+}
+
+void begin_close(hub_self self) {
+  auto& st = self->state;
+  if (st.closing)
+    return;
+  st.closing = true;
+  for (auto& b : st.blocked)
+    b.reply.deliver(self, closed_error("send after close"));
+  st.blocked.clear();
+  for (auto& [id, rp] : st.waiters)
+    rp.deliver(self, closed_error("recv after close"));
+  st.waiters.clear();
+  auto linger = st.opts().linger;
+  if (linger.count() >= 0)
+    self->delayed_send(self, linger, linger_atom::value);
+  // Acknowledged messages wait for a peer (reconnects go on) until linger
+  // expires; with a negative linger they wait as long as it takes, as in
+  // libzmq.
+  finish_close_if_done(self);
+}
+
+// Checks a send against the socket type and state; completes the message.
+error admit_send(hub_self self, std::vector<multipart>& batch) {
+  auto& st = self->state;
+  if (st.closing)
+    return closed_error("send after close");
+  if (!st.policy->sends())
+    return unsupported(self, "send");
+  if (batch.size() > 1 && !st.policy->batches())
+    return unsupported(self, "send batches");
+  for (auto& msg : batch)
+    if (msg.empty())
+      return make_error(errc::invalid_operation, "empty message");
+  for (auto& msg : batch)
+    if (auto err = st.policy->prepare(self, msg))
+      return err;
+  return none;
+}
+
+result<ok_atom> do_send(hub_self self, std::vector<multipart> batch) {
+  if (auto err = admit_send(self, batch))
+    return err;
+  if (batch.empty())
+    return ok_atom::value;
+  auto res = self->state.policy->load_balances()
+               ? enqueue_batch(self, std::move(batch))
+               : route_batch(self, std::move(batch));
+  pump_delivery(self); // REP: the next request may go out now
+  return res;
+}
+
+// A one-way send: dropped and counted (its credit returned) if refused.
+void do_post(hub_self self, std::vector<multipart> batch) {
+  if (auto err = admit_send(self, batch)) {
+    self->state.dropped += batch.size();
+    settle_posts(self, batch.size());
+    return;
+  }
+  if (batch.empty())
+    return;
+  post_batch(self, std::move(batch));
+  pump_delivery(self); // REP: the next request may go out now
+}
+
+// Answers a `recv` at once, parks it, or refuses it.
+result<multipart> do_recv(hub_self self, std::optional<timespan> timeout) {
+  auto& st = self->state;
+  if (st.closing)
+    return closed_error("recv after close");
+  if (!st.policy->receives())
+    return unsupported(self, "receive");
+  if (st.waiters.empty()) {
+    if (auto err = st.policy->can_recv(self))
+      return err;
+    if (auto msg = take_next(self))
+      return std::move(*msg);
+  }
+  auto id = st.next_waiter++;
+  st.waiters.emplace_back(id, deferred_reply{self});
+  if (timeout)
+    self->delayed_send(self, *timeout, recv_timeout_atom::value, id);
+  return caf::delegated<multipart>{};
+}
+
+result<ok_atom> do_subscribe(hub_self self, bool subscribe,
+                             std::string prefix) {
+  auto& st = self->state;
+  if (st.closing)
+    return closed_error("subscribe after close");
+  if (auto err = st.policy->subscribe(self, subscribe, std::move(prefix)))
+    return err;
+  schedule_flush(self);
+  return ok_atom::value;
+}
+
+hub_engine_actor::behavior_type hub_fun(hub_self self,
+                                 std::shared_ptr<socket_policy> policy,
+                                 socket_options opts) {
+  auto& st = self->state;
+  st.policy = std::move(policy);
+  st.conns.emplace(self, st.policy->type(), std::move(opts));
+  if (auto* mod = module::from(self->home_system()); !mod || mod->status())
+    self->quit(mod ? mod->status()
+                   : make_error(errc::backend_unavailable,
+                                "the caf::monocoque::module is not loaded"));
+  else if (auto err = st.opts().validate())
+    self->quit(std::move(err));
+  self->set_down_handler([self](down_msg& dm) { on_down(self, dm); });
+  auto do_connect = [self](const std::string& ep,
+                           std::string id) -> result<ok_atom> {
+    if (self->state.closing)
+      return closed_error("connect after close");
+    if (id.size() > ::monocoque::zmtp::max_identity_size)
+      return make_error(errc::invalid_option,
+                        "routing id: " + std::to_string(id.size())
+                          + " bytes, at most 255");
+    if (auto err = self->state.conns->connect(ep, std::move(id)))
+      return err;
+    return ok_atom::value;
+  };
+  return {
+    [self](bind_atom, const std::string& ep) -> result<std::string> {
+      if (self->state.closing)
+        return closed_error("bind after close");
+      auto res = self->state.conns->bind(ep);
+      if (!res)
+        return res.error();
+      return std::move(*res);
+    },
+    [do_connect](connect_atom, const std::string& ep) {
+      return do_connect(ep, {});
+    },
+    [do_connect](connect_atom, const std::string& ep, std::string& id) {
+      return do_connect(ep, std::move(id));
+    },
+    [self](close_atom) -> result<ok_atom> {
+      self->state.closers.emplace_back(self);
+      begin_close(self);
+      return caf::delegated<ok_atom>{};
+    },
+    [self](status_atom) -> uint64_t {
+      return static_cast<uint64_t>(self->state.up.size());
+    },
+    [self](stats_atom) -> socket_stats { return make_stats(self); },
+    [self](send_atom, multipart& msg) -> result<ok_atom> {
+      std::vector<multipart> batch;
+      batch.push_back(std::move(msg));
+      return do_send(self, std::move(batch));
+    },
+    [self](send_atom, std::vector<multipart>& batch) -> result<ok_atom> {
+      return do_send(self, std::move(batch));
+    },
+    [self](window_atom, actor& producer, uint64_t n) {
+      auto& st = self->state;
+      st.producer = std::move(producer);
+      st.window = n;
+      st.post_released = 0;
+      if (n > 0)
+        grant_credit(self, n);
+    },
+    [self](post_atom, multipart& msg) {
+      std::vector<multipart> batch;
+      batch.push_back(std::move(msg));
+      do_post(self, std::move(batch));
+    },
+    [self](post_atom, std::vector<multipart>& batch) {
+      do_post(self, std::move(batch));
+    },
+    [self](subscribe_to_atom, std::string& prefix) -> result<ok_atom> {
+      return do_subscribe(self, true, std::move(prefix));
+    },
+    [self](unsubscribe_from_atom, std::string& prefix) -> result<ok_atom> {
+      return do_subscribe(self, false, std::move(prefix));
+    },
+    [self](recv_atom) -> result<multipart> {
+      return do_recv(self, std::nullopt);
+    },
+    [self](recv_atom, timespan timeout) -> result<multipart> {
+      return do_recv(self, timeout);
+    },
+    [self](recv_timeout_atom, uint64_t id) {
+      auto& ws = self->state.waiters;
+      auto i = std::find_if(ws.begin(), ws.end(),
+                            [id](auto& w) { return w.first == id; });
+      if (i == ws.end())
+        return; // answered in time
+      i->second.deliver(self, make_error(errc::timed_out, "no message"));
+      ws.erase(i);
+    },
+    [self](deliver_atom, actor& target, uint64_t credit) {
+      self->state.target = std::move(target);
+      self->state.credit = credit;
+      self->state.batched = false;
+      pump_delivery(self);
+    },
+    [self](deliver_atom, batch_atom, actor& target, uint64_t credit) {
+      self->state.target = std::move(target);
+      self->state.credit = credit;
+      self->state.batched = true;
+      pump_delivery(self);
+    },
+    [self](credit_atom, uint64_t n) {
+      self->state.credit += n;
+      pump_delivery(self);
+    },
+    // -- from connections and listeners
+    [self](peer_up_atom, uint64_t key, uint64_t epoch, zmtp_integrated_actor& hdl,
+           peer_info& info) {
+      on_peer_up(self, key, epoch, hdl, std::move(info));
+    },
+    [self](peer_msg_atom, uint64_t key, uint64_t epoch, uint64_t handed,
+           std::vector<multipart>& msgs) {
+      on_peer_msg(self, key, epoch, handed, std::move(msgs));
+    },
+    [self](peer_sent_atom, uint64_t key, uint64_t epoch, uint64_t n) {
+      auto* p = self->state.table().find(key, epoch);
+      if (p == nullptr || !p->alive())
+        return; // a late report of a replaced incarnation frees nothing
+      p->inflight = p->inflight > n ? p->inflight - n : 0;
+      dispatch(self);
+      finish_close_if_done(self);
+    },
+    [self](accepted_atom, uint64_t, detail::owned_fd& fd) {
+      self->state.conns->on_accepted(std::move(fd));
+    },
+    // -- timers and test hooks
+    [self](adopt_atom, uint64_t key,
+           zmtp_integrated_actor& hdl) -> result<uint64_t, uint64_t> {
+      auto& st = self->state;
+      if (auto* old = st.table().current(key))
+        retire(self, *old); // replaced before its down_msg arrived
+      auto& p = st.conns->adopt(key, std::move(hdl));
+      return {p.key, p.epoch};
+    },
+    [self](drain_atom) {
+      self->state.flush_scheduled = false;
+      flush_outboxes(self);
+    },
+    [self](reconnect_atom, uint64_t key) {
+      self->state.conns->on_reconnect(key);
+    },
+    [self](linger_atom) {
+      // Linger expired: give up on what is still queued.
+      auto& st = self->state;
+      st.pending.clear();
+      for (auto& rp : st.closers)
+        rp.deliver(self, ok_atom::value);
+      st.closers.clear();
+      self->quit();
+    },
+  };
+}
+
+} // namespace
+
+void finish_close_if_done(hub_self self) {
+  auto& st = self->state;
+  if (!st.closing || !st.pending.empty())
+    return;
+  // Messages of the current burst go out before the close, in order.
+  flush_outboxes(self);
+  if (!st.conns->empty()) {
+    st.conns->close(st.opts().linger);
+    return;
+  }
+  for (auto& rp : st.closers)
+    rp.deliver(self, ok_atom::value);
+  st.closers.clear();
+  self->quit();
+}
+
+hub_engine_actor spawn_hub_engine(actor_system& sys,
+                                  std::unique_ptr<socket_policy> policy,
+                                  socket_options opts) {
+  // CAF spawn arguments must be copyable: the policy travels shared and the
+  // actor takes it over.
+  // Pinned on purpose to a ring: the socket actor runs no user code and
+  // never blocks, and its connections' messages reach it without a thread
+  // hop (see docs/architecture.md, "Threads").
+  std::shared_ptr<socket_policy> shared{std::move(policy)};
+  if (!opts.on_ring)
+    return sys.spawn(hub_fun, std::move(shared), std::move(opts));
+  return spawn_on_ring(sys, hub_fun, std::move(shared), std::move(opts));
+}
+
+router_hub_actor spawn_router_hub(actor_system& sys,
+                                  std::unique_ptr<socket_policy> policy,
+                                  socket_options opts) {
+  return spawn_hub_engine(sys, std::move(policy), std::move(opts));
+}
+
+pubsub_hub_actor spawn_pubsub_hub(actor_system& sys,
+                                  std::unique_ptr<socket_policy> policy,
+                                  socket_options opts) {
+  return spawn_hub_engine(sys, std::move(policy), std::move(opts));
+}
+
+socket_options default_socket_options(actor_system& sys) {
+  auto* mod = module::from(sys);
+  return mod != nullptr ? socket_options::from(mod->opts())
+                        : socket_options{};
+}
+
+} // namespace caf::monocoque::detail

@@ -1,0 +1,184 @@
+// PUB and XPUB (RFC 29), the PubSubHub's publishing side: each message goes
+// to every subscriber whose prefix matches, once, as refcounted frames; a
+// subscriber at SNDHWM loses it (XPUB with `xpub_nodrop`: the send waits).
+// Subscriptions arrive from the connections as `\x01prefix` / `\x00prefix`
+// messages and update the subscription index; XPUB hands them on.
+#include "caf/monocoque/pub_actor.hpp"
+#include "caf/monocoque/xpub_actor.hpp"
+
+#include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/internal/subscription_index.hpp"
+#include "caf/monocoque/internal/subscription_message.hpp"
+
+#include "monocoque/zmtp/message.hpp"
+
+#include <string>
+#include <vector>
+
+namespace caf::monocoque {
+
+namespace {
+
+using detail::hub_self;
+using detail::peer;
+using detail::route;
+using detail::subscriber_id;
+
+// Slot and epoch in one id: a match finds the record without a hash lookup,
+// and the epoch check makes a gone incarnation's id match nothing.
+constexpr int epoch_bits = 40;
+constexpr uint64_t epoch_mask = (uint64_t{1} << epoch_bits) - 1;
+
+subscriber_id subscriber_of(hub_self self, peer& p) {
+  auto r = self->state.ref(p);
+  return (uint64_t{r.slot} << epoch_bits) | (r.epoch & epoch_mask);
+}
+
+peer* peer_of(hub_self self, subscriber_id id) {
+  auto slot = static_cast<detail::peer_table::slot_id>(id >> epoch_bits);
+  auto* p = self->state.table().at(slot, id & epoch_mask);
+  return p != nullptr && p->up && p->alive() ? p : nullptr;
+}
+
+class publisher_policy : public detail::socket_policy {
+public:
+  explicit publisher_policy(bool xpub) : xpub_(xpub) {
+    // nop
+  }
+
+  ::monocoque::zmtp::socket_type type() const noexcept override {
+    return xpub_ ? ::monocoque::zmtp::socket_type::xpub
+                 : ::monocoque::zmtp::socket_type::pub;
+  }
+
+  bool receives() const noexcept override {
+    return xpub_;
+  }
+
+  bool load_balances() const noexcept override {
+    return false;
+  }
+
+  bool admit(hub_self self, peer& p) override {
+    const auto& welcome = self->state.opts().xpub_welcome_msg;
+    if (xpub_ && !welcome.empty())
+      detail::hand_to(self, p, make_message({welcome}));
+    return true;
+  }
+
+  void on_gone(hub_self self, peer& p) override {
+    gone_.clear();
+    index_.remove_all(subscriber_of(self, p), gone_);
+    if (!xpub_)
+      return;
+    // RFC 29: a subscriber that goes away cancels what only it wanted.
+    for (const auto& prefix : gone_)
+      detail::deliver_local(self, p, detail::subscription_message(false,
+                                                                  prefix));
+  }
+
+  bool on_arrival(hub_self self, peer& p, multipart& msg) override {
+    if (!detail::is_subscription(msg))
+      return xpub_; // PUB discards what subscribers send (RFC 29)
+    if (p.closing)
+      return false; // e.g. dropped for its subscriptions: ignore the rest
+    auto id = subscriber_of(self, p);
+    auto prefix = detail::prefix_of(msg);
+    const auto& opts = self->state.opts();
+    if (detail::is_subscribe(msg)) {
+      // One subscription per subscriber and prefix, as libzmq keeps them:
+      // subscribers count their own (a libzmq SUB sends every subscribe
+      // but only the last cancel), so counting here too would keep a
+      // prefix that SUB subscribed twice alive forever. The probe keeps
+      // the index at one per subscriber.
+      auto held = index_.remove(prefix, id) != detail::removal::not_found;
+      if (!held && !charge(self, p, prefix.size()))
+        return false;
+      auto first = index_.add(prefix, id) && !held;
+      return xpub_ && (first || opts.xpub_verbose);
+    }
+    // As libzmq: a cancel is news unless others still want the prefix.
+    auto res = index_.remove(prefix, id);
+    if (res == detail::removal::subscriber_gone
+        || res == detail::removal::prefix_gone)
+      p.subscription_bytes -= detail::subscription_index::cost_of(
+        prefix.size());
+    auto news = res == detail::removal::prefix_gone
+                || res == detail::removal::not_found;
+    return xpub_ && (news || opts.xpub_verbose_unsubscribe);
+  }
+
+  route pick(hub_self self, multipart& msg) override {
+    index_.match(detail::topic_of(msg), matched_);
+    if (xpub_ && self->state.opts().xpub_nodrop) {
+      for (auto id : matched_)
+        if (auto* p = peer_of(self, id); p && !detail::has_room(self, *p))
+          return {route::wait, nullptr, {}};
+    }
+    if (matched_.empty())
+      return {route::sent, nullptr, {}}; // nobody wants it
+    // One copy of the message per burst, shared by every connection it
+    // goes to (each gets indices): no copy per subscriber.
+    auto bytes = ::monocoque::zmtp::payload_size(msg);
+    auto index = detail::share(self, std::move(msg));
+    for (auto id : matched_) {
+      auto* p = peer_of(self, id);
+      if (p == nullptr)
+        continue;
+      if (detail::has_room(self, *p))
+        detail::hand_shared(self, *p, index, bytes);
+      else
+        ++p->drops;
+    }
+    return {route::sent, nullptr, {}};
+  }
+
+  uint64_t subscriptions_of(hub_self self, peer& p) override {
+    return index_.prefixes_of(subscriber_of(self, p));
+  }
+
+private:
+  // Charges a new prefix to `p`; drops `p` when it would pass the limit.
+  bool charge(hub_self self, peer& p, size_t prefix_size) {
+    auto cost = detail::subscription_index::cost_of(prefix_size);
+    auto limit = self->state.opts().max_subscription_bytes;
+    if (limit > 0 && p.subscription_bytes + cost > limit) {
+      detail::log::actors()->warn(
+        "{}: peer {} epoch {} passed max_subscription_bytes ({} bytes "
+        "held, {} more asked): dropped",
+        xpub_ ? "XPUB" : "PUB", p.key, p.epoch, p.subscription_bytes, cost);
+      detail::refuse(self, p);
+      return false;
+    }
+    p.subscription_bytes += cost;
+    return true;
+  }
+
+  bool xpub_;
+  detail::subscription_index index_;
+  std::vector<subscriber_id> matched_; // scratch of `pick`
+  std::vector<std::string> gone_;      // scratch of `on_gone`
+};
+
+} // namespace
+
+pub_actor spawn_pub(actor_system& sys) {
+  return spawn_pub(sys, detail::default_socket_options(sys));
+}
+
+pub_actor spawn_pub(actor_system& sys, socket_options opts) {
+  return detail::spawn_pubsub_hub(sys, std::make_unique<publisher_policy>(false),
+                           std::move(opts));
+}
+
+xpub_actor spawn_xpub(actor_system& sys) {
+  return spawn_xpub(sys, detail::default_socket_options(sys));
+}
+
+xpub_actor spawn_xpub(actor_system& sys, socket_options opts) {
+  return detail::spawn_pubsub_hub(sys, std::make_unique<publisher_policy>(true),
+                           std::move(opts));
+}
+
+} // namespace caf::monocoque

@@ -1,0 +1,124 @@
+// SUB and XSUB (RFC 29), the PubSubHub's subscribing side: messages are
+// fair-queued from the publishers and filtered by the socket's own
+// subscriptions (a publisher need not filter); subscriptions go to every
+// publisher and are replayed, each distinct prefix once, to every publisher
+// that comes up later.
+#include "caf/monocoque/sub_actor.hpp"
+#include "caf/monocoque/xsub_actor.hpp"
+
+#include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/subscription_index.hpp"
+#include "caf/monocoque/internal/subscription_message.hpp"
+
+#include <string>
+
+namespace caf::monocoque {
+
+namespace {
+
+using detail::hub_self;
+using detail::peer;
+using detail::route;
+
+// The socket's own subscriptions, counted, under one subscriber id.
+constexpr detail::subscriber_id self_id = 1;
+
+class subscriber_policy : public detail::socket_policy {
+public:
+  explicit subscriber_policy(bool xsub) : xsub_(xsub) {
+    // nop
+  }
+
+  ::monocoque::zmtp::socket_type type() const noexcept override {
+    return xsub_ ? ::monocoque::zmtp::socket_type::xsub
+                 : ::monocoque::zmtp::socket_type::sub;
+  }
+
+  bool sends() const noexcept override {
+    return xsub_;
+  }
+
+  bool load_balances() const noexcept override {
+    return false;
+  }
+
+  bool admit(hub_self self, peer& p) override {
+    for (const auto& prefix : own_.prefixes())
+      detail::hand_to(self, p, detail::subscription_message(true, prefix));
+    return true;
+  }
+
+  bool on_arrival(hub_self, peer&, multipart& msg) override {
+    return !msg.empty() && own_.matches(detail::topic_of(msg));
+  }
+
+  // SUB: tells the publishers only what changes the set of prefixes (the
+  // first subscribe and the last cancel), so publishers that count
+  // subscriptions (RFC 29) and those that keep a set (libzmq) agree.
+  error subscribe(hub_self self, bool subscribe, std::string prefix) override {
+    if (xsub_)
+      return detail::socket_policy::subscribe(self, subscribe, prefix);
+    bool news = subscribe
+                  ? own_.add(prefix, self_id)
+                  : own_.remove(prefix, self_id) == detail::removal::prefix_gone;
+    if (news)
+      to_all(self, detail::subscription_message(subscribe, prefix), true);
+    return none;
+  }
+
+  // XSUB: as libzmq, every subscribe goes upstream (a proxy's XPUB in
+  // verbose mode relies on it) and a cancel only when the last
+  // subscription of its prefix goes; other messages go to every publisher.
+  route pick(hub_self self, multipart& msg) override {
+    if (!detail::is_subscription(msg)) {
+      to_all(self, msg, false);
+    } else if (detail::is_subscribe(msg)) {
+      own_.add(detail::prefix_of(msg), self_id);
+      to_all(self, msg, true);
+    } else if (own_.remove(detail::prefix_of(msg), self_id)
+               == detail::removal::prefix_gone) {
+      to_all(self, msg, true);
+    }
+    return {route::sent, nullptr, {}};
+  }
+
+private:
+  // Subscriptions are never dropped (`force`); messages skip full peers.
+  void to_all(hub_self self, const multipart& msg, bool force) {
+    auto& st = self->state;
+    for (auto r : st.up) {
+      auto* p = st.get(r);
+      if (p == nullptr)
+        continue;
+      if (force || detail::has_room(self, *p))
+        detail::hand_to(self, *p, msg);
+      else
+        ++p->drops;
+    }
+  }
+
+  bool xsub_;
+  detail::subscription_index own_;
+};
+
+} // namespace
+
+sub_actor spawn_sub(actor_system& sys) {
+  return spawn_sub(sys, detail::default_socket_options(sys));
+}
+
+sub_actor spawn_sub(actor_system& sys, socket_options opts) {
+  return detail::spawn_pubsub_hub(sys, std::make_unique<subscriber_policy>(false),
+                           std::move(opts));
+}
+
+xsub_actor spawn_xsub(actor_system& sys) {
+  return spawn_xsub(sys, detail::default_socket_options(sys));
+}
+
+xsub_actor spawn_xsub(actor_system& sys, socket_options opts) {
+  return detail::spawn_pubsub_hub(sys, std::make_unique<subscriber_policy>(true),
+                           std::move(opts));
+}
+
+} // namespace caf::monocoque
