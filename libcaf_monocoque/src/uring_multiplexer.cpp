@@ -148,9 +148,11 @@ thread_local resumable* uring_multiplexer::pinned_scope::current_ = nullptr;
 void uring_multiplexer::exec_later(resumable* ptr) {
   // CAF wakes a receiver through the sender's execution unit, so a message
   // from a ring actor to any other actor lands here. Only actors the plugin
-  // pinned on purpose run on the ring; user actors, socket-type actors and
-  // everything else go back to the scheduler, so a handler that blocks can
-  // never stall a connection (as CAF's own multiplexer does for non-brokers).
+  // pinned on purpose run on the ring (the connections' actors, listeners
+  // and, unless `monocoque.socket-on-ring` is false, every socket type's
+  // hub engine); user actors and everything else go back to the scheduler,
+  // so a handler that blocks can never stall a connection (as CAF's own
+  // multiplexer does for non-brokers).
   if (ptr != pinned_scope::current()) {
     sys_.scheduler().enqueue(ptr);
     return;

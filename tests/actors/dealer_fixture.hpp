@@ -120,8 +120,15 @@ struct test_config : caf::monocoque::config {
 inline multipart msg(const std::string& str) { return make_message({str}); }
 
 struct fixture : test_coordinator_fixture<test_config> {
+  /// The socket under test, whatever its type, as an untyped handle: the
+  /// internal verbs (adopt, peer_*) are not in any public interface. The
+  /// connection-side helpers below use it.
+  actor sock;
+
+  /// The DEALER under test (set by `start_dealer`, for the `dealer_lifecycle`
+  /// suites); the application-side helpers (`app_send`, `expect_ok`, ...)
+  /// use it.
   dealer_actor dealer;
-  actor dealer_dyn; // the internal interface (adopt, peer_*) is not public
 
   void start_dealer(socket_options opts = {}) {
     auto* mod = caf::monocoque::module::from(sys);
@@ -129,22 +136,23 @@ struct fixture : test_coordinator_fixture<test_config> {
     CAF_REQUIRE_EQUAL(mod->status(), none);
     opts.on_ring = false; // under the test coordinator
     dealer = spawn_dealer(sys, std::move(opts));
-    dealer_dyn = actor_cast<actor>(dealer);
+    sock = actor_cast<actor>(dealer);
     run();
   }
 
-  /// Kills the dealer and lets everything settle.
-  void stop_dealer() {
-    self->send_exit(dealer, exit_reason::kill);
+  /// Kills the socket under test and lets everything settle.
+  void stop_socket() {
+    self->send_exit(sock, exit_reason::kill);
     run();
   }
 
-  /// Spawns a fake connection; `watch_owner` makes it monitor the dealer.
+  /// Spawns a fake connection; `watch_owner` makes it monitor the socket
+  /// under test.
   fake spawn_fake(bool watch_owner = false) {
     fake result;
     result.log = std::make_shared<fake_log>();
     auto owner =
-        watch_owner ? actor_cast<weak_actor_ptr>(dealer) : weak_actor_ptr{};
+        watch_owner ? actor_cast<weak_actor_ptr>(sock) : weak_actor_ptr{};
     result.hdl = sys.spawn(fake_zia, result.log, owner);
     run();
     return result;
@@ -154,15 +162,15 @@ struct fixture : test_coordinator_fixture<test_config> {
   /// incarnation.
   void adopt(fake& f, uint64_t key = 0) {
     std::tie(f.key, f.epoch) =
-        request<uint64_t, uint64_t>(dealer_dyn, adopt_atom::value, key, f.hdl);
+        request<uint64_t, uint64_t>(sock, adopt_atom::value, key, f.hdl);
   }
 
   /// Sends `(peer_up, key, epoch, hdl, info)` as `from` and runs it.
   void peer_up(const fake& from, uint64_t key, uint64_t epoch) {
-    send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_up_atom::value, key,
+    send_as(actor_cast<actor>(from.hdl), sock, peer_up_atom::value, key,
             epoch, from.hdl, peer_info{});
     expect((peer_up_atom, uint64_t, uint64_t, zmtp_integrated_actor, peer_info),
-           from(from.hdl).to(dealer_dyn).with(_, key, epoch, _, _));
+           from(from.hdl).to(sock).with(_, key, epoch, _, _));
   }
 
   void peer_up(const fake& f) { peer_up(f, f.key, f.epoch); }
@@ -170,11 +178,11 @@ struct fixture : test_coordinator_fixture<test_config> {
   /// Sends `(peer_msg, key, epoch, msg(str))` as `from` and runs it.
   void peer_msg(const fake& from, uint64_t key, uint64_t epoch,
                 const std::string& str) {
-    send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_msg_atom::value, key,
+    send_as(actor_cast<actor>(from.hdl), sock, peer_msg_atom::value, key,
             epoch, UINT64_MAX, std::vector<multipart>{msg(str)});
     expect((peer_msg_atom, uint64_t, uint64_t, uint64_t,
             std::vector<multipart>),
-           from(from.hdl).to(dealer_dyn).with(_, key, epoch, _, _));
+           from(from.hdl).to(sock).with(_, key, epoch, _, _));
   }
 
   void peer_msg(const fake& f, const std::string& str) {
@@ -183,10 +191,10 @@ struct fixture : test_coordinator_fixture<test_config> {
 
   /// Sends `(peer_sent, key, epoch, n)` as `from` and runs it.
   void peer_sent(const fake& from, uint64_t key, uint64_t epoch, uint64_t n) {
-    send_as(actor_cast<actor>(from.hdl), dealer_dyn, peer_sent_atom::value, key,
+    send_as(actor_cast<actor>(from.hdl), sock, peer_sent_atom::value, key,
             epoch, n);
     expect((peer_sent_atom, uint64_t, uint64_t, uint64_t),
-           from(from.hdl).to(dealer_dyn).with(_, key, epoch, n));
+           from(from.hdl).to(sock).with(_, key, epoch, n));
   }
 
   void peer_sent(const fake& f, uint64_t n) { peer_sent(f, f.key, f.epoch, n); }
@@ -231,16 +239,16 @@ struct fixture : test_coordinator_fixture<test_config> {
   }
 
   /// Makes `f` exit with a non-normal reason (as a failed session would) and
-  /// lets the dealer process its down_msg.
+  /// lets the socket under test process its down_msg.
   void kill_fake(const fake& f) {
     self->send_exit(f.hdl, exit_reason::user_shutdown);
     expect((exit_msg), from(self).to(f.hdl));
-    expect((down_msg), from(_).to(dealer_dyn));
+    expect((down_msg), from(_).to(sock));
   }
 
   /// Number of peers whose handshake completed (runs everything pending).
   uint64_t status() {
-    return request<uint64_t>(dealer_dyn, status_atom::value);
+    return request<uint64_t>(sock, status_atom::value);
   }
 
   /// Two adopted fakes that are up, in round-robin order a, b.

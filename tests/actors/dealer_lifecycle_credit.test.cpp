@@ -173,7 +173,7 @@ CAF_TEST(messages of a dead incarnation are still delivered) {
   disallow((multipart), from(dealer).to(self));
   run();
   disallow((multipart), from(dealer).to(self));
-  stop_dealer(); // the waiting recv would keep the dealer alive
+  stop_socket(); // the waiting recv would keep the dealer alive
 }
 
 CAF_TEST(old and new incarnation of one slot are both drained) {

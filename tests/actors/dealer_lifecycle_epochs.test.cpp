@@ -127,9 +127,9 @@ CAF_TEST(a second down_msg of the same actor is harmless) {
   kill_fake(a);
   CAF_CHECK_EQUAL(status(), 1u);
   // Inject a duplicate by hand, as a second monitor would.
-  send_as(actor_cast<actor>(a.hdl), dealer_dyn,
+  send_as(actor_cast<actor>(a.hdl), sock,
           down_msg{a_addr, exit_reason::user_shutdown});
-  expect((down_msg), to(dealer_dyn));
+  expect((down_msg), to(sock));
   CAF_CHECK_EQUAL(status(), 1u);
   app_send("m");
   expect_ok();
@@ -145,9 +145,9 @@ CAF_TEST(a duplicate down_msg after a reconnect does not remove the new one) {
   adopt(a2, a1.key);
   peer_up(a2);
   CAF_CHECK_EQUAL(status(), 2u);
-  send_as(actor_cast<actor>(a1.hdl), dealer_dyn,
+  send_as(actor_cast<actor>(a1.hdl), sock,
           down_msg{a1_addr, exit_reason::user_shutdown});
-  expect((down_msg), to(dealer_dyn));
+  expect((down_msg), to(sock));
   CAF_CHECK_EQUAL(status(), 2u);
 }
 

@@ -143,7 +143,7 @@ CAF_TEST(connections see an unreferenced dealer go away) {
   peer_up(a);
   auto weak = actor_cast<weak_actor_ptr>(dealer);
   dealer = dealer_actor{};
-  dealer_dyn = actor{};
+  sock = actor{};
   run();
   CAF_CHECK(actor_cast<actor>(weak) == nullptr);
   CAF_CHECK_EQUAL(a.log->owner_downs, 1u);
@@ -160,7 +160,7 @@ CAF_TEST(an unreferenced dealer goes away while a recv waits) {
   disallow((multipart), from(dealer).to(self));
   auto weak = actor_cast<weak_actor_ptr>(dealer);
   dealer = dealer_actor{};
-  dealer_dyn = actor{};
+  sock = actor{};
   run();
   auto alive = actor_cast<actor>(weak);
   CAF_CHECK(alive == nullptr);
@@ -180,7 +180,7 @@ CAF_TEST(an unreferenced dealer goes away while a send is blocked) {
   disallow_ok(); // blocked
   auto weak = actor_cast<weak_actor_ptr>(dealer);
   dealer = dealer_actor{};
-  dealer_dyn = actor{};
+  sock = actor{};
   run();
   auto alive = actor_cast<actor>(weak);
   CAF_CHECK(alive == nullptr);

@@ -1,9 +1,13 @@
 #pragma once
 
-// Deterministic tests of the RouterHub under each socket type: the dealer
-// fixture (fake connections adopted through the internal hook, test
-// coordinator) plus helpers for any socket type, peers with identities,
-// whole-message checks and error replies. Include it first (FAIL).
+// Deterministic tests of the hub engine under each socket type (both
+// families, RouterHub and PubSubHub): the dealer fixture's fake connections
+// (adopted through the internal hook, test coordinator) plus helpers for any
+// socket type, peers with identities, whole-message checks and error
+// replies. The helpers drive the socket under test through `sock`, the
+// untyped handle, so one helper serves every type; a test that sends a verb
+// of its type's own interface holds the typed handle `start` returns, named
+// for the type (`router`, `rep`, ...). Include it first (FAIL).
 
 #include "dealer_fixture.hpp"
 
@@ -36,18 +40,18 @@ inline std::vector<std::string> strs(const multipart& msg) {
 using strings = std::vector<std::string>;
 
 struct hub_fixture : fixture {
-  /// Spawns a socket with `spawn(sys, opts)` as the socket under test. The
-  /// `dealer` handle then names it too (only its shared verbs are used).
+  /// Spawns a socket with `spawn(sys, opts)` as the socket under test
+  /// (`sock`) and returns its typed handle.
   template <class Handle>
-  void start(Handle (*spawn)(actor_system&, socket_options),
-             socket_options opts = {}) {
+  Handle start(Handle (*spawn)(actor_system&, socket_options),
+               socket_options opts = {}) {
     auto* mod = caf::monocoque::module::from(sys);
     CAF_REQUIRE(mod != nullptr);
     opts.on_ring = false; // under the test coordinator
     auto hdl = spawn(sys, std::move(opts));
-    dealer_dyn = actor_cast<actor>(hdl);
-    dealer = actor_cast<dealer_actor>(dealer_dyn);
+    sock = actor_cast<actor>(hdl);
     run();
+    return hdl;
   }
 
   /// Adopts a fresh fake under a new key (or `key`) and brings it up with
@@ -63,7 +67,7 @@ struct hub_fixture : fixture {
   void peer_up_as(const fake& f, const std::string& identity) {
     peer_info info;
     info.identity = identity;
-    send_as(actor_cast<actor>(f.hdl), dealer_dyn, peer_up_atom::value, f.key,
+    send_as(actor_cast<actor>(f.hdl), sock, peer_up_atom::value, f.key,
             f.epoch, f.hdl, info);
     run();
   }
@@ -71,7 +75,7 @@ struct hub_fixture : fixture {
   /// Lets `f` deliver `msg`, decoded after `handed` messages had been
   /// handed to it (default: after all of them).
   void deliver(const fake& f, multipart msg, uint64_t handed = UINT64_MAX) {
-    send_as(actor_cast<actor>(f.hdl), dealer_dyn, peer_msg_atom::value, f.key,
+    send_as(actor_cast<actor>(f.hdl), sock, peer_msg_atom::value, f.key,
             f.epoch, handed, std::vector<multipart>{std::move(msg)});
     run();
   }
@@ -85,7 +89,7 @@ struct hub_fixture : fixture {
   /// Asks for the next message; returns it, or the error.
   expected<multipart> recv_msg() {
     expected<multipart> result{make_error(errc::timed_out, "no reply")};
-    auto h = self->request(dealer_dyn, infinite, recv_atom::value);
+    auto h = self->request(sock, infinite, recv_atom::value);
     run();
     h.receive([&](multipart& msg) { result = std::move(msg); },
               [&](error& err) { result = std::move(err); });
@@ -97,7 +101,7 @@ struct hub_fixture : fixture {
   template <class... Ts>
   error request_error(Ts... xs) {
     error result = make_error(errc::timed_out, "no reply");
-    auto h = self->request(dealer_dyn, infinite, std::move(xs)...);
+    auto h = self->request(sock, infinite, std::move(xs)...);
     run();
     h.receive([&](ok_atom) { result = none; },
               [&](error& err) { result = std::move(err); });
@@ -106,7 +110,7 @@ struct hub_fixture : fixture {
 
   /// Returns the socket's introspection.
   socket_stats stats() {
-    return request<socket_stats>(dealer_dyn, stats_atom::value);
+    return request<socket_stats>(sock, stats_atom::value);
   }
 
   /// Returns the messages `f` was handed, as strings.
@@ -119,7 +123,7 @@ struct hub_fixture : fixture {
 
   /// Reports that `f` wrote `n` messages.
   void wrote(const fake& f, uint64_t n) {
-    send_as(actor_cast<actor>(f.hdl), dealer_dyn, peer_sent_atom::value,
+    send_as(actor_cast<actor>(f.hdl), sock, peer_sent_atom::value,
             f.key, f.epoch, n);
     run();
   }

@@ -251,12 +251,12 @@ CAF_TEST(xpub welcomes each new subscriber) {
 CAF_TEST(xpub nodrop makes a send wait for room) {
   socket_options opts = hwm(1);
   opts.xpub_nodrop = true;
-  start(spawn_xpub, opts);
+  auto xpub = start(spawn_xpub, opts);
   auto a = up_peer();
   subscribe(a, {""});
   CAF_CHECK_EQUAL(send_msg(mp({"m0"})), none);
   // a is full: the reply waits until it wrote.
-  auto h = self->request(dealer_dyn, infinite, send_atom::value, mp({"m1"}));
+  auto h = self->request(xpub, infinite, send_atom::value, mp({"m1"}));
   run();
   bool done = false;
   CAF_CHECK_EQUAL(firsts(a), (strings{"m0"}));

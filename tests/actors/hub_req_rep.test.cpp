@@ -184,16 +184,16 @@ CAF_TEST(rep drops the reply to a peer that has gone) {
 }
 
 CAF_TEST(rep push delivery hands out the next request after the reply) {
-  start(spawn_rep);
+  auto rep = start(spawn_rep);
   auto a = up_peer();
   deliver(a, mp({"", "q1"}));
   deliver(a, mp({"", "q2"}));
-  self->send(dealer_dyn, deliver_atom::value, actor{self}, uint64_t{10});
+  self->send(rep, deliver_atom::value, actor{self}, uint64_t{10});
   run();
-  expect((message_atom, multipart), from(dealer_dyn).to(self));
-  disallow((message_atom, multipart), from(dealer_dyn).to(self));
+  expect((message_atom, multipart), from(rep).to(self));
+  disallow((message_atom, multipart), from(rep).to(self));
   CAF_CHECK_EQUAL(send_msg(mp({"r1"})), none);
-  expect((message_atom, multipart), from(dealer_dyn).to(self));
+  expect((message_atom, multipart), from(rep).to(self));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -56,7 +56,7 @@ CAF_TEST(an unknown id is dropped or fails with router_mandatory) {
   CAF_CHECK_EQUAL(send_msg(mp({"nobody", "x"})), none);
   CAF_CHECK_EQUAL(stats().dropped, 1u);
   CAF_CHECK(is(send_msg(mp({"A"})), errc::invalid_operation)); // no body
-  stop_dealer();
+  stop_socket();
   start(spawn_router, router_opts(true, false));
   auto b = up_peer("B");
   CAF_CHECK(is(send_msg(mp({"nobody", "x"})), errc::host_unreachable));
@@ -136,27 +136,27 @@ CAF_TEST(a full peer drops or with router_mandatory withholds the reply) {
   auto st = stats();
   CAF_REQUIRE_EQUAL(st.peers.size(), 1u);
   CAF_CHECK_EQUAL(st.peers[0].drops, 1u);
-  stop_dealer();
-  start(spawn_router, router_opts(true, false, 1));
+  stop_socket();
+  auto router = start(spawn_router, router_opts(true, false, 1));
   auto b = up_peer("B");
   CAF_CHECK_EQUAL(send_msg(mp({"B", "1"})), none);
-  self->send(dealer_dyn, send_atom::value, mp({"B", "2"}));
+  self->send(router, send_atom::value, mp({"B", "2"}));
   run();
-  disallow((ok_atom), from(dealer_dyn).to(self)); // blocked: B is full
+  disallow((ok_atom), from(router).to(self)); // blocked: B is full
   wrote(b, 1);
-  expect((ok_atom), from(dealer_dyn).to(self));
+  expect((ok_atom), from(router).to(self));
   CAF_CHECK_EQUAL(got(b), (std::vector<strings>{{"1"}, {"2"}}));
 }
 
 CAF_TEST(a send waiting for a full peer fails when the peer goes) {
-  start(spawn_router, router_opts(true, false, 1));
+  auto router = start(spawn_router, router_opts(true, false, 1));
   auto b = up_peer("B");
   CAF_CHECK_EQUAL(send_msg(mp({"B", "1"})), none);
-  self->send(dealer_dyn, send_atom::value, mp({"B", "2"}));
+  self->send(router, send_atom::value, mp({"B", "2"}));
   run();
   kill_fake(b);
   run();
-  expect((error), from(dealer_dyn).to(self));
+  expect((error), from(router).to(self));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

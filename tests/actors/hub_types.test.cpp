@@ -39,7 +39,7 @@ CAF_TEST(load balancing skips full peers) {
 CAF_TEST(push never receives and pull never sends) {
   start(spawn_push);
   CAF_CHECK(is(recv_msg().error(), errc::invalid_operation));
-  stop_dealer();
+  stop_socket();
   start(spawn_pull);
   CAF_CHECK(is(send_msg(mp({"x"})), errc::invalid_operation));
   auto a = up_peer();

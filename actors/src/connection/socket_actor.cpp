@@ -5,6 +5,8 @@
 #include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/errc.hpp"
 
+#include "monocoque/zmtp/lazy_queue.hpp"
+
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 
@@ -261,8 +263,7 @@ private:
     sending_ = true;
     auto* op = new send_op(self_);
     size_t n = 0;
-    for (auto i = pending_.begin() + static_cast<ptrdiff_t>(head_);
-         i != pending_.end() && n < max_iov; ++i) {
+    for (auto i = pending_.begin(); i != pending_.end() && n < max_iov; ++i) {
       op->iov[n].iov_base = const_cast<uint8_t*>(i->data());
       op->iov[n].iov_len = i->size();
       op->refs.push_back(*i);
@@ -276,32 +277,19 @@ private:
   }
 
   bool pending_empty() const noexcept {
-    return head_ == pending_.size();
+    return pending_.empty();
   }
 
   // Drops `n` written bytes from the front of the queue.
   void consume(size_t n) {
-    while (n > 0 && head_ < pending_.size()) {
-      auto& front = pending_[head_];
+    while (n > 0 && !pending_.empty()) {
+      auto& front = pending_.front();
       if (n < front.size()) {
         front = front.slice(n, front.size() - n);
-        break;
+        return;
       }
       n -= front.size();
-      front = frame{};
-      ++head_;
-    }
-    if (head_ == pending_.size()) {
-      // Written out: keep a small buffer for the next burst, give a large
-      // one back (an idle connection holds a few frame slots at most).
-      pending_.clear();
-      head_ = 0;
-      if (pending_.capacity() > 64)
-        pending_.shrink_to_fit();
-    } else if (head_ >= 64 && head_ * 2 >= pending_.size()) {
-      pending_.erase(pending_.begin(),
-                     pending_.begin() + static_cast<ptrdiff_t>(head_));
-      head_ = 0;
+      pending_.pop_front();
     }
   }
 
@@ -320,10 +308,12 @@ private:
     own_buffer, // then read once into a buffer of our own
   };
   recv_mode mode_ = recv_mode::shared;
-  // Frames to write: `pending_[head_..]` (a vector allocates nothing until
-  // the first write; a std::deque allocates ~600 bytes up front).
-  std::vector<frame> pending_;
-  size_t head_ = 0;
+  // Frames to write, oldest first: the slices the session's output queue
+  // drained, one for one (see `output_queue::drain_to`), so this queue sees
+  // the bursts that queue sees and keeps an emptied buffer by the same rule
+  // (`lazy_queue`: nothing allocated until the first write, up to 64 Ki
+  // slots kept for the next burst).
+  ::monocoque::zmtp::lazy_queue<frame> pending_;
   uint64_t written_ = 0;  // bytes written, ever
   uint64_t accepted_ = 0; // bytes queued, ever
   uint64_t report_at_ = 0;

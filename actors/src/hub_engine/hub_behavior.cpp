@@ -300,7 +300,7 @@ hub_engine_actor spawn_hub_engine(actor_system& sys,
                                   socket_options opts) {
   // CAF spawn arguments must be copyable: the policy travels shared and the
   // actor takes it over.
-  // Pinned on purpose to a ring: the socket actor runs no user code and
+  // Pinned on purpose to a ring: the hub engine runs no user code and
   // never blocks, and its connections' messages reach it without a thread
   // hop (see docs/architecture.md, "Threads").
   std::shared_ptr<socket_policy> shared{std::move(policy)};

@@ -9,9 +9,11 @@
 
 namespace caf::monocoque::detail {
 
-/// Who holds a subscription: the epoch of the subscriber's connection
-/// incarnation (unique per socket, never reused), so the subscriptions of a
-/// gone incarnation can never be mistaken for its successor's.
+/// Who holds a subscription. PUB/XPUB use the subscriber's peer slot and
+/// the epoch of its connection incarnation in one id (`slot << 40 | epoch`,
+/// see pub_xpub_policy.cpp): a match finds the peer without a lookup, and a
+/// gone incarnation's subscriptions can never be mistaken for its
+/// successor's. SUB/XSUB keep their own subscriptions under one fixed id.
 using subscriber_id = uint64_t;
 
 /// What `remove` did.
