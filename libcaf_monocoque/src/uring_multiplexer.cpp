@@ -4,7 +4,7 @@
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/internal/deliver.hpp"
-#include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/internal/atoms.hpp"
 
 #include <caf/actor_system.hpp>
 
