@@ -1,7 +1,9 @@
 # What `cmake --install <build> --prefix P` installs (included by the
 # top-level CMakeLists.txt after every subdirectory; GNUInstallDirs is loaded):
 #
-#   P/include/caf/monocoque/**       public headers (libcaf_monocoque/, actors/)
+#   P/include/caf/monocoque/**       public headers (libcaf_monocoque/, actors/;
+#                                    never an internal/ directory: those are
+#                                    the implementation's, as in CAF)
 #   P/include/monocoque/**           ZMTP protocol headers (protocol/include/)
 #   P/lib/libcaf_monocoque.{a,so*}   the plugin (shared with BUILD_SHARED_LIBS)
 #   P/lib/libmonocoque_protocol.a    linked PUBLIC by the plugin
@@ -19,11 +21,15 @@ set(MONOCOQUE_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/caf_monocoque)
 
 # -- headers -------------------------------------------------------------------
 
+# Component `headers`: tests/package/public_headers_test.sh installs it alone
+# and compiles every header without liburing's and spdlog's.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/libcaf_monocoque/caf
                   ${PROJECT_SOURCE_DIR}/actors/caf
                   ${PROJECT_SOURCE_DIR}/protocol/include/monocoque
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        FILES_MATCHING PATTERN "*.hpp")
+        COMPONENT headers
+        FILES_MATCHING PATTERN "*.hpp"
+        PATTERN internal EXCLUDE)
 
 # -- libraries and exported targets ---------------------------------------------
 

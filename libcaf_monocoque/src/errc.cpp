@@ -2,11 +2,86 @@
 
 namespace caf::monocoque {
 
+namespace {
+
+using detail::peer_error;
+
+// The `errc` of every `peer_error`. No `default`: a `peer_error` added
+// without its `errc` is a -Wswitch warning (an error with -Werror) here, and
+// the static_assert below proves each mapping keeps the code, so `errc`
+// and `peer_error` cannot drift apart.
+constexpr errc from_peer(peer_error x) noexcept {
+  switch (x) {
+    case peer_error::none:
+      return errc::none;
+    case peer_error::unversioned_peer:
+      return errc::unversioned_peer;
+    case peer_error::unsupported_version:
+      return errc::unsupported_version;
+    case peer_error::mechanism_mismatch:
+      return errc::mechanism_mismatch;
+    case peer_error::malformed_greeting:
+      return errc::malformed_greeting;
+    case peer_error::reserved_flags:
+      return errc::reserved_flags;
+    case peer_error::invalid_frame_size:
+      return errc::invalid_frame_size;
+    case peer_error::message_too_large:
+      return errc::message_too_large;
+    case peer_error::malformed_command:
+      return errc::malformed_command;
+    case peer_error::unexpected_command:
+      return errc::unexpected_command;
+    case peer_error::invalid_metadata:
+      return errc::invalid_metadata;
+    case peer_error::socket_type_mismatch:
+      return errc::socket_type_mismatch;
+    case peer_error::error_command:
+      return errc::error_command;
+    case peer_error::handshake_timeout:
+      return errc::handshake_timeout;
+    case peer_error::heartbeat_timeout:
+      return errc::heartbeat_timeout;
+    case peer_error::ttl_expired:
+      return errc::ttl_expired;
+  }
+  return errc::none;
+}
+
+// Each peer code maps to the `errc` with the same value, below 32 (where the
+// local and transport failures start).
+constexpr bool same_codes() noexcept {
+  for (auto x : {peer_error::unversioned_peer,
+                 peer_error::unsupported_version,
+                 peer_error::mechanism_mismatch,
+                 peer_error::malformed_greeting,
+                 peer_error::reserved_flags,
+                 peer_error::invalid_frame_size,
+                 peer_error::message_too_large,
+                 peer_error::malformed_command,
+                 peer_error::unexpected_command,
+                 peer_error::invalid_metadata,
+                 peer_error::socket_type_mismatch,
+                 peer_error::error_command,
+                 peer_error::handshake_timeout,
+                 peer_error::heartbeat_timeout,
+                 peer_error::ttl_expired}) {
+    auto code = detail::peer_code(x);
+    if (code >= 32 || static_cast<uint8_t>(from_peer(x)) != code)
+      return false;
+  }
+  return true;
+}
+
+static_assert(same_codes(), "errc and zmtp::peer_error are out of step");
+
+} // namespace
+
 std::string to_string(errc x) {
+  // Peer codes have the protocol's names (same value, see same_codes).
   auto code = static_cast<uint8_t>(x);
   if (code >= 1 && code < 32)
-    return ::monocoque::zmtp::to_string(
-      static_cast<::monocoque::zmtp::peer_error>(code));
+    return ::monocoque::zmtp::to_string(static_cast<peer_error>(code));
   switch (x) {
     case errc::none:
       return "none";
@@ -53,7 +128,7 @@ error make_error(errc x, std::string context) {
 }
 
 error to_error(const ::monocoque::zmtp::failure& x) {
-  return make_error(static_cast<errc>(x.code), x.detail);
+  return make_error(from_peer(x.code), x.detail);
 }
 
 } // namespace caf::monocoque

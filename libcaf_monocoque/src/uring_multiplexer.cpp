@@ -4,7 +4,7 @@
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/internal/deliver.hpp"
-#include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/internal/atoms.hpp"
 
 #include <caf/actor_system.hpp>
 
@@ -143,7 +143,15 @@ void uring_multiplexer::stop() {
 
 // -- execution_unit -----------------------------------------------------------
 
-thread_local resumable* uring_multiplexer::pinned_scope::current_ = nullptr;
+thread_local resumable* pinned_scope::current_ = nullptr;
+
+execution_unit* ring_host(uring_multiplexer* mpx) noexcept {
+  return mpx;
+}
+
+uring_multiplexer* ring_of(execution_unit* host) noexcept {
+  return static_cast<uring_multiplexer*>(host);
+}
 
 void uring_multiplexer::exec_later(resumable* ptr) {
   // CAF wakes a receiver through the sender's execution unit, so a message

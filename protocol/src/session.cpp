@@ -5,7 +5,6 @@
 #include "monocoque/zmtp/null_mechanism.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace monocoque::zmtp {
 
@@ -290,13 +289,12 @@ void session::on_message_frame(decoded_frame&& frm) {
   msg.swap(partial_);
   partial_cost_ = 0;
   update_decoder_limit();
-  if (accepts_subscriptions(cfg_.type) && msg.size() == 1
-      && !msg[0].empty() && msg[0].data()[0] <= 1) {
+  if (accepts_subscriptions(cfg_.type)) {
     // ZMTP 3.0 subscription message: \x01topic or \x00topic.
-    auto subscribe = msg[0].data()[0] == 1;
-    events_.emplace_back(
-      events::subscription{subscribe, msg[0].slice(1, msg[0].size() - 1)});
-    return;
+    if (auto sub = as_subscription(msg)) {
+      events_.emplace_back(std::move(*sub));
+      return;
+    }
   }
   events_.emplace_back(events::message_received{std::move(msg)});
 }
@@ -354,10 +352,8 @@ local_error session::send_subscription(bool subscribe, const frame& topic) {
                                   topic.bytes());
     return local_error::none;
   }
-  auto body = frame::allocate(topic.size() + 1);
-  body.mutable_data()[0] = subscribe ? 1 : 0;
-  if (!topic.empty())
-    std::memcpy(body.mutable_data() + 1, topic.data(), topic.size());
+  // ZMTP 3.0 and 2.0: the subscription message \x01topic or \x00topic.
+  auto body = subscription_frame(subscribe, topic.bytes());
   frame_encoder::encode_frame(out_, body, false);
   return local_error::none;
 }

@@ -1,6 +1,6 @@
-// Tests of both subscription indexes (sorted_prefix_table, prefix_trie): the
-// same cases run against each, plus a randomized cross-check against a naive
-// model.
+// Tests of the subscription index (prefix_trie): the cases, plus a
+// randomized cross-check against a naive model. (The cases are templates:
+// bench/'s sorted_prefix_table, the benchmark's baseline, had them too.)
 #define CAF_SUITE subscription_index
 #include <caf/test/unit_test.hpp>
 
@@ -26,7 +26,7 @@ ids match(const Index& index, std::string_view topic) {
   return out;
 }
 
-// -- cases (each runs against both indexes) -----------------------------------
+// -- cases -------------------------------------------------------------------
 
 template <class Index>
 void counted_subscriptions() {
@@ -308,10 +308,6 @@ void all_cases() {
 
 // -- suites -------------------------------------------------------------------
 
-CAF_TEST(sorted prefix table) {
-  all_cases<sorted_prefix_table>();
-}
-
 CAF_TEST(prefix trie) {
   all_cases<prefix_trie>();
 }
@@ -352,11 +348,6 @@ CAF_TEST(prefix trie compresses paths) {
   CAF_CHECK_EQUAL(gone.size(), 3u);
   CAF_CHECK_EQUAL(index.nodes_in_use(), 1u);
   CAF_CHECK_EQUAL(index.size(), 0u);
-}
-
-CAF_TEST(sorted prefix table agrees with a naive model) {
-  for (uint32_t seed : {1u, 2u, 3u})
-    cross_check<sorted_prefix_table>(seed);
 }
 
 CAF_TEST(prefix trie agrees with a naive model) {

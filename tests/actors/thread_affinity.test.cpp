@@ -10,6 +10,7 @@
 
 #include "caf/monocoque/all.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/unit_test.hpp>

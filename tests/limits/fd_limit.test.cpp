@@ -9,6 +9,7 @@
 #include "interop_fixture.hpp"
 #include "limits_helpers.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 

@@ -7,7 +7,8 @@
 #                   [<compile-flags> [<link-flags>]]
 #
 # 1. `cmake --install <build-dir> --prefix <tmp>/prefix`, checks the
-#    installed files and that no text file names the source or build tree;
+#    installed files (every public header, no internal/ one) and that no
+#    text file names the source or build tree;
 # 2. <prefix>/bin/mqcat --help runs (and the perf tools built in <build-dir>
 #    were installed);
 # 3. configures tests/package/ (find_package(caf_monocoque 0.1 REQUIRED) with
@@ -90,8 +91,6 @@ for f in "$cmake_dir/caf_monocoque-config-version.cmake" \
          "$libdir/libmonocoque_protocol.a" \
          "$prefix/include/caf/monocoque/all.hpp" \
          "$prefix/include/caf/monocoque/dealer_actor.hpp" \
-         "$prefix/include/caf/monocoque/internal/hub_engine.hpp" \
-         "$prefix/include/caf/monocoque/internal/uring_multiplexer.hpp" \
          "$prefix/include/monocoque/zmtp/message.hpp" \
          "$prefix/bin/mqcat"; do
   [[ -e "$f" ]] || fail "not installed: ${f#"$prefix"/}"
@@ -102,12 +101,25 @@ if [[ -e "$libdir/libcaf_monocoque.so" ]]; then
 elif [[ ! -e "$libdir/libcaf_monocoque.a" ]]; then
   fail "neither libcaf_monocoque.a nor libcaf_monocoque.so in $libdir"
 fi
-# Every public header of the source tree is installed.
+# Every public header of the source tree is installed; no internal one is
+# (internal/ directories are the implementation's, as in CAF).
+public_headers=0
 while IFS= read -r h; do
   [[ -e "$prefix/include/$h" ]] || fail "header not installed: $h"
-done < <(cd "$src/libcaf_monocoque" && find caf -name '*.hpp';
-         cd "$src/actors" && find caf -name '*.hpp';
-         cd "$src/protocol/include" && find monocoque -name '*.hpp')
+  public_headers=$((public_headers + 1))
+done < <(cd "$src/libcaf_monocoque" && find caf -name '*.hpp' -not -path '*/internal/*';
+         cd "$src/actors" && find caf -name '*.hpp' -not -path '*/internal/*';
+         cd "$src/protocol/include" && find monocoque -name '*.hpp' -not -path '*/internal/*')
+((public_headers > 0)) || fail "no public headers found under $src"
+internal=$(find "$prefix/include" -path '*/internal*')
+[[ -z "$internal" ]] || fail "internal headers installed: $internal"
+[[ -d "$src/libcaf_monocoque/caf/monocoque/internal" \
+   && -d "$src/actors/caf/monocoque/internal" ]] \
+  || fail "no internal/ directory in the source tree (the check above is void)"
+# What is installed is exactly the public headers (nothing stale or extra).
+installed_headers=$(find "$prefix/include" -name '*.hpp' | wc -l)
+((installed_headers == public_headers)) \
+  || fail "$installed_headers headers installed, $public_headers public ones"
 # The perf tools that this build has are installed.
 for tool in local_thr remote_thr local_lat remote_lat; do
   if [[ -x "$build/bin/$tool" && ! -x "$prefix/bin/$tool" ]]; then

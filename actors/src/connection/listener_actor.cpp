@@ -3,6 +3,7 @@
 #include "caf/monocoque/internal/deliver.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
 #include "caf/monocoque/errc.hpp"
 
 #include <cstring>

@@ -2,11 +2,12 @@
 
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
-#include "caf/monocoque/internal/subscription_message.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
 #include "caf/monocoque/errc.hpp"
 
 #include "monocoque/zmtp/session.hpp"
 #include "monocoque/zmtp/socket_type.hpp"
+#include "monocoque/zmtp/subscription.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
@@ -134,11 +135,11 @@ private:
 
   void encode(const multipart& msg) {
     auto err = zmtp::local_error::none;
-    if (subscriber_ && detail::is_subscription(msg)) {
+    auto sub = subscriber_ ? zmtp::as_subscription(msg) : std::nullopt;
+    if (sub) {
       // SUBSCRIBE / CANCEL commands for 3.1 peers, messages for 3.0 ones.
-      auto topic = msg[0].slice(1, msg[0].size() - 1);
-      err = detail::is_subscribe(msg) ? session_.subscribe(topic)
-                                  : session_.cancel(topic);
+      err = sub->subscribe ? session_.subscribe(sub->topic)
+                           : session_.cancel(sub->topic);
     } else {
       err = session_.send(msg);
     }
@@ -180,10 +181,7 @@ private:
         // or `\x00prefix`, in order with the other messages and under the
         // same RCVHWM credit: a subscription flood pauses reading too.
         ++delivered_;
-        batch.push_back(detail::subscription_message(
-          sub->subscribe,
-          {reinterpret_cast<const char*>(sub->topic.data()),
-           sub->topic.size()}));
+        batch.push_back(zmtp::to_message(*sub));
       }
     }
     if (!batch.empty())

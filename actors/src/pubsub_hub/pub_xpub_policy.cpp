@@ -2,16 +2,17 @@
 // to every subscriber whose prefix matches, once, as refcounted frames; a
 // subscriber at SNDHWM loses it (XPUB with `xpub_nodrop`: the send waits).
 // Subscriptions arrive from the connections as `\x01prefix` / `\x00prefix`
-// messages and update the subscription index; XPUB hands them on.
+// messages (monocoque/zmtp/subscription.hpp) and update the subscription
+// index; XPUB hands them on.
 #include "caf/monocoque/pub_actor.hpp"
 #include "caf/monocoque/xpub_actor.hpp"
 
 #include "caf/monocoque/internal/hub_engine.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/internal/subscription_index.hpp"
-#include "caf/monocoque/internal/subscription_message.hpp"
 
 #include "monocoque/zmtp/message.hpp"
+#include "monocoque/zmtp/subscription.hpp"
 
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ using detail::hub_self;
 using detail::peer;
 using detail::route;
 using detail::subscriber_id;
+namespace zmtp = ::monocoque::zmtp;
 
 // Slot and epoch in one id: a match finds the record without a hash lookup,
 // and the epoch check makes a gone incarnation's id match nothing.
@@ -74,19 +76,19 @@ public:
       return;
     // RFC 29: a subscriber that goes away cancels what only it wanted.
     for (const auto& prefix : gone_)
-      detail::deliver_local(self, p, detail::subscription_message(false,
-                                                                  prefix));
+      detail::deliver_local(self, p, zmtp::subscription_message(false, prefix));
   }
 
   bool on_arrival(hub_self self, peer& p, multipart& msg) override {
-    if (!detail::is_subscription(msg))
+    auto sub = zmtp::as_subscription(msg);
+    if (!sub)
       return xpub_; // PUB discards what subscribers send (RFC 29)
     if (p.closing)
       return false; // e.g. dropped for its subscriptions: ignore the rest
     auto id = subscriber_of(self, p);
-    auto prefix = detail::prefix_of(msg);
+    auto prefix = sub->topic.as_string_view();
     const auto& opts = self->state.opts();
-    if (detail::is_subscribe(msg)) {
+    if (sub->subscribe) {
       // One subscription per subscriber and prefix, as libzmq keeps them:
       // subscribers count their own (a libzmq SUB sends every subscribe
       // but only the last cancel), so counting here too would keep a
@@ -110,7 +112,7 @@ public:
   }
 
   route pick(hub_self self, multipart& msg) override {
-    index_.match(detail::topic_of(msg), matched_);
+    index_.match(zmtp::topic_of(msg), matched_);
     if (xpub_ && self->state.opts().xpub_nodrop) {
       for (auto id : matched_)
         if (auto* p = peer_of(self, id); p && !detail::has_room(self, *p))

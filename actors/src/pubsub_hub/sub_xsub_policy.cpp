@@ -8,7 +8,8 @@
 
 #include "caf/monocoque/internal/hub_engine.hpp"
 #include "caf/monocoque/internal/subscription_index.hpp"
-#include "caf/monocoque/internal/subscription_message.hpp"
+
+#include "monocoque/zmtp/subscription.hpp"
 
 #include <string>
 
@@ -19,6 +20,7 @@ namespace {
 using detail::hub_self;
 using detail::peer;
 using detail::route;
+namespace zmtp = ::monocoque::zmtp;
 
 // The socket's own subscriptions, counted, under one subscriber id.
 constexpr detail::subscriber_id self_id = 1;
@@ -44,12 +46,12 @@ public:
 
   bool admit(hub_self self, peer& p) override {
     for (const auto& prefix : own_.prefixes())
-      detail::hand_to(self, p, detail::subscription_message(true, prefix));
+      detail::hand_to(self, p, zmtp::subscription_message(true, prefix));
     return true;
   }
 
   bool on_arrival(hub_self, peer&, multipart& msg) override {
-    return !msg.empty() && own_.matches(detail::topic_of(msg));
+    return !msg.empty() && own_.matches(zmtp::topic_of(msg));
   }
 
   // SUB: tells the publishers only what changes the set of prefixes (the
@@ -62,7 +64,7 @@ public:
                   ? own_.add(prefix, self_id)
                   : own_.remove(prefix, self_id) == detail::removal::prefix_gone;
     if (news)
-      to_all(self, detail::subscription_message(subscribe, prefix), true);
+      to_all(self, zmtp::subscription_message(subscribe, prefix), true);
     return none;
   }
 
@@ -70,12 +72,13 @@ public:
   // verbose mode relies on it) and a cancel only when the last
   // subscription of its prefix goes; other messages go to every publisher.
   route pick(hub_self self, multipart& msg) override {
-    if (!detail::is_subscription(msg)) {
+    auto sub = zmtp::as_subscription(msg);
+    if (!sub) {
       to_all(self, msg, false);
-    } else if (detail::is_subscribe(msg)) {
-      own_.add(detail::prefix_of(msg), self_id);
+    } else if (sub->subscribe) {
+      own_.add(sub->topic.as_string_view(), self_id);
       to_all(self, msg, true);
-    } else if (own_.remove(detail::prefix_of(msg), self_id)
+    } else if (own_.remove(sub->topic.as_string_view(), self_id)
                == detail::removal::prefix_gone) {
       to_all(self, msg, true);
     }

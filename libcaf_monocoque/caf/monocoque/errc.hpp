@@ -11,44 +11,64 @@
 
 namespace caf::monocoque {
 
+namespace detail {
+
+/// The protocol's peer violations, which `errc` mirrors.
+using peer_error = ::monocoque::zmtp::peer_error;
+
+/// Returns the code of `x` (the value of the `errc` of the same name).
+constexpr uint8_t peer_code(peer_error x) noexcept {
+  return static_cast<uint8_t>(x);
+}
+
+} // namespace detail
+
 /// Error codes of the `monocoque` error category. Codes 1..31 mirror
 /// `monocoque::zmtp::peer_error` (the peer broke the protocol or went
-/// silent); codes from 32 on are local or transport failures.
+/// silent): each takes its value from the `peer_error` of the same name, and
+/// errc.cpp maps every `peer_error` (a new one without an `errc` does not
+/// compile). Codes from 32 on are local or transport failures.
 enum class errc : uint8_t {
   /// No error.
   none = 0,
   // -- peer violations (same values as zmtp::peer_error) ----------------------
   /// ZMTP 1.0 peer refused.
-  unversioned_peer = 1,
+  unversioned_peer = detail::peer_code(detail::peer_error::unversioned_peer),
   /// Peer refused for its protocol revision (0: versioned ZMTP 1.0, or 2;
   /// revision 1, ZMTP 2.0, and 3.x are accepted).
-  unsupported_version,
+  unsupported_version
+    = detail::peer_code(detail::peer_error::unsupported_version),
   /// Different security mechanism.
-  mechanism_mismatch,
+  mechanism_mismatch
+    = detail::peer_code(detail::peer_error::mechanism_mismatch),
   /// Invalid greeting field.
-  malformed_greeting,
+  malformed_greeting
+    = detail::peer_code(detail::peer_error::malformed_greeting),
   /// Reserved frame flag bits set.
-  reserved_flags,
+  reserved_flags = detail::peer_code(detail::peer_error::reserved_flags),
   /// Impossible frame size.
-  invalid_frame_size,
+  invalid_frame_size
+    = detail::peer_code(detail::peer_error::invalid_frame_size),
   /// Message above the maximum size.
-  message_too_large,
+  message_too_large = detail::peer_code(detail::peer_error::message_too_large),
   /// Unparsable command.
-  malformed_command,
+  malformed_command = detail::peer_code(detail::peer_error::malformed_command),
   /// Command or frame not valid in this state.
-  unexpected_command,
+  unexpected_command
+    = detail::peer_code(detail::peer_error::unexpected_command),
   /// Invalid READY metadata.
-  invalid_metadata,
+  invalid_metadata = detail::peer_code(detail::peer_error::invalid_metadata),
   /// Incompatible socket types.
-  socket_type_mismatch,
+  socket_type_mismatch
+    = detail::peer_code(detail::peer_error::socket_type_mismatch),
   /// The peer sent an ERROR command.
-  error_command,
+  error_command = detail::peer_code(detail::peer_error::error_command),
   /// The handshake took too long.
-  handshake_timeout,
+  handshake_timeout = detail::peer_code(detail::peer_error::handshake_timeout),
   /// No answer to a PING.
-  heartbeat_timeout,
+  heartbeat_timeout = detail::peer_code(detail::peer_error::heartbeat_timeout),
   /// The peer's TTL elapsed.
-  ttl_expired,
+  ttl_expired = detail::peer_code(detail::peer_error::ttl_expired),
   // -- local and transport failures -------------------------------------------
   /// An endpoint string could not be parsed.
   invalid_endpoint = 32,

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "monocoque/zmtp/event.hpp"
 #include "monocoque/zmtp/frame.hpp"
 #include "monocoque/zmtp/message.hpp"
 
@@ -8,7 +7,6 @@
 #include <caf/atom.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 namespace caf::monocoque {
@@ -22,17 +20,13 @@ using frame = ::monocoque::zmtp::frame;
 /// A multipart ZeroMQ message.
 using multipart = ::monocoque::zmtp::message;
 
-/// What the handshake told us about a peer.
-using peer_info = ::monocoque::zmtp::peer_info;
-
-/// Messages shared by several connections (PUB fan-out: each connection
-/// gets the indices of its messages in one burst, not copies).
-using shared_batch = std::shared_ptr<const std::vector<multipart>>;
-
 /// Builds a multipart message from strings.
 using ::monocoque::zmtp::make_message;
 
 // -- atoms of the public interfaces -------------------------------------------
+
+// The atoms of the plugin's own actors (connections, listeners, the engine)
+// are in internal/atoms.hpp: users never see them.
 
 /// Binds a socket to an endpoint.
 using bind_atom = atom_constant<atom("mqbind")>;
@@ -90,64 +84,8 @@ using resume_atom = atom_constant<atom("mqresume")>;
 /// Proxy: forwards what it holds, lets go of its sockets and exits.
 using terminate_atom = atom_constant<atom("mqterm")>;
 
-// -- atoms of the internal interfaces -----------------------------------------
-
-/// SocketActor → ZmtpIntegratedActor: bytes arrived.
-using data_atom = atom_constant<atom("mqdata")>;
-
-/// ZmtpIntegratedActor → SocketActor: bytes to write.
-using write_atom = atom_constant<atom("mqwrite")>;
-
-/// SocketActor → ZmtpIntegratedActor: bytes written, with what is pending.
-using wrote_atom = atom_constant<atom("mqwrote")>;
-
-/// ZmtpIntegratedActor → SocketActor: start or stop reading.
-using read_atom = atom_constant<atom("mqread")>;
-
-/// io_uring completion of a recv.
-using recv_done_atom = atom_constant<atom("mqrecvd")>;
-
-/// io_uring completion of a send.
-using send_done_atom = atom_constant<atom("mqsentd")>;
-
-/// io_uring completion of a connect.
-using connect_done_atom = atom_constant<atom("mqconnd")>;
-
-/// io_uring completion of an accept.
-using accept_done_atom = atom_constant<atom("mqacceptd")>;
-
-/// Deferred flush of an actor's output (coalesces many small writes).
-using drain_atom = atom_constant<atom("mqflush")>;
-
-/// Session timer.
-using timer_atom = atom_constant<atom("mqtimer")>;
-
-/// A connection finished its handshake (to its owner).
-using peer_up_atom = atom_constant<atom("mqpeerup")>;
-
-/// A connection delivers a message (to its owner).
-using peer_msg_atom = atom_constant<atom("mqpeermsg")>;
-
-/// A connection reports flushed messages (to its owner).
-using peer_sent_atom = atom_constant<atom("mqpeersent")>;
-
-/// A listener accepted a connection (to its owner).
-using accepted_atom = atom_constant<atom("mqaccepted")>;
-
-/// Registers an externally created connection with its owner.
-using adopt_atom = atom_constant<atom("mqadopt")>;
-
-/// Re-try a connect endpoint.
-using reconnect_atom = atom_constant<atom("mqreconn")>;
-
-/// SocketActor introspection: answers with the bytes queued for writing
-/// and not written yet.
-using unwritten_atom = atom_constant<atom("mqunwrit")>;
-
 } // namespace caf::monocoque
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::multipart)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::peer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<caf::monocoque::multipart>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::shared_batch)

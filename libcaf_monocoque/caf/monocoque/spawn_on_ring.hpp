@@ -31,10 +31,10 @@ infer_handle_from_fun_t<F> spawn_on_ring(actor_system& sys, F fun,
   auto* mpx = mod != nullptr && !mod->status() ? mod->next_ring() : nullptr;
   if (mpx == nullptr)
     return sys.spawn(std::move(fun), std::forward<Ts>(xs)...);
-  actor_config cfg{mpx};
+  actor_config cfg{detail::ring_host(mpx)};
   caf::detail::init_fun_factory<impl, F> fac;
   cfg.init_fun = fac(std::move(fun), std::forward<Ts>(xs)...);
-  return sys.spawn_class<detail::ring_actor<impl>, no_spawn_options>(cfg, mpx);
+  return sys.spawn_class<detail::ring_actor<impl>, no_spawn_options>(cfg);
 }
 
 } // namespace caf::monocoque

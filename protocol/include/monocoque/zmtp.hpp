@@ -20,5 +20,6 @@
 #include "monocoque/zmtp/session.hpp"
 #include "monocoque/zmtp/session_config.hpp"
 #include "monocoque/zmtp/socket_type.hpp"
+#include "monocoque/zmtp/subscription.hpp"
 #include "monocoque/zmtp/time.hpp"
 #include "monocoque/zmtp/wire.hpp"

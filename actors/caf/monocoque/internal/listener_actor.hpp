@@ -1,6 +1,7 @@
 #pragma once
 
 #include "caf/monocoque/internal/transport.hpp"
+#include "caf/monocoque/internal/atoms.hpp"
 #include "caf/monocoque/message_types.hpp"
 
 #include <caf/typed_actor.hpp>

@@ -14,8 +14,9 @@
 
 namespace caf::monocoque::detail {
 
-/// A path-compressed byte trie (radix tree) with the same interface and
-/// semantics as `sorted_prefix_table`: `match` walks the topic's bytes once.
+/// A path-compressed byte trie (radix tree): subscriptions are counted per
+/// subscriber (RFC 29: subscribe twice, cancel once, still subscribed) and
+/// `match` walks the topic's bytes once.
 /// Each edge carries a label of one or more bytes, so a prefix costs at most
 /// two nodes (a leaf and a split), however long it is: a peer's prefix of a
 /// megabyte cannot make the index hold a node per byte. Nodes live in one

@@ -1,9 +1,10 @@
 #pragma once
 
 // The PubSubHub's subscription index: which subscriber wants which topic
-// prefixes. Two implementations share one interface, a sorted prefix table
-// and a byte trie; `bench/bench_index.cpp` measures both and
-// `subscription_index` names the one that won (see docs/performance.md).
+// prefixes. The library has one implementation, a byte trie
+// (prefix_trie.hpp); `bench/bench_index.cpp` measures it against a sorted
+// prefix table with the same interface, which lives in bench/ only (see
+// docs/performance.md).
 
 #include <cstdint>
 
@@ -28,18 +29,14 @@ enum class removal : uint8_t {
   prefix_gone,
 };
 
-/// Sorted vector of (prefix, subscribers); see sorted_prefix_table.hpp.
-class sorted_prefix_table;
-
-/// Byte trie with the same interface; see prefix_trie.hpp.
+/// Byte trie; see prefix_trie.hpp.
 class prefix_trie;
 
-/// The index the PubSubHub uses (the faster one in bench/bench_index.cpp).
+/// The index the PubSubHub uses (faster than bench/'s sorted prefix table).
 using subscription_index = prefix_trie;
 
 } // namespace caf::monocoque::detail
 
-// The implementations use the names above, so they come after them (each
+// The implementation uses the names above, so it comes after them (it
 // includes this header first, which makes any include order work).
 #include "caf/monocoque/internal/prefix_trie.hpp"
-#include "caf/monocoque/internal/sorted_prefix_table.hpp"

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "caf/monocoque/internal/atoms.hpp"
 #include "caf/monocoque/message_types.hpp"
 #include "caf/monocoque/internal/socket_actor.hpp"
 

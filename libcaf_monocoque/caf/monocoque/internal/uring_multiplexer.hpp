@@ -1,5 +1,6 @@
 #pragma once
 
+#include "caf/monocoque/detail/pinned_scope.hpp"
 #include "caf/monocoque/internal/buffer_ring.hpp"
 #include "caf/monocoque/internal/io_op.hpp"
 #include "caf/monocoque/options.hpp"
@@ -59,33 +60,9 @@ public:
   /// on this thread names, else hands it to CAF's scheduler (thread-safe).
   void exec_later(resumable* ptr) override;
 
-  /// Set by ring actors around their own `enqueue` and `launch`: CAF calls
-  /// `exec_later(this)` from inside them, and only then is the resumable a
-  /// pinned actor. (A `dynamic_cast` to a marker class did the same at ~1.5 k
-  /// instructions per wake-up, a quarter of a round trip's instructions.)
-  class pinned_scope {
-  public:
-    /// Marks `ptr` as pinned for this thread until destruction.
-    explicit pinned_scope(resumable* ptr) noexcept : prev_(current_) {
-      current_ = ptr;
-    }
-
-    ~pinned_scope() {
-      current_ = prev_;
-    }
-
-    pinned_scope(const pinned_scope&) = delete;
-    pinned_scope& operator=(const pinned_scope&) = delete;
-
-    /// Returns the resumable marked on this thread, if any.
-    static resumable* current() noexcept {
-      return current_;
-    }
-
-  private:
-    resumable* prev_;
-    static thread_local resumable* current_;
-  };
+  /// Set by ring actors around their own `enqueue` and `launch` (see
+  /// `detail/pinned_scope.hpp`).
+  using pinned_scope = detail::pinned_scope;
 
   // -- ring thread API --------------------------------------------------------
 

@@ -5,6 +5,7 @@
 #include "monocoque/zmtp/message.hpp"
 #include "monocoque/zmtp/metadata.hpp"
 #include "monocoque/zmtp/socket_type.hpp"
+#include "monocoque/zmtp/subscription.hpp"
 
 #include <cstdint>
 #include <string>
@@ -46,13 +47,10 @@ struct message_received {
 };
 
 /// A SUBSCRIBE or CANCEL arrived (as a 3.1 command or a 3.0 message), for
-/// sockets that accept subscriptions (PUB, XPUB).
-struct subscription {
-  /// True for SUBSCRIBE, false for CANCEL.
-  bool subscribe = true;
-  /// The topic prefix.
-  frame topic;
-};
+/// sockets that accept subscriptions (PUB, XPUB). The one subscription type
+/// (subscription.hpp), which also converts it to and from ZeroMQ's message
+/// form `\x01prefix` / `\x00prefix`.
+using subscription = zmtp::subscription;
 
 /// The session failed; no further events follow. Flush `output()` (it may
 /// hold an ERROR command for the peer) and close the connection.

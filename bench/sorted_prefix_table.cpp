@@ -1,4 +1,4 @@
-#include "caf/monocoque/internal/sorted_prefix_table.hpp"
+#include "sorted_prefix_table.hpp"
 
 #include <algorithm>
 

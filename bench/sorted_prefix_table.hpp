@@ -1,5 +1,11 @@
 #pragma once
 
+// The baseline of bench/bench_index.cpp: the PubSubHub's first subscription
+// index, replaced by the prefix trie (faster at every size measured, see
+// docs/performance.md). It lives in bench/ only, compiled into bench-index
+// and not into caf::monocoque; bench-index checks at start that it and the
+// trie agree on the benchmark's workloads.
+
 #include "caf/monocoque/internal/subscription_index.hpp"
 
 #include "caf/monocoque/internal/holder_set.hpp"
