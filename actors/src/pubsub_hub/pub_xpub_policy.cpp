@@ -23,6 +23,7 @@ namespace caf::monocoque {
 namespace {
 
 using detail::arrival;
+using detail::deliver_if;
 using detail::engine_view;
 using detail::peer;
 using detail::policy_context;
@@ -86,7 +87,7 @@ public:
   arrival on_arrival(const engine_view& eng, const peer& p,
                      multipart& msg) override {
     if (!detail::is_subscription(msg))
-      return keep(xpub_); // PUB discards what subscribers send (RFC 29)
+      return deliver_if(xpub_); // PUB discards what subscribers send (RFC 29)
     if (p.closing)
       return arrival::discard; // e.g. dropped for its subscriptions
     auto id = subscriber_of(eng, p);
@@ -102,7 +103,7 @@ public:
       if (!held && !charge(eng, p, prefix.size()))
         return arrival::refuse;
       auto first = index_.add(prefix, id) && !held;
-      return keep(xpub_ && (first || opts.xpub_verbose));
+      return deliver_if(xpub_ && (first || opts.xpub_verbose));
     }
     // As libzmq: a cancel is news unless others still want the prefix.
     auto res = index_.remove(prefix, id);
@@ -111,7 +112,7 @@ public:
       held_[id] -= detail::subscription_index::cost_of(prefix.size());
     auto news = res == detail::removal::prefix_gone
                 || res == detail::removal::not_found;
-    return keep(xpub_ && (news || opts.xpub_verbose_unsubscribe));
+    return deliver_if(xpub_ && (news || opts.xpub_verbose_unsubscribe));
   }
 
   route pick(policy_context& ctx, multipart& msg) override {
@@ -145,12 +146,7 @@ public:
   }
 
 private:
-  static arrival keep(bool deliver) {
-    return deliver ? arrival::deliver : arrival::discard;
-  }
-
-  // Charges a new prefix to `p`; false when it would pass the limit (the
-  // engine then drops `p`).
+  // Charges a new prefix to `p`; false when it would pass the limit.
   bool charge(const engine_view& eng, const peer& p, size_t prefix_size) {
     auto cost = detail::subscription_index::cost_of(prefix_size);
     auto limit = eng.opts().max_subscription_bytes;
@@ -170,9 +166,7 @@ private:
   detail::subscription_index index_;
   std::vector<subscriber_id> matched_; // scratch of `pick`
   std::vector<std::string> gone_;      // scratch of `on_gone`
-  /// Index memory charged to each subscriber's subscriptions (see
-  /// `socket_options::max_subscription_bytes`).
-  std::unordered_map<subscriber_id, uint64_t> held_;
+  std::unordered_map<subscriber_id, uint64_t> held_; // index bytes charged
 };
 
 } // namespace

@@ -53,9 +53,8 @@ public:
 
   arrival on_arrival(const engine_view&, const peer&,
                      multipart& msg) override {
-    return !msg.empty() && own_.matches(detail::topic_of(msg))
-             ? arrival::deliver
-             : arrival::discard;
+    return detail::deliver_if(!msg.empty()
+                              && own_.matches(detail::topic_of(msg)));
   }
 
   // SUB: tells the publishers only what changes the set of prefixes (the

@@ -43,6 +43,11 @@ enum class arrival {
   refuse,
 };
 
+/// Returns `arrival::deliver` if `yes`, else `arrival::discard`.
+constexpr arrival deliver_if(bool yes) noexcept {
+  return yes ? arrival::deliver : arrival::discard;
+}
+
 /// What makes a socket type: hooks the engine calls at each step.
 /// Defaults describe a DEALER.
 class socket_policy {
