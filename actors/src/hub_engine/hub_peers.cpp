@@ -8,7 +8,6 @@
 
 #include "monocoque/zmtp/message.hpp"
 
-#include <algorithm>
 #include <functional>
 #include <thread>
 
@@ -18,15 +17,13 @@ namespace caf::monocoque::detail {
 
 void retire(hub_self self, peer& p) {
   auto& st = self->state;
+  policy_context ctx{st};
   if (p.up) {
-    policy_context ctx{st};
     st.policy->on_gone(ctx, p);
     st.lb.detached(st.ref(p));
-    st.table().retire(p);
-    apply_requests(self, ctx);
-    return;
   }
   st.table().retire(p);
+  apply_requests(self, ctx);
 }
 
 void apply_requests(hub_self self, policy_context& ctx) {

@@ -53,7 +53,10 @@ public:
         f(*p);
   }
 
-protected:
+private:
+  // The one subclass that acts on the engine; policies see neither.
+  friend class policy_context;
+
   hub_state* st_;
 };
 

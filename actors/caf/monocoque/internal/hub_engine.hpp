@@ -84,7 +84,7 @@ struct hub_state {
   /// The socket type.
   std::shared_ptr<socket_policy> policy;
 
-  // -- peers that are up -----------------------------------------------------
+  // -- peers that are up ------------------------------------------------------
   /// Every peer that is up; picks the next one with room for load-balanced
   /// sends.
   load_balancer lb;
