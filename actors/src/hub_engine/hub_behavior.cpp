@@ -1,5 +1,7 @@
-// The RouterHub actor: its message handlers, close with linger, spawning.
+// The hub engine actor: its message handlers, close with linger, spawning.
 #include "caf/monocoque/internal/hub_engine.hpp"
+
+#include "caf/monocoque/internal/policy_context.hpp"
 
 #include "caf/monocoque/module.hpp"
 #include "caf/monocoque/spawn_on_ring.hpp"
@@ -57,9 +59,14 @@ error admit_send(hub_self self, std::vector<multipart>& batch) {
   for (auto& msg : batch)
     if (msg.empty())
       return make_error(errc::invalid_operation, "empty message");
-  for (auto& msg : batch)
-    if (auto err = st.policy->prepare(self, msg))
+  policy_context ctx{st};
+  for (auto& msg : batch) {
+    auto err = st.policy->prepare(ctx, msg);
+    if (ctx.has_requests())
+      apply_requests(self, ctx); // REQ: drop the replies a request outdates
+    if (err)
       return err;
+  }
   return none;
 }
 
@@ -96,7 +103,7 @@ result<multipart> do_recv(hub_self self, std::optional<timespan> timeout) {
   if (!st.policy->receives())
     return unsupported(self, "receive");
   if (st.waiters.empty()) {
-    if (auto err = st.policy->can_recv(self))
+    if (auto err = st.policy->can_recv())
       return err;
     if (auto msg = take_next(self))
       return std::move(*msg);
@@ -113,7 +120,10 @@ result<ok_atom> do_subscribe(hub_self self, bool subscribe,
   auto& st = self->state;
   if (st.closing)
     return closed_error("subscribe after close");
-  if (auto err = st.policy->subscribe(self, subscribe, std::move(prefix)))
+  policy_context ctx{st};
+  auto err = st.policy->subscribe(ctx, subscribe, std::move(prefix));
+  apply_requests(self, ctx);
+  if (err)
     return err;
   schedule_flush(self);
   return ok_atom::value;
@@ -165,7 +175,7 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
       return caf::delegated<ok_atom>{};
     },
     [self](status_atom) -> uint64_t {
-      return static_cast<uint64_t>(self->state.up.size());
+      return static_cast<uint64_t>(self->state.lb.size());
     },
     [self](stats_atom) -> socket_stats { return make_stats(self); },
     [self](send_atom, multipart& msg) -> result<ok_atom> {
@@ -243,6 +253,8 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
       if (p == nullptr || !p->alive())
         return; // a late report of a replaced incarnation frees nothing
       p->inflight = p->inflight > n ? p->inflight - n : 0;
+      if (self->state.has_room(*p))
+        self->state.lb.activated(self->state.ref(*p));
       dispatch(self);
       finish_close_if_done(self);
     },

@@ -1,94 +1,54 @@
-// The RouterHub's peer lifecycle: admission, retirement, down_msg handling
-// and introspection; plus the default (DEALER) policy hooks.
+// The hub engine's peer lifecycle: admission, retirement, down_msg handling,
+// the requests of policy hooks, and introspection.
 #include "caf/monocoque/internal/hub_engine.hpp"
+
+#include "caf/monocoque/internal/policy_context.hpp"
 
 #include "caf/monocoque/errc.hpp"
 
 #include "monocoque/zmtp/message.hpp"
 
-#include <algorithm>
 #include <functional>
 #include <thread>
 
 namespace caf::monocoque::detail {
 
-// -- default policy hooks (a DEALER) ------------------------------------------
-
-socket_policy::~socket_policy() = default;
-
-bool socket_policy::sends() const noexcept {
-  return true;
-}
-
-bool socket_policy::receives() const noexcept {
-  return true;
-}
-
-bool socket_policy::load_balances() const noexcept {
-  return true;
-}
-
-bool socket_policy::batches() const noexcept {
-  return true;
-}
-
-bool socket_policy::admit(hub_self, peer&) {
-  return true;
-}
-
-void socket_policy::on_gone(hub_self, peer&) {
-  // nop
-}
-
-error socket_policy::prepare(hub_self, multipart&) {
-  return none;
-}
-
-route socket_policy::pick(hub_self, multipart&) {
-  return {route::drop, nullptr, {}};
-}
-
-void socket_policy::on_dispatched(hub_self, peer&) {
-  // nop
-}
-
-error socket_policy::can_recv(hub_self) {
-  return none;
-}
-
-bool socket_policy::can_take(hub_self) {
-  return true;
-}
-
-bool socket_policy::on_arrival(hub_self, peer&, multipart&) {
-  return true;
-}
-
-error socket_policy::subscribe(hub_self self, bool, std::string) {
-  return make_error(errc::invalid_operation,
-                    std::string{::monocoque::zmtp::wire_name(
-                      self->state.policy->type())}
-                      + " sockets cannot subscribe");
-}
-
-uint64_t socket_policy::subscriptions_of(hub_self, peer&) {
-  return 0;
-}
-
-bool socket_policy::on_take(hub_self, peer&, uint64_t, multipart&) {
-  return true;
-}
-
 // -- lifecycle ------------------------------------------------------------------
 
 void retire(hub_self self, peer& p) {
   auto& st = self->state;
+  policy_context ctx{st};
   if (p.up) {
-    st.policy->on_gone(self, p);
-    auto r = st.ref(p);
-    st.up.erase(std::remove(st.up.begin(), st.up.end(), r), st.up.end());
+    st.policy->on_gone(ctx, p);
+    st.lb.detached(st.ref(p));
   }
   st.table().retire(p);
+  apply_requests(self, ctx);
+}
+
+void apply_requests(hub_self self, policy_context& ctx) {
+  if (!ctx.has_requests())
+    return;
+  auto& st = self->state;
+  // Taken out first: retiring runs hooks with contexts of their own.
+  auto retiring = std::move(ctx.retiring_);
+  ctx.retiring_.clear();
+  for (auto r : retiring) {
+    if (auto* other = st.get(r); other != nullptr && other->current) {
+      st.conns->close_peer(*other, timespan{0});
+      retire(self, *other);
+    }
+  }
+  if (ctx.discarding_) {
+    ctx.discarding_ = false;
+    discard_received(self);
+  }
+}
+
+void policy_context::set_routing_id(const peer& p, std::string id) {
+  auto& rec = st_->table().mut(p);
+  rec.id_frame = frame::from_string(id);
+  rec.routing_id = std::move(id);
 }
 
 void refuse(hub_self self, peer& p) {
@@ -106,13 +66,18 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
   auto* p = st.conns->on_peer_up(key, epoch, hdl, std::move(info));
   if (p == nullptr || p->closing)
     return; // an incarnation we already replaced, refused or closed
-  if (!st.policy->admit(self, *p)) {
+  policy_context ctx{st};
+  auto admitted = st.policy->admit(ctx, *p);
+  // Retiring other peers never inserts one: `p` stays valid.
+  apply_requests(self, ctx);
+  if (!admitted) {
     refuse(self, *p);
     return;
   }
-  // admit() may retire other peers but never inserts: `p` stays valid.
   p->up = true;
-  st.up.push_back(st.ref(*p));
+  st.lb.attach(st.ref(*p));
+  if (!st.has_room(*p))
+    st.lb.blocked(st.ref(*p)); // admit() handed it its SNDHWM already
   dispatch(self);
   pump_delivery(self);
   finish_close_if_done(self);
@@ -154,7 +119,7 @@ socket_stats make_stats(hub_self self) {
     x.msgs_out = p.msgs_out;
     x.bytes_out = p.bytes_out;
     x.drops = p.drops;
-    x.subscriptions = st.policy->subscriptions_of(self, p);
+    x.subscriptions = st.policy->subscriptions_of(engine_view{st}, p);
     result.peers.push_back(std::move(x));
   });
   result.pending = st.pending.size();

@@ -1,6 +1,8 @@
-// The RouterHub's receive side: per-peer inboxes, the fair queue, credit
+// The hub engine's receive side: per-peer inboxes, the fair queue, credit
 // back to the connections (RCVHWM), parked `recv`s and push delivery.
 #include "caf/monocoque/internal/hub_engine.hpp"
+
+#include "caf/monocoque/internal/engine_view.hpp"
 
 #include "monocoque/zmtp/message.hpp"
 
@@ -31,44 +33,37 @@ void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch,
   auto* p = st.table().find(key, epoch);
   if (p == nullptr || (p->current && !p->up))
     return; // unknown, or refused: nothing of it reaches the application
+  engine_view eng{st};
   for (auto& msg : msgs) {
     ++p->msgs_in;
     p->bytes_in += ::monocoque::zmtp::payload_size(msg);
-    if (st.policy->on_arrival(self, *p, msg)) {
+    auto what = st.policy->on_arrival(eng, *p, msg);
+    if (what == arrival::deliver) {
       p->inbox.push_back({handed, std::move(msg)});
-    } else {
-      ++p->uncredited;
-      return_credit(self, *p, false);
+      continue;
     }
+    if (what == arrival::refuse)
+      refuse(self, *p); // closing from here on: later ones are read, dropped
+    ++p->uncredited;
+    return_credit(self, *p, false);
   }
   if (p->inbox.empty())
     return;
-  if (!p->queued) {
-    p->queued = true;
-    st.ready.push_back(st.ref(*p));
-  }
+  st.fq.activated(st.ref(*p));
   pump_delivery(self);
 }
 
-void deliver_local(hub_self self, peer& p, multipart msg) {
-  auto& st = self->state;
+void deliver_local(hub_state& st, peer& p, multipart msg) {
   p.inbox.push_back({0, std::move(msg)});
-  if (!p.queued) {
-    p.queued = true;
-    st.ready.push_back(st.ref(p));
-  }
+  st.fq.activated(st.ref(p));
 }
 
 std::optional<multipart> take_next(hub_self self) {
   auto& st = self->state;
-  while (!st.ready.empty() && st.policy->can_take(self)) {
-    auto r = st.ready.front();
-    st.ready.pop_front();
-    auto* p = st.get(r);
-    if (p == nullptr)
-      continue;
-    if (p->inbox.empty()) {
-      p->queued = false;
+  while (!st.fq.empty() && st.policy->can_take()) {
+    auto* p = st.get(st.fq.current());
+    if (p == nullptr || p->inbox.empty()) {
+      st.fq.next(false);
       continue;
     }
     auto handed = p->inbox.front().handed;
@@ -77,13 +72,10 @@ std::optional<multipart> take_next(hub_self self) {
     // A dropped message was read all the same: its credit goes back too.
     ++p->uncredited;
     return_credit(self, *p, false);
-    auto keep = st.policy->on_take(self, *p, handed, msg);
+    auto keep = st.policy->on_take(engine_view{st}, *p, handed, msg);
     if (!keep)
       ++st.dropped;
-    if (!p->inbox.empty())
-      st.ready.push_back(r); // fair queue: its next message waits its turn
-    else
-      p->queued = false;
+    st.fq.next(!p->inbox.empty()); // its next message waits its turn
     st.table().release_if_done(*p);
     if (keep)
       return msg;
@@ -93,18 +85,17 @@ std::optional<multipart> take_next(hub_self self) {
 
 void discard_received(hub_self self) {
   auto& st = self->state;
-  for (auto r : st.ready) {
+  for (auto r : st.fq.peers()) {
     auto* p = st.get(r);
     if (p == nullptr)
       continue;
     st.dropped += p->inbox.size();
     p->uncredited += p->inbox.size();
     p->inbox.clear();
-    p->queued = false;
     return_credit(self, *p, true);
     st.table().release_if_done(*p);
   }
-  st.ready.clear();
+  st.fq.clear();
 }
 
 void pump_delivery(hub_self self) {

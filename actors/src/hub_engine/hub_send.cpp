@@ -1,39 +1,43 @@
-// The RouterHub's send side: per-peer SNDHWM, outboxes flushed once per
-// burst, the load-balancing queue (round-robin over peers with room) and
-// routed sends (the policy picks the peer).
+// The hub engine's send side: per-peer SNDHWM, outboxes flushed once per
+// burst, the load-balancing queue (the load_balancer picks the next peer
+// with room) and routed sends (the policy picks the peer).
 #include "caf/monocoque/internal/hub_engine.hpp"
+
+#include "caf/monocoque/internal/policy_context.hpp"
 
 #include "monocoque/zmtp/message.hpp"
 
 namespace caf::monocoque::detail {
 
-bool has_room(hub_self self, const peer& p) {
-  return p.alive() && p.up && p.inflight < self->state.opts().sndhwm;
+namespace {
+
+// Counts one more message handed to `p`; at SNDHWM it gets no more
+// load-balanced ones until it has room again.
+void count_out(hub_state& st, peer& p, uint64_t bytes) {
+  ++p.msgs_out;
+  p.bytes_out += bytes;
+  if (++p.inflight >= st.opts().sndhwm)
+    st.lb.blocked(st.ref(p));
 }
 
-void hand_to(hub_self self, peer& p, multipart msg) {
-  auto& st = self->state;
-  ++p.inflight;
-  ++p.msgs_out;
-  p.bytes_out += ::monocoque::zmtp::payload_size(msg);
+} // namespace
+
+void hand_to(hub_state& st, peer& p, multipart msg) {
+  count_out(st, p, ::monocoque::zmtp::payload_size(msg));
   if (p.outbox.empty())
     st.dirty.push_back(st.ref(p));
   p.outbox.push_back(std::move(msg));
 }
 
-uint32_t share(hub_self self, multipart msg) {
-  auto& st = self->state;
+uint32_t share(hub_state& st, multipart msg) {
   if (!st.burst)
     st.burst = std::make_shared<std::vector<multipart>>();
   st.burst->push_back(std::move(msg));
   return static_cast<uint32_t>(st.burst->size() - 1);
 }
 
-void hand_shared(hub_self self, peer& p, uint32_t index, uint64_t bytes) {
-  auto& st = self->state;
-  ++p.inflight;
-  ++p.msgs_out;
-  p.bytes_out += bytes;
+void hand_shared(hub_state& st, peer& p, uint32_t index, uint64_t bytes) {
+  count_out(st, p, bytes);
   if (p.outbox.empty() && p.picks.empty())
     st.dirty.push_back(st.ref(p));
   p.picks.push_back(index);
@@ -75,26 +79,18 @@ void schedule_flush(hub_self self) {
 
 namespace {
 
-// Round-robin over the peers that are up, skipping full ones.
-peer* next_with_room(hub_self self) {
-  auto& st = self->state;
-  for (size_t n = 0; n < st.up.size(); ++n) {
-    auto r = st.up[st.rr_next++ % st.up.size()];
-    auto* p = st.get(r);
-    if (p != nullptr && has_room(self, *p))
-      return p;
-  }
-  return nullptr;
-}
-
 void dispatch_pending(hub_self self) {
   auto& st = self->state;
-  while (!st.pending.empty()) {
-    auto* p = next_with_room(self);
-    if (p == nullptr)
-      return; // every peer is at its HWM, or none is up
-    st.policy->on_dispatched(self, *p);
-    hand_to(self, *p, std::move(st.pending.front()));
+  // Every peer in `lb` is up and alive; a full one is never picked.
+  while (!st.pending.empty() && st.lb.has_out()) {
+    auto r = st.lb.next();
+    auto* p = st.get(r);
+    if (p == nullptr) {
+      st.lb.detached(r); // cannot happen: `retire` detaches first
+      continue;
+    }
+    st.policy->on_dispatched(engine_view{st}, *p);
+    hand_to(st, *p, std::move(st.pending.front()));
     st.pending.pop_front();
   }
 }
@@ -102,15 +98,18 @@ void dispatch_pending(hub_self self) {
 // Places the messages of `b` in order; returns false while one must wait.
 bool place_routed(hub_self self, blocked_send& b) {
   auto& st = self->state;
+  policy_context ctx{st};
   while (!b.msgs.empty()) {
-    auto r = st.policy->pick(self, b.msgs.front());
+    auto r = st.policy->pick(ctx, b.msgs.front());
+    if (ctx.has_requests())
+      apply_requests(self, ctx);
     switch (r.kind) {
       case route::to_peer:
-        hand_to(self, *r.dst, std::move(b.msgs.front()));
+        hand_to(st, st.table().mut(*r.dst), std::move(b.msgs.front()));
         break;
       case route::drop:
         if (r.dst != nullptr)
-          ++r.dst->drops; // that peer is full
+          ctx.drop(*r.dst); // that peer is full
         else
           ++st.dropped; // nobody to take it
         break;

@@ -9,20 +9,25 @@
 
 #include "caf/monocoque/internal/hub_engine.hpp"
 #include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/internal/policy_context.hpp"
 #include "caf/monocoque/internal/subscription_index.hpp"
 
 #include "monocoque/zmtp/message.hpp"
 #include "monocoque/zmtp/subscription.hpp"
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace caf::monocoque {
 
 namespace {
 
-using detail::hub_self;
+using detail::arrival;
+using detail::deliver_if;
+using detail::engine_view;
 using detail::peer;
+using detail::policy_context;
 using detail::route;
 using detail::subscriber_id;
 namespace zmtp = ::monocoque::zmtp;
@@ -32,14 +37,14 @@ namespace zmtp = ::monocoque::zmtp;
 constexpr int epoch_bits = 40;
 constexpr uint64_t epoch_mask = (uint64_t{1} << epoch_bits) - 1;
 
-subscriber_id subscriber_of(hub_self self, peer& p) {
-  auto r = self->state.ref(p);
+subscriber_id subscriber_of(const engine_view& eng, const peer& p) {
+  auto r = eng.ref(p);
   return (uint64_t{r.slot} << epoch_bits) | (r.epoch & epoch_mask);
 }
 
-peer* peer_of(hub_self self, subscriber_id id) {
-  auto slot = static_cast<detail::peer_table::slot_id>(id >> epoch_bits);
-  auto* p = self->state.table().at(slot, id & epoch_mask);
+const peer* peer_of(const engine_view& eng, subscriber_id id) {
+  auto slot = static_cast<uint32_t>(id >> epoch_bits);
+  auto* p = eng.find({slot, id & epoch_mask});
   return p != nullptr && p->up && p->alive() ? p : nullptr;
 }
 
@@ -62,32 +67,35 @@ public:
     return false;
   }
 
-  bool admit(hub_self self, peer& p) override {
-    const auto& welcome = self->state.opts().xpub_welcome_msg;
+  bool admit(policy_context& ctx, const peer& p) override {
+    const auto& welcome = ctx.opts().xpub_welcome_msg;
     if (xpub_ && !welcome.empty())
-      detail::hand_to(self, p, make_message({welcome}));
+      ctx.hand_to(p, make_message({welcome}));
     return true;
   }
 
-  void on_gone(hub_self self, peer& p) override {
+  void on_gone(policy_context& ctx, const peer& p) override {
+    auto id = subscriber_of(ctx, p);
     gone_.clear();
-    index_.remove_all(subscriber_of(self, p), gone_);
+    index_.remove_all(id, gone_);
+    held_.erase(id);
     if (!xpub_)
       return;
     // RFC 29: a subscriber that goes away cancels what only it wanted.
     for (const auto& prefix : gone_)
-      detail::deliver_local(self, p, zmtp::subscription_message(false, prefix));
+      ctx.deliver_local(p, zmtp::subscription_message(false, prefix));
   }
 
-  bool on_arrival(hub_self self, peer& p, multipart& msg) override {
+  arrival on_arrival(const engine_view& eng, const peer& p,
+                     multipart& msg) override {
     auto sub = zmtp::as_subscription(msg);
     if (!sub)
-      return xpub_; // PUB discards what subscribers send (RFC 29)
+      return deliver_if(xpub_); // PUB discards what subscribers send (RFC 29)
     if (p.closing)
-      return false; // e.g. dropped for its subscriptions: ignore the rest
-    auto id = subscriber_of(self, p);
+      return arrival::discard; // e.g. dropped for its subscriptions
+    auto id = subscriber_of(eng, p);
     auto prefix = sub->topic.as_string_view();
-    const auto& opts = self->state.opts();
+    const auto& opts = eng.opts();
     if (sub->subscribe) {
       // One subscription per subscriber and prefix, as libzmq keeps them:
       // subscribers count their own (a libzmq SUB sends every subscribe
@@ -95,27 +103,26 @@ public:
       // prefix that SUB subscribed twice alive forever. The probe keeps
       // the index at one per subscriber.
       auto held = index_.remove(prefix, id) != detail::removal::not_found;
-      if (!held && !charge(self, p, prefix.size()))
-        return false;
+      if (!held && !charge(eng, p, prefix.size()))
+        return arrival::refuse;
       auto first = index_.add(prefix, id) && !held;
-      return xpub_ && (first || opts.xpub_verbose);
+      return deliver_if(xpub_ && (first || opts.xpub_verbose));
     }
     // As libzmq: a cancel is news unless others still want the prefix.
     auto res = index_.remove(prefix, id);
     if (res == detail::removal::subscriber_gone
         || res == detail::removal::prefix_gone)
-      p.subscription_bytes -= detail::subscription_index::cost_of(
-        prefix.size());
+      held_[id] -= detail::subscription_index::cost_of(prefix.size());
     auto news = res == detail::removal::prefix_gone
                 || res == detail::removal::not_found;
-    return xpub_ && (news || opts.xpub_verbose_unsubscribe);
+    return deliver_if(xpub_ && (news || opts.xpub_verbose_unsubscribe));
   }
 
-  route pick(hub_self self, multipart& msg) override {
+  route pick(policy_context& ctx, multipart& msg) override {
     index_.match(zmtp::topic_of(msg), matched_);
-    if (xpub_ && self->state.opts().xpub_nodrop) {
+    if (xpub_ && ctx.opts().xpub_nodrop) {
       for (auto id : matched_)
-        if (auto* p = peer_of(self, id); p && !detail::has_room(self, *p))
+        if (auto* p = peer_of(ctx, id); p && !ctx.has_room(*p))
           return {route::wait, nullptr, {}};
     }
     if (matched_.empty())
@@ -123,37 +130,38 @@ public:
     // One copy of the message per burst, shared by every connection it
     // goes to (each gets indices): no copy per subscriber.
     auto bytes = ::monocoque::zmtp::payload_size(msg);
-    auto index = detail::share(self, std::move(msg));
+    auto index = ctx.share(std::move(msg));
     for (auto id : matched_) {
-      auto* p = peer_of(self, id);
+      auto* p = peer_of(ctx, id);
       if (p == nullptr)
         continue;
-      if (detail::has_room(self, *p))
-        detail::hand_shared(self, *p, index, bytes);
+      if (ctx.has_room(*p))
+        ctx.hand_shared(*p, index, bytes);
       else
-        ++p->drops;
+        ctx.drop(*p);
     }
     return {route::sent, nullptr, {}};
   }
 
-  uint64_t subscriptions_of(hub_self self, peer& p) override {
-    return index_.prefixes_of(subscriber_of(self, p));
+  uint64_t subscriptions_of(const engine_view& eng,
+                            const peer& p) const override {
+    return index_.prefixes_of(subscriber_of(eng, p));
   }
 
 private:
-  // Charges a new prefix to `p`; drops `p` when it would pass the limit.
-  bool charge(hub_self self, peer& p, size_t prefix_size) {
+  // Charges a new prefix to `p`; false when it would pass the limit.
+  bool charge(const engine_view& eng, const peer& p, size_t prefix_size) {
     auto cost = detail::subscription_index::cost_of(prefix_size);
-    auto limit = self->state.opts().max_subscription_bytes;
-    if (limit > 0 && p.subscription_bytes + cost > limit) {
+    auto limit = eng.opts().max_subscription_bytes;
+    auto& held = held_[subscriber_of(eng, p)];
+    if (limit > 0 && held + cost > limit) {
       detail::log::actors()->warn(
         "{}: peer {} epoch {} passed max_subscription_bytes ({} bytes "
         "held, {} more asked): dropped",
-        xpub_ ? "XPUB" : "PUB", p.key, p.epoch, p.subscription_bytes, cost);
-      detail::refuse(self, p);
+        xpub_ ? "XPUB" : "PUB", p.key, p.epoch, held, cost);
       return false;
     }
-    p.subscription_bytes += cost;
+    held += cost;
     return true;
   }
 
@@ -161,6 +169,7 @@ private:
   detail::subscription_index index_;
   std::vector<subscriber_id> matched_; // scratch of `pick`
   std::vector<std::string> gone_;      // scratch of `on_gone`
+  std::unordered_map<subscriber_id, uint64_t> held_; // index bytes charged
 };
 
 } // namespace

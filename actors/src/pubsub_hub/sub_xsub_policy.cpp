@@ -7,6 +7,7 @@
 #include "caf/monocoque/xsub_actor.hpp"
 
 #include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/policy_context.hpp"
 #include "caf/monocoque/internal/subscription_index.hpp"
 
 #include "monocoque/zmtp/subscription.hpp"
@@ -17,8 +18,10 @@ namespace caf::monocoque {
 
 namespace {
 
-using detail::hub_self;
+using detail::arrival;
+using detail::engine_view;
 using detail::peer;
+using detail::policy_context;
 using detail::route;
 namespace zmtp = ::monocoque::zmtp;
 
@@ -44,60 +47,59 @@ public:
     return false;
   }
 
-  bool admit(hub_self self, peer& p) override {
+  bool admit(policy_context& ctx, const peer& p) override {
     for (const auto& prefix : own_.prefixes())
-      detail::hand_to(self, p, zmtp::subscription_message(true, prefix));
+      ctx.hand_to(p, zmtp::subscription_message(true, prefix));
     return true;
   }
 
-  bool on_arrival(hub_self, peer&, multipart& msg) override {
-    return !msg.empty() && own_.matches(zmtp::topic_of(msg));
+  arrival on_arrival(const engine_view&, const peer&,
+                     multipart& msg) override {
+    return detail::deliver_if(!msg.empty()
+                              && own_.matches(zmtp::topic_of(msg)));
   }
 
   // SUB: tells the publishers only what changes the set of prefixes (the
   // first subscribe and the last cancel), so publishers that count
   // subscriptions (RFC 29) and those that keep a set (libzmq) agree.
-  error subscribe(hub_self self, bool subscribe, std::string prefix) override {
+  error subscribe(policy_context& ctx, bool subscribe,
+                  std::string prefix) override {
     if (xsub_)
-      return detail::socket_policy::subscribe(self, subscribe, prefix);
+      return detail::socket_policy::subscribe(ctx, subscribe, prefix);
     bool news = subscribe
                   ? own_.add(prefix, self_id)
                   : own_.remove(prefix, self_id) == detail::removal::prefix_gone;
     if (news)
-      to_all(self, zmtp::subscription_message(subscribe, prefix), true);
+      to_all(ctx, zmtp::subscription_message(subscribe, prefix), true);
     return none;
   }
 
   // XSUB: as libzmq, every subscribe goes upstream (a proxy's XPUB in
   // verbose mode relies on it) and a cancel only when the last
   // subscription of its prefix goes; other messages go to every publisher.
-  route pick(hub_self self, multipart& msg) override {
+  route pick(policy_context& ctx, multipart& msg) override {
     auto sub = zmtp::as_subscription(msg);
     if (!sub) {
-      to_all(self, msg, false);
+      to_all(ctx, msg, false);
     } else if (sub->subscribe) {
       own_.add(sub->topic.as_string_view(), self_id);
-      to_all(self, msg, true);
+      to_all(ctx, msg, true);
     } else if (own_.remove(sub->topic.as_string_view(), self_id)
                == detail::removal::prefix_gone) {
-      to_all(self, msg, true);
+      to_all(ctx, msg, true);
     }
     return {route::sent, nullptr, {}};
   }
 
 private:
   // Subscriptions are never dropped (`force`); messages skip full peers.
-  void to_all(hub_self self, const multipart& msg, bool force) {
-    auto& st = self->state;
-    for (auto r : st.up) {
-      auto* p = st.get(r);
-      if (p == nullptr)
-        continue;
-      if (force || detail::has_room(self, *p))
-        detail::hand_to(self, *p, msg);
+  void to_all(policy_context& ctx, const multipart& msg, bool force) {
+    ctx.for_each_up([&](const peer& p) {
+      if (force || ctx.has_room(p))
+        ctx.hand_to(p, msg);
       else
-        ++p->drops;
-    }
+        ctx.drop(p);
+    });
   }
 
   bool xsub_;

@@ -3,6 +3,7 @@
 #include "caf/monocoque/pair_actor.hpp"
 
 #include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/policy_context.hpp"
 
 namespace caf::monocoque {
 
@@ -14,8 +15,8 @@ public:
     return ::monocoque::zmtp::socket_type::pair;
   }
 
-  bool admit(detail::hub_self self, detail::peer&) override {
-    return self->state.up.empty();
+  bool admit(detail::policy_context& ctx, const detail::peer&) override {
+    return ctx.peers_up() == 0;
   }
 };
 

@@ -6,6 +6,7 @@
 #include "caf/monocoque/req_actor.hpp"
 
 #include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/policy_context.hpp"
 
 #include <cstring>
 #include <random>
@@ -14,9 +15,10 @@ namespace caf::monocoque {
 
 namespace {
 
-using detail::hub_self;
+using detail::engine_view;
 using detail::peer;
 using detail::peer_ref;
+using detail::policy_context;
 using detail::route;
 
 error wrong_state(const char* what) {
@@ -37,13 +39,13 @@ public:
     return false;
   }
 
-  error prepare(hub_self self, multipart& msg) override {
-    auto& opts = self->state.opts();
+  error prepare(policy_context& ctx, multipart& msg) override {
+    auto& opts = ctx.opts();
     if (waiting_ && !opts.req_relaxed)
       return wrong_state("REQ: send before the reply of the last request");
     // A new request: whatever arrived before it is stale (libzmq drops it
     // too), and replies to older requests are stray from now on.
-    detail::discard_received(self);
+    ctx.discard_received();
     waiting_ = true;
     reply_from_ = peer_ref{};
     msg.insert(msg.begin(), frame{});
@@ -56,29 +58,29 @@ public:
     return none;
   }
 
-  void on_dispatched(hub_self self, peer& p) override {
-    reply_from_ = self->state.ref(p);
+  void on_dispatched(const engine_view& eng, const peer& p) override {
+    reply_from_ = eng.ref(p);
     reply_after_ = p.msgs_out + 1; // the request is the next one handed out
   }
 
-  error can_recv(hub_self) override {
+  error can_recv() const override {
     if (!waiting_)
       return wrong_state("REQ: recv without a request");
     return none;
   }
 
-  bool can_take(hub_self) override {
+  bool can_take() const override {
     return waiting_;
   }
 
-  bool on_take(hub_self self, peer& p, uint64_t handed,
+  bool on_take(const engine_view& eng, const peer& p, uint64_t handed,
                multipart& msg) override {
-    if (!(self->state.ref(p) == reply_from_))
+    if (!(eng.ref(p) == reply_from_))
       return false; // not from the peer that has the request
     if (handed < reply_after_)
       return false; // decoded before the peer could see the request
     auto i = msg.begin();
-    if (self->state.opts().req_correlate) {
+    if (eng.opts().req_correlate) {
       if (i == msg.end() || i->size() != sizeof(request_id_)
           || std::memcmp(i->data(), &request_id_, sizeof(request_id_)) != 0)
         return false; // a reply to an older request
@@ -112,7 +114,7 @@ public:
     return false;
   }
 
-  error prepare(hub_self, multipart& msg) override {
+  error prepare(policy_context&, multipart& msg) override {
     if (!owing_)
       return wrong_state("REP: send without a request");
     msg.insert(msg.begin(), envelope_.begin(), envelope_.end());
@@ -120,26 +122,27 @@ public:
     return none;
   }
 
-  route pick(hub_self self, multipart&) override {
-    auto* p = self->state.get(requester_);
+  route pick(policy_context& ctx, multipart&) override {
+    auto* p = ctx.find(requester_);
     if (p == nullptr || !p->alive() || !p->up)
       return {route::drop, nullptr, {}}; // the requester has gone
-    if (!detail::has_room(self, *p))
+    if (!ctx.has_room(*p))
       return {route::drop, p, {}};
     return {route::to_peer, p, {}};
   }
 
-  error can_recv(hub_self) override {
+  error can_recv() const override {
     if (owing_)
       return wrong_state("REP: recv before replying to the last request");
     return none;
   }
 
-  bool can_take(hub_self) override {
+  bool can_take() const override {
     return !owing_;
   }
 
-  bool on_take(hub_self self, peer& p, uint64_t, multipart& msg) override {
+  bool on_take(const engine_view& eng, const peer& p, uint64_t,
+               multipart& msg) override {
     // The envelope is every frame up to and including the empty delimiter.
     auto i = std::find_if(msg.begin(), msg.end(),
                           [](const frame& x) { return x.size() == 0; });
@@ -147,7 +150,7 @@ public:
       return false; // malformed: no delimiter, as libzmq drops it
     envelope_.assign(msg.begin(), i + 1);
     msg.erase(msg.begin(), i + 1);
-    requester_ = self->state.ref(p);
+    requester_ = eng.ref(p);
     owing_ = true;
     return true;
   }

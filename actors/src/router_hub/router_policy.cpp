@@ -4,6 +4,7 @@
 #include "caf/monocoque/router_actor.hpp"
 
 #include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/policy_context.hpp"
 
 #include <random>
 #include <string>
@@ -13,8 +14,9 @@ namespace caf::monocoque {
 
 namespace {
 
-using detail::hub_self;
+using detail::engine_view;
 using detail::peer;
+using detail::policy_context;
 using detail::route;
 
 class router_policy : public detail::socket_policy {
@@ -31,45 +33,41 @@ public:
     return false;
   }
 
-  bool admit(hub_self self, peer& p) override {
-    auto& st = self->state;
+  bool admit(policy_context& ctx, const peer& p) override {
     auto id = !p.routing_id.empty()      ? p.routing_id
               : !p.info.identity.empty() ? p.info.identity
                                          : generate_id();
     if (auto i = ids_.find(id); i != ids_.end()) {
-      if (auto* old = st.get(i->second); old != nullptr && old != &p) {
-        if (!st.opts().router_handover)
+      if (auto* old = ctx.find(i->second); old != nullptr && old != &p) {
+        if (!ctx.opts().router_handover)
           return false; // the first owner of an id keeps it
         // Handover: the new connection takes the id; the old one closes
         // and its late down_msg finds nothing of it in the routing table.
-        st.conns->close_peer(*old, timespan{0});
-        detail::retire(self, *old);
+        ctx.retire(*old);
       }
     }
-    p.routing_id = id;
-    p.id_frame = frame::from_string(id);
-    ids_[id] = st.ref(p);
+    ctx.set_routing_id(p, id);
+    ids_[id] = ctx.ref(p);
     return true;
   }
 
-  void on_gone(hub_self self, peer& p) override {
+  void on_gone(policy_context& ctx, const peer& p) override {
     auto i = ids_.find(p.routing_id);
-    if (i != ids_.end() && i->second == self->state.ref(p))
+    if (i != ids_.end() && i->second == ctx.ref(p))
       ids_.erase(i);
   }
 
-  error prepare(hub_self, multipart& msg) override {
+  error prepare(policy_context&, multipart& msg) override {
     if (msg.size() < 2)
       return make_error(errc::invalid_operation,
                         "a ROUTER message starts with a routing id frame");
     return none;
   }
 
-  route pick(hub_self self, multipart& msg) override {
-    auto& st = self->state;
-    auto mandatory = st.opts().router_mandatory;
+  route pick(policy_context& ctx, multipart& msg) override {
+    auto mandatory = ctx.opts().router_mandatory;
     auto i = ids_.find(msg.front().to_string());
-    auto* p = i != ids_.end() ? st.get(i->second) : nullptr;
+    auto* p = i != ids_.end() ? ctx.find(i->second) : nullptr;
     if (p == nullptr) {
       if (mandatory)
         return {route::fail, nullptr,
@@ -78,13 +76,14 @@ public:
                              + msg.front().to_string())};
       return {route::drop, nullptr, {}};
     }
-    if (!detail::has_room(self, *p))
+    if (!ctx.has_room(*p))
       return {mandatory ? route::wait : route::drop, p, {}};
     msg.erase(msg.begin());
     return {route::to_peer, p, {}};
   }
 
-  bool on_take(hub_self, peer& p, uint64_t, multipart& msg) override {
+  bool on_take(const engine_view&, const peer& p, uint64_t,
+               multipart& msg) override {
     msg.insert(msg.begin(), p.id_frame);
     return true;
   }

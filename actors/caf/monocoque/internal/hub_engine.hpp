@@ -1,15 +1,21 @@
 #pragma once
 
-// The RouterHub: one multi-peer engine under every socket type of RFC 28,
-// 30 and 31. A socket actor is the engine plus a small `socket_policy`
-// (load-balance, fair-queue, route-by-id, exclusive, REQ/REP envelopes),
-// the way libzmq composes `lb`, `fq` and `dist` into its socket classes.
-// The engine and the policy run in one actor: no extra hop per message.
+// The hub engine: one multi-peer engine under every socket type of RFC 28,
+// 29, 30 and 31. A socket actor is the engine plus a small `socket_policy`
+// (socket_policy.hpp), which sees the engine only through `engine_view` and
+// `policy_context`. Load balancing and fair queueing are small classes of
+// their own (load_balancer.hpp, fair_queue.hpp), as libzmq's `lb_t` and
+// `fq_t`. The engine and the policy run in one actor: no extra hop per
+// message.
 
 #include "caf/monocoque/internal/connection_set.hpp"
 #include "caf/monocoque/internal/deferred_reply.hpp"
-#include "caf/monocoque/internal/peer_table.hpp"
+#include "caf/monocoque/internal/fair_queue.hpp"
 #include "caf/monocoque/internal/listener_actor.hpp"
+#include "caf/monocoque/internal/load_balancer.hpp"
+#include "caf/monocoque/internal/peer_ref.hpp"
+#include "caf/monocoque/internal/peer_table.hpp"
+#include "caf/monocoque/internal/socket_policy.hpp"
 #include "caf/monocoque/pubsub_hub_actor.hpp"
 #include "caf/monocoque/router_hub_actor.hpp"
 #include "caf/monocoque/socket_interfaces.hpp"
@@ -59,98 +65,6 @@ using hub_self = hub_engine_actor::stateful_pointer<hub_state>;
 /// The actor type behind `hub_self`.
 using hub_ptr = std::remove_pointer_t<hub_self>;
 
-/// Names one incarnation in the peer table (stale once its epoch is gone).
-struct peer_ref {
-  /// Slot in the table.
-  peer_table::slot_id slot = 0;
-  /// Incarnation.
-  uint64_t epoch = 0;
-
-  /// Returns whether this names `p`.
-  friend bool operator==(const peer_ref& x, const peer_ref& y) {
-    return x.slot == y.slot && x.epoch == y.epoch;
-  }
-};
-
-// -- policy -------------------------------------------------------------------
-
-/// Where a routed message goes (ROUTER, REP), or what became of it
-/// (PUB: `sent`, the policy handed it to every matching peer itself).
-struct route {
-  /// What to do with the message.
-  enum kind_t { to_peer, drop, wait, fail, sent } kind = drop;
-  /// The destination, with `to_peer`.
-  peer* dst = nullptr;
-  /// The error, with `fail`.
-  error err;
-};
-
-/// What makes a socket type: hooks the engine calls at each step.
-/// Defaults describe a DEALER.
-class socket_policy {
-public:
-  virtual ~socket_policy();
-
-  /// The ZMTP socket type announced in the handshake.
-  virtual ::monocoque::zmtp::socket_type type() const noexcept = 0;
-
-  /// Whether the application may send and receive.
-  virtual bool sends() const noexcept;
-
-  /// Whether the application may receive.
-  virtual bool receives() const noexcept;
-
-  /// Whether sends are load-balanced over the peers (DEALER, PUSH, REQ,
-  /// PAIR) through the engine's queue; otherwise `route` places each one.
-  virtual bool load_balances() const noexcept;
-
-  /// Whether a `send` may carry a batch (false for REQ and REP, whose
-  /// state machines take one message at a time).
-  virtual bool batches() const noexcept;
-
-  /// A peer finished its handshake; returning false refuses it (the engine
-  /// closes it and counts it).
-  virtual bool admit(hub_self self, peer& p);
-
-  /// An admitted peer is gone (died, replaced or refused later).
-  virtual void on_gone(hub_self self, peer& p);
-
-  /// Checks and completes an outgoing message before it is queued (REQ:
-  /// state and envelope). An error goes back to the sender.
-  virtual error prepare(hub_self self, multipart& msg);
-
-  /// Picks the destination of an outgoing message (routing types).
-  virtual route pick(hub_self self, multipart& msg);
-
-  /// A load-balanced message went to `p` (REQ remembers who answers).
-  virtual void on_dispatched(hub_self self, peer& p);
-
-  /// Whether `recv` fits the state now: none, or the error to answer
-  /// (REQ with no request out, REP owing a reply).
-  virtual error can_recv(hub_self self);
-
-  /// Whether a message may be taken for the application now.
-  virtual bool can_take(hub_self self);
-
-  /// A message of `p` arrived: returns whether it goes to the application
-  /// (SUB: filtered by subscriptions; PUB/XPUB: subscriptions update the
-  /// index). A message not kept is read all the same: its credit returns.
-  virtual bool on_arrival(hub_self self, peer& p, multipart& msg);
-
-  /// `(subscribe_to_atom, prefix)` (`subscribe` true) or `(unsubscribe_from_atom,
-  /// prefix)`: SUB only; others answer an error.
-  virtual error subscribe(hub_self self, bool subscribe, std::string prefix);
-
-  /// Returns the number of distinct prefixes `p` subscribed to (PUB/XPUB).
-  virtual uint64_t subscriptions_of(hub_self self, peer& p);
-
-  /// A message of `p` is taken for the application: transform it, or
-  /// return false to drop it (REQ: a stray reply). `handed` is how many
-  /// messages the engine had handed to p's connection before p decoded it.
-  virtual bool on_take(hub_self self, peer& p, uint64_t handed,
-                       multipart& msg);
-};
-
 // -- state --------------------------------------------------------------------
 
 /// A send whose reply waits, with the messages not placed yet.
@@ -170,9 +84,10 @@ struct hub_state {
   /// The socket type.
   std::shared_ptr<socket_policy> policy;
 
-  // -- peers that are up, in round-robin order --------------------------------
-  std::vector<peer_ref> up;
-  size_t rr_next = 0;
+  // -- peers that are up ------------------------------------------------------
+  /// Every peer that is up; picks the next one with room for load-balanced
+  /// sends.
+  load_balancer lb;
 
   // -- send side --------------------------------------------------------------
   /// Acknowledged load-balanced messages without a peer yet.
@@ -198,7 +113,7 @@ struct hub_state {
 
   // -- receive side -----------------------------------------------------------
   /// Peers with messages, in fair-queue order.
-  std::deque<peer_ref> ready;
+  fair_queue fq;
   /// Parked `recv` requests (id, reply).
   std::deque<std::pair<uint64_t, deferred_reply>> waiters;
   uint64_t next_waiter = 1;
@@ -235,22 +150,24 @@ struct hub_state {
   peer_ref ref(const peer& p) {
     return {table().slot_of(p), p.epoch};
   }
+
+  /// Returns whether `p` can take one more message (up, below SNDHWM).
+  bool has_room(const peer& p) const {
+    return p.alive() && p.up && p.inflight < opts().sndhwm;
+  }
 };
 
 // -- engine -------------------------------------------------------------------
 
 /// Queues `msg` for `p` in this burst (counts it against p's SNDHWM).
-void hand_to(hub_self self, peer& p, multipart msg);
+void hand_to(hub_state& st, peer& p, multipart msg);
 
 /// Adds `msg` to this burst's shared messages and returns its index.
-uint32_t share(hub_self self, multipart msg);
+uint32_t share(hub_state& st, multipart msg);
 
 /// Hands shared message `index` (of `bytes` payload bytes) to `p` in this
 /// burst: counted like `hand_to`, but no copy of the message.
-void hand_shared(hub_self self, peer& p, uint32_t index, uint64_t bytes);
-
-/// Whether `p` can take one more message (below SNDHWM).
-bool has_room(hub_self self, const peer& p);
+void hand_shared(hub_state& st, peer& p, uint32_t index, uint64_t bytes);
 
 /// Sends every outbox of this burst to its connection.
 void flush_outboxes(hub_self self);
@@ -282,6 +199,10 @@ void retire(hub_self self, peer& p);
 /// Refuses an incarnation: closes it at once and counts it.
 void refuse(hub_self self, peer& p);
 
+/// Carries out what a policy hook asked for in `ctx` (see
+/// `policy_context`), once the hook returned.
+void apply_requests(hub_self self, policy_context& ctx);
+
 /// Handles a `peer_up`.
 void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
                 const zmtp_integrated_actor& hdl, peer_info info);
@@ -295,7 +216,7 @@ void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, uint64_t handed,
 
 /// Queues a message the socket made itself (XPUB: the cancels of a gone
 /// subscriber) for the application, in `p`'s inbox.
-void deliver_local(hub_self self, peer& p, multipart msg);
+void deliver_local(hub_state& st, peer& p, multipart msg);
 
 /// Takes the next message for the application, if the policy allows one.
 std::optional<multipart> take_next(hub_self self);

@@ -65,8 +65,6 @@ struct peer {
   ::monocoque::zmtp::lazy_queue<inbound> inbox;
   /// Taken messages whose credit was not returned yet.
   uint64_t uncredited = 0;
-  /// Whether it sits in the fair queue.
-  bool queued = false;
 
   // -- counters ---------------------------------------------------------------
 
@@ -75,9 +73,6 @@ struct peer {
   uint64_t msgs_out = 0;
   uint64_t bytes_out = 0;
   uint64_t drops = 0;
-  /// PUB/XPUB: index memory charged to the peer's subscriptions (see
-  /// `socket_options::max_subscription_bytes`).
-  uint64_t subscription_bytes = 0;
 
   /// Whether the connection still runs (it can take sends and credit).
   bool alive() const noexcept {

@@ -40,6 +40,12 @@ public:
     return static_cast<slot_id>(&p - slots_.data());
   }
 
+  /// Returns the record `p` for changes (the table owns it; policies see
+  /// records as `const peer&`).
+  peer& mut(const peer& p) noexcept {
+    return slots_[slot_of(p)];
+  }
+
   /// Calls `f(peer&)` for every record in use.
   template <class F>
   void for_each(F&& f) {
