@@ -59,6 +59,9 @@ using hub_self = hub_engine_actor::stateful_pointer<hub_state>;
 /// The actor type behind `hub_self`.
 using hub_ptr = std::remove_pointer_t<hub_self>;
 
+// Defined and instantiated in actors/src/hub_engine/connection_set.cpp.
+extern template class connection_set<hub_ptr>;
+
 /// Names one incarnation in the peer table (stale once its epoch is gone).
 struct peer_ref {
   /// Slot in the table.
