@@ -4,7 +4,9 @@
 
 #include "caf/monocoque/errc.hpp"
 #include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/lifecycle_atoms.hpp"
 #include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/internal/socket_keeper.hpp"
 #include "caf/monocoque/internal/socket_actor.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
 #include "caf/monocoque/module.hpp"
@@ -13,6 +15,7 @@
 #include <caf/actor_addr.hpp>
 #include <caf/actor_cast.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/spawn_options.hpp>
 
 namespace caf::monocoque::detail {
@@ -91,6 +94,70 @@ template <class Self> void connection_set<Self>::on_reconnect(uint64_t key) {
 }
 
 template <class Self>
+void connection_set<Self>::on_resolved(uint64_t key,
+                                       std::vector<connect_target> targets) {
+  auto s = slots_.find(key);
+  if (s == slots_.end())
+    return; // closed meanwhile
+  s->second.resolving = false;
+  s->second.targets = std::move(targets);
+  attempt(key);
+}
+
+template <class Self>
+void connection_set<Self>::on_resolve_failed(uint64_t key, const error& err) {
+  auto s = slots_.find(key);
+  if (s == slots_.end())
+    return; // closed meanwhile
+  auto& sl = s->second;
+  sl.last_error = self_->home_system().render(err);
+  log::actors()->info("{}: {}", sl.ep.to_string(), sl.last_error);
+  sl.resolving = false;
+  schedule_reconnect(key, sl);
+}
+
+template <class Self> void connection_set<Self>::keep_alive() {
+  if (kept_)
+    return;
+  kept_ = true;
+  // The strong handle travels in the message: the keeper cannot make one
+  // from its weak one if our last handle went meanwhile.
+  anon_send(keeper(), keep_atom::value, actor_cast<strong_actor_ptr>(self_));
+}
+
+template <class Self>
+std::vector<std::pair<std::string, std::string>>
+connection_set<Self>::connect_endpoints() const {
+  std::vector<std::pair<std::string, std::string>> result;
+  for (auto& [key, sl] : slots_)
+    result.emplace_back(sl.ep.to_string(), sl.routing_id);
+  return result;
+}
+
+template <class Self>
+std::vector<connect_stats> connection_set<Self>::connecting() {
+  std::vector<connect_stats> result;
+  for (auto& [key, sl] : slots_) {
+    auto* p = table_.current(key);
+    if (p != nullptr && p->up)
+      continue;
+    connect_stats x;
+    x.endpoint = sl.ep.to_string();
+    x.attempts = sl.attempts;
+    x.last_error = sl.last_error;
+    result.push_back(std::move(x));
+  }
+  return result;
+}
+
+template <class Self> const actor& connection_set<Self>::keeper() {
+  if (!keeper_)
+    keeper_ = spawn_socket_keeper(self_->home_system(),
+                                  actor_cast<weak_actor_ptr>(self_));
+  return keeper_;
+}
+
+template <class Self>
 peer* connection_set<Self>::on_peer_up(uint64_t key, uint64_t epoch,
                                        const zmtp_integrated_actor& hdl,
                                        peer_info info) {
@@ -99,8 +166,11 @@ peer* connection_set<Self>::on_peer_up(uint64_t key, uint64_t epoch,
     return nullptr; // stale, foreign or repeated
   p->info = std::move(info);
   auto s = slots_.find(key);
-  if (s != slots_.end())
+  if (s != slots_.end()) {
     s->second.ivl = ivl_init_;
+    s->second.attempts = 0;
+    s->second.last_error.clear();
+  }
   return p;
 }
 
@@ -116,8 +186,13 @@ template <class Self> peer* connection_set<Self>::on_down(const down_msg& dm) {
     log::actors()->debug("connection {} epoch {} down: {}", p->key, epoch,
                          self_->home_system().render(dm.reason));
     auto s = slots_.find(p->key);
-    if (s != slots_.end() && !closing_)
+    if (s != slots_.end() && !closing_) {
+      // A connection that never came up failed its attempt (refused, reset
+      // or timed out in the handshake): say why in the stats.
+      if (!p->up)
+        s->second.last_error = self_->home_system().render(dm.reason);
       schedule_reconnect(p->key, s->second);
+    }
   }
   return p;
 }
@@ -158,13 +233,18 @@ template <class Self> void connection_set<Self>::attempt(uint64_t key) {
     return;
   auto& sl = s->second;
   if (sl.targets.empty()) {
+    if (!sl.resolving)
+      ++sl.attempts;
     resolve(key, sl);
     return;
   }
+  ++sl.attempts;
   auto target = sl.targets[sl.next_target++ % sl.targets.size()];
   auto fd = make_connect_socket(target);
   auto* mpx = ring();
   if (!fd || mpx == nullptr) {
+    sl.last_error = fd ? self_->home_system().render(backend_error())
+                       : self_->home_system().render(fd.error());
     schedule_reconnect(key, sl);
     return;
   }
@@ -176,47 +256,40 @@ void connection_set<Self>::resolve(uint64_t key, slot& sl) {
   if (sl.resolving)
     return;
   sl.resolving = true;
+  // The resolver holds only a weak handle to the owner and answers with a
+  // one-way `resolved_atom`. A `request` would put a strong handle to the
+  // owner in the resolver's mailbox, and with it every failed resolution
+  // would keep an abandoned socket alive until the next one: it would never
+  // be destroyed and `~actor_system` would wait forever.
   // The endpoint goes in as a spawn argument: CAF 0.17 binds an empty
   // argument tuple through a null reference (UBSan reports it).
   auto resolver = self_->home_system().template spawn<detached>(
-      [](event_based_actor* self, std::string str) -> behavior {
-        return {
-            [self, str](connect_atom) -> result<std::vector<connect_target>> {
-              self->quit();
-              auto ep = endpoint::parse(str);
-              if (!ep)
-                return ep.error();
-              auto targets = resolve_blocking(*ep);
-              if (!targets)
-                return targets.error();
-              return std::move(*targets);
-            }};
+      [](event_based_actor* self, weak_actor_ptr owner, uint64_t key,
+         std::string str) -> behavior {
+        return {[self, owner, key, str](connect_atom) {
+          self->quit();
+          auto ep = endpoint::parse(str);
+          auto targets = ep ? resolve_blocking(*ep)
+                            : expected<std::vector<connect_target>>{ep.error()};
+          // Strong only now, and only for the send.
+          auto hdl = actor_cast<actor>(owner);
+          if (!hdl)
+            return; // the socket is gone: nobody waits for the answer
+          if (targets)
+            anon_send(hdl, resolved_atom::value, key, std::move(*targets));
+          else
+            anon_send(hdl, resolved_atom::value, key,
+                      std::move(targets.error()));
+        }};
       },
-      sl.ep.to_string());
-  self_->request(resolver, infinite, connect_atom::value)
-      .then(
-          [this, key](std::vector<connect_target>& targets) {
-            auto s = slots_.find(key);
-            if (s == slots_.end())
-              return;
-            s->second.resolving = false;
-            s->second.targets = std::move(targets);
-            attempt(key);
-          },
-          [this, key](error& err) {
-            auto s = slots_.find(key);
-            if (s == slots_.end())
-              return;
-            log::actors()->info("{}: {}", s->second.ep.to_string(),
-                                self_->home_system().render(err));
-            s->second.resolving = false;
-            schedule_reconnect(key, s->second);
-          });
+      actor_cast<weak_actor_ptr>(self_), key, sl.ep.to_string());
+  anon_send(resolver, connect_atom::value);
 }
 
 template <class Self>
 void connection_set<Self>::schedule_reconnect(uint64_t key, slot& sl) {
-  self_->delayed_send(self_, sl.ivl, reconnect_atom::value, key);
+  // Through the keeper: a timer of our own would hold this actor alive.
+  anon_send(keeper(), timer_atom::value, key, sl.ivl);
   if (opts_.reconnect_ivl_max.count() > 0)
     sl.ivl = std::min(sl.ivl * 2, opts_.reconnect_ivl_max);
 }

@@ -8,8 +8,10 @@
 #include "caf/monocoque/internal/transport.hpp"
 #include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
 #include "caf/monocoque/socket_options.hpp"
+#include "caf/monocoque/socket_stats.hpp"
 #include "monocoque/zmtp/socket_type.hpp"
 
+#include <caf/actor.hpp>
 #include <caf/expected.hpp>
 #include <caf/system_messages.hpp>
 #include <map>
@@ -83,6 +85,26 @@ public:
   /// Handles the reconnect timer of `key`.
   void on_reconnect(uint64_t key);
 
+  /// Handles the addresses a resolver found for `key`: connects at once.
+  void on_resolved(uint64_t key, std::vector<connect_target> targets);
+
+  /// Handles a failed name resolution of `key`: retries after the interval.
+  void on_resolve_failed(uint64_t key, const error& err);
+
+  // -- lifecycle --------------------------------------------------------------
+
+  /// Holds the owner alive until it exits, even without handles (a closing
+  /// socket lingers). Idempotent.
+  void keep_alive();
+
+  /// Returns the connect endpoints with their routing ids, in the order
+  /// they were added.
+  std::vector<std::pair<std::string, std::string>> connect_endpoints() const;
+
+  /// Returns the connect endpoints with no connection up, with attempts and
+  /// last error (`stats_atom`).
+  std::vector<connect_stats> connecting();
+
   // -- lifecycle events -------------------------------------------------------
 
   /// Handles a `peer_up`; returns the record if `(key, epoch)` is current,
@@ -112,7 +134,13 @@ private:
     timespan ivl{0};
     bool resolving = false;
     std::string routing_id;
+    uint64_t attempts = 0;
+    std::string last_error;
   };
+
+  /// Returns the keeper (spawned on first use): it runs the reconnect timers
+  /// without holding the owner (see socket_keeper.hpp).
+  const actor& keeper();
 
   uring_multiplexer* ring();
 
@@ -139,6 +167,8 @@ private:
   std::vector<listener_actor> listeners_;
   std::map<uint64_t, slot> slots_;
   peer_table table_;
+  actor keeper_;
+  bool kept_ = false;
 };
 
 } // namespace caf::monocoque::detail

@@ -8,6 +8,7 @@
 
 #include "caf/monocoque/internal/connection_set.hpp"
 #include "caf/monocoque/internal/deferred_reply.hpp"
+#include "caf/monocoque/internal/lifecycle_atoms.hpp"
 #include "caf/monocoque/internal/peer_table.hpp"
 #include "caf/monocoque/internal/listener_actor.hpp"
 #include "caf/monocoque/pubsub_hub_actor.hpp"
@@ -45,7 +46,9 @@ using recv_timeout_atom = atom_constant<atom("mqrecvto")>;
 using hub_engine_actor = pubsub_hub_actor::extend_with<
   connection_owner, listener_owner>::
   extend<replies_to<connect_atom, std::string, std::string>::with<ok_atom>,
-         reacts_to<reconnect_atom, uint64_t>, reacts_to<linger_atom>,
+         reacts_to<reconnect_atom, uint64_t>,
+         reacts_to<resolved_atom, uint64_t, std::vector<connect_target>>,
+         reacts_to<resolved_atom, uint64_t, error>, reacts_to<linger_atom>,
          reacts_to<drain_atom>, reacts_to<recv_timeout_atom, uint64_t>,
          // Test hook: registers a connection made elsewhere.
          replies_to<adopt_atom, uint64_t, zmtp_integrated_actor>::with<
@@ -168,6 +171,16 @@ struct blocked_send {
 struct hub_state {
   static inline const char* name = "monocoque.hub_engine";
 
+  /// Hands acknowledged, unsent messages to a lingering successor when the
+  /// socket is destroyed because its last handle went (see
+  /// `hand_off_unsent`).
+  ~hub_state();
+
+  /// The actor system (set at spawn; the destructor needs it).
+  actor_system* sys = nullptr;
+  /// How logs name this socket, e.g. "DEALER socket #12".
+  std::string label;
+
   /// Connections, endpoints and the peer table.
   std::optional<connection_set<hub_ptr>> conns;
   /// The socket type.
@@ -213,6 +226,12 @@ struct hub_state {
 
   // -- close ------------------------------------------------------------------
   bool closing = false;
+  /// Whether the close was not asked for: the socket's last handle went
+  /// with messages unsent and this socket lingers for them.
+  bool orphan = false;
+  /// The id under which an orphan put itself in the actor registry (0: not
+  /// registered).
+  actor_id registered = 0;
   std::vector<deferred_reply> closers;
 
   // -- counters ---------------------------------------------------------------
@@ -319,6 +338,13 @@ socket_stats make_stats(hub_self self);
 
 /// Completes a `close` once every acknowledged message went out.
 void finish_close_if_done(hub_self self);
+
+/// Called by `~hub_state` of a socket destroyed with acknowledged messages
+/// unsent and no close begun (its last handle went): with a non-zero
+/// linger, spawns a closing successor of the same type and options that
+/// connects to the same endpoints and sends them within the linger, as a
+/// `close` would have; otherwise drops them and says so in the log.
+void hand_off_unsent(hub_state& st);
 
 /// Spawns a hub engine running `policy` (any family; tests use it to reach
 /// the internal verbs).
