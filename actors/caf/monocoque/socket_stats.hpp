@@ -67,8 +67,8 @@ struct socket_stats {
   /// Acknowledged messages waiting for a peer (load-balancing types).
   uint64_t pending = 0;
   /// Messages dropped because no peer could take them (ROUTER: unknown
-  /// routing id; REP: requester gone; REQ: stray replies), and acknowledged
-  /// messages still unsent when the linger of a close expired.
+  /// routing id; REP: requester gone; REQ: stray replies). Messages a
+  /// linger gives up on count too, and are logged (the socket exits then).
   uint64_t dropped = 0;
   /// Connections refused (PAIR: a second peer; ROUTER: a duplicate id;
   /// any type: accepted beyond `max_connections`, closed at once).

@@ -404,7 +404,25 @@ void finish_close_if_done(hub_self self) {
   // Messages of the current burst go out before the close, in order.
   flush_outboxes(self);
   if (!st.conns->empty()) {
-    st.conns->close(st.opts().linger);
+    // Messages handed to connections and not written yet hold the close
+    // (and the actor system) for up to linger: say so once. Info, not a
+    // warning: with a peer that reads, this is the normal flush.
+    auto linger = st.opts().linger;
+    uint64_t unwritten = 0;
+    std::string where;
+    st.table().for_each([&](peer& p) {
+      if (!p.alive() || p.inflight == 0)
+        return;
+      unwritten += p.inflight;
+      where += (where.empty() ? "" : ", ") + p.endpoint;
+    });
+    if (unwritten > 0 && linger.count() != 0 && !st.linger_logged) {
+      st.linger_logged = true;
+      log::actors()->info("{}: close waits for {} unwritten message(s) to {} "
+                          "({}); the actor system waits for it too",
+                          st.label, unwritten, where, render_linger(linger));
+    }
+    st.conns->close(linger);
     return;
   }
   for (auto& rp : st.closers)

@@ -232,6 +232,8 @@ struct hub_state {
   /// The id under which an orphan put itself in the actor registry (0: not
   /// registered).
   actor_id registered = 0;
+  /// Whether the close logged what its linger waits for.
+  bool linger_logged = false;
   std::vector<deferred_reply> closers;
 
   // -- counters ---------------------------------------------------------------
