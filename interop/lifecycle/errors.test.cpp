@@ -16,7 +16,12 @@ bool is_receiver_down(const caf::error& err) {
   return err == caf::sec::request_receiver_down;
 }
 
-struct errors_fixture : fixture {
+/// Installs the log sink before `fixture` starts the actor system.
+struct log_holder {
+  std::shared_ptr<log_sink> log = actors_log();
+};
+
+struct errors_fixture : log_holder, fixture {
   /// Asks `d` for `xs` (reply type `T`) and returns the error (none on
   /// success).
   template <class T, class Handle, class... Ts>
@@ -102,6 +107,22 @@ CAF_TEST(a socket whose last handle went tells its monitors unreachable) {
   self->monitor(d);
   d = nullptr;
   CAF_CHECK_EQUAL(await_down(), caf::exit_reason::unreachable);
+}
+
+CAF_TEST(a socket ended by an exit message drops what it queued and says so) {
+  auto mark = log->size();
+  auto d = dealer();
+  self->monitor(d);
+  auto ep = free_endpoint();
+  connect(d, ep);
+  send(d, mp({"queued"}));
+  caf::anon_send_exit(d, caf::exit_reason::user_shutdown);
+  CAF_CHECK_EQUAL(await_down(), caf::exit_reason::user_shutdown);
+  // Killed, not abandoned: no successor lingers for the message.
+  CAF_CHECK(
+      !log->await(mark, {"dropped 1 unsent message(s)", ep, "socket ended"})
+           .empty());
+  CAF_CHECK(log->find(mark, {"lingers for", ep}).empty());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -49,7 +49,7 @@ std::string render_endpoints(
 }
 
 // Drops what is still queued (linger expired) and says so.
-void drop_unsent(hub_state& st, const char* why) {
+void drop_unsent(hub_state& st, const std::string& why) {
   if (st.pending.empty())
     return;
   auto n = st.pending.size();
@@ -182,6 +182,7 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
                                  socket_options opts, handoff_ptr from) {
   auto& st = self->state;
   st.sys = &self->home_system();
+  st.self = self;
   st.policy = std::move(policy);
   st.label = std::string{::monocoque::zmtp::wire_name(st.policy->type())}
              + " socket #" + std::to_string(self->id());
@@ -370,8 +371,17 @@ hub_state::~hub_state() {
     return;
   if (registered != 0)
     sys->registry().erase(registered);
-  if (conns && !closing && !pending.empty())
+  // Only for a socket destroyed because nobody references it: one that
+  // was killed (an exit message) or failed has a fail state, and its
+  // unsent messages go with it, as with any CAF actor that is ended.
+  // (A closing socket holds itself: it gets here with messages unsent only
+  // when it was ended during its linger.)
+  if (!conns || pending.empty() || self == nullptr)
+    return;
+  if (!closing && !self->fail_state())
     hand_off_unsent(*this);
+  else
+    drop_unsent(*this, "socket ended: " + sys->render(self->fail_state()));
 }
 
 void hand_off_unsent(hub_state& st) {

@@ -178,6 +178,8 @@ struct hub_state {
 
   /// The actor system (set at spawn; the destructor needs it).
   actor_system* sys = nullptr;
+  /// The socket actor (the destructor reads its fail state).
+  local_actor* self = nullptr;
   /// How logs name this socket, e.g. "DEALER socket #12".
   std::string label;
 
