@@ -340,8 +340,40 @@ void grant_credit(hub_self self, uint64_t n);
 /// Builds the introspection reply.
 socket_stats make_stats(hub_self self);
 
+/// Begins a close: refuses parked and new requests, holds the socket until
+/// it exits, and waits up to linger for unsent messages (once).
+void begin_close(hub_self self);
+
 /// Completes a `close` once every acknowledged message went out.
 void finish_close_if_done(hub_self self);
+
+/// The linger of a close expired: drops what is still queued (counted and
+/// logged), answers the closers and exits.
+void on_linger_expired(hub_self self);
+
+/// What a socket destroyed with unsent messages hands to its successor.
+struct hub_handoff {
+  /// Connect endpoints with their routing ids.
+  std::vector<std::pair<std::string, std::string>> endpoints;
+  /// Acknowledged messages not sent yet, in order.
+  std::deque<multipart> pending;
+  /// How the logs named the socket.
+  std::string from;
+};
+
+/// Shared, as spawn arguments must be copyable.
+using hub_handoff_ptr = std::shared_ptr<hub_handoff>;
+
+/// Makes a fresh socket the successor described by `from`: it registers
+/// itself under its id, connects to the same endpoints, takes the messages
+/// and begins to close.
+void take_over(hub_self self, hub_handoff& from);
+
+/// Spawns a socket running `policy` that takes over `from` (see
+/// `take_over`).
+void spawn_hub_successor(actor_system& sys,
+                         std::shared_ptr<socket_policy> policy,
+                         socket_options opts, hub_handoff_ptr from);
 
 /// Called by `~hub_state` of a socket destroyed with acknowledged messages
 /// unsent and no close begun (its last handle went): with a non-zero
