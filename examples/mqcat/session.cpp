@@ -149,6 +149,10 @@ void print_stats(const mq::socket_stats& stats) {
            + " bytes_out=" + std::to_string(p.bytes_out)
            + " drops=" + std::to_string(p.drops) + "\n";
   }
+  for (auto& c : stats.connecting)
+    out += "mqcat: connecting endpoint=" + c.endpoint
+           + " attempts=" + std::to_string(c.attempts) + " last_error="
+           + (c.last_error.empty() ? "none" : c.last_error) + "\n";
   std::fputs(out.c_str(), stderr);
 }
 

@@ -41,6 +41,19 @@ struct peer_stats {
   uint64_t subscriptions = 0;
 };
 
+/// A connect endpoint without a connection that is up: connecting now or
+/// waiting to retry after a failure.
+struct connect_stats {
+  /// The endpoint as given to `connect_atom`.
+  std::string endpoint;
+  /// Connection attempts (name resolutions included) since the endpoint was
+  /// added or its last connection went down.
+  uint64_t attempts = 0;
+  /// Why the last attempt failed, rendered (e.g. a refused connect or a
+  /// failed name resolution); empty before the first failure.
+  std::string last_error;
+};
+
 /// Introspection of a socket actor: `(stats_atom)` answers with it.
 struct socket_stats {
   /// Socket type, e.g. "ROUTER".
@@ -48,10 +61,14 @@ struct socket_stats {
   /// Live connection incarnations (connecting, handshaking or up), plus
   /// gone ones whose received messages still wait for the application.
   std::vector<peer_stats> peers;
+  /// Connect endpoints with no connection up (a connect that keeps failing
+  /// shows here with its attempts and last error).
+  std::vector<connect_stats> connecting;
   /// Acknowledged messages waiting for a peer (load-balancing types).
   uint64_t pending = 0;
   /// Messages dropped because no peer could take them (ROUTER: unknown
-  /// routing id; REP: requester gone; REQ: stray replies).
+  /// routing id; REP: requester gone; REQ: stray replies). Messages a
+  /// linger gives up on count too, and are logged (the socket exits then).
   uint64_t dropped = 0;
   /// Connections refused (PAIR: a second peer; ROUTER: a duplicate id;
   /// any type: accepted beyond `max_connections`, closed at once).

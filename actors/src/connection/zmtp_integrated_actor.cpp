@@ -105,8 +105,15 @@ public:
         flush();
       },
       [this](timer_atom, uint64_t generation) {
-        if (generation == linger_timer)
-          return quit(); // linger expired: drop what is left
+        if (generation == linger_timer) {
+          // Linger expired: drop what is left, and say so.
+          if (!msg_ends_.empty())
+            detail::log::actors()->warn(
+              "connection {} epoch {}: dropped {} unwritten message(s) "
+              "(linger expired)",
+              cfg_.key, cfg_.epoch, msg_ends_.size());
+          return quit();
+        }
         if (generation != timer_gen_)
           return;
         timer_id_ = 0;

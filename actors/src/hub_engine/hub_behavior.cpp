@@ -1,4 +1,5 @@
-// The hub engine actor: its message handlers, close with linger, spawning.
+// The hub engine actor: its message handlers and spawning. Close, linger
+// and the successor of an abandoned socket: hub_lifecycle.cpp.
 #include "caf/monocoque/internal/hub_engine.hpp"
 
 #include "caf/monocoque/internal/policy_context.hpp"
@@ -25,26 +26,6 @@ error unsupported(hub_self self, const char* what) {
                     std::string{::monocoque::zmtp::wire_name(
                       self->state.policy->type())}
                       + " sockets cannot " + what);
-}
-
-void begin_close(hub_self self) {
-  auto& st = self->state;
-  if (st.closing)
-    return;
-  st.closing = true;
-  for (auto& b : st.blocked)
-    b.reply.deliver(self, closed_error("send after close"));
-  st.blocked.clear();
-  for (auto& [id, rp] : st.waiters)
-    rp.deliver(self, closed_error("recv after close"));
-  st.waiters.clear();
-  auto linger = st.opts().linger;
-  if (linger.count() >= 0)
-    self->delayed_send(self, linger, linger_atom::value);
-  // Acknowledged messages wait for a peer (reconnects go on) until linger
-  // expires; with a negative linger they wait as long as it takes, as in
-  // libzmq.
-  finish_close_if_done(self);
 }
 
 // Checks a send against the socket type and state; completes the message.
@@ -131,9 +112,13 @@ result<ok_atom> do_subscribe(hub_self self, bool subscribe,
 
 hub_engine_actor::behavior_type hub_fun(hub_self self,
                                  std::shared_ptr<socket_policy> policy,
-                                 socket_options opts) {
+                                 socket_options opts, hub_handoff_ptr from) {
   auto& st = self->state;
+  st.sys = &self->home_system();
+  st.self = self;
   st.policy = std::move(policy);
+  st.label = std::string{::monocoque::zmtp::wire_name(st.policy->type())}
+             + " socket #" + std::to_string(self->id());
   st.conns.emplace(self, st.policy->type(), std::move(opts));
   if (auto* mod = module::from(self->home_system()); !mod || mod->status())
     self->quit(mod ? mod->status()
@@ -141,6 +126,8 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
                                 "the caf::monocoque::module is not loaded"));
   else if (auto err = st.opts().validate())
     self->quit(std::move(err));
+  else if (from)
+    take_over(self, *from);
   self->set_down_handler([self](down_msg& dm) { on_down(self, dm); });
   auto do_connect = [self](const std::string& ep,
                            std::string id) -> result<ok_atom> {
@@ -277,34 +264,27 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
     [self](reconnect_atom, uint64_t key) {
       self->state.conns->on_reconnect(key);
     },
-    [self](linger_atom) {
-      // Linger expired: give up on what is still queued.
-      auto& st = self->state;
-      st.pending.clear();
-      for (auto& rp : st.closers)
-        rp.deliver(self, ok_atom::value);
-      st.closers.clear();
-      self->quit();
+    [self](resolved_atom, uint64_t key,
+           std::vector<connect_target>& targets) {
+      self->state.conns->on_resolved(key, std::move(targets));
     },
+    [self](resolved_atom, uint64_t key, const error& err) {
+      self->state.conns->on_resolve_failed(key, err);
+    },
+    [self](linger_atom) { on_linger_expired(self); },
   };
 }
 
 } // namespace
 
-void finish_close_if_done(hub_self self) {
-  auto& st = self->state;
-  if (!st.closing || !st.pending.empty())
-    return;
-  // Messages of the current burst go out before the close, in order.
-  flush_outboxes(self);
-  if (!st.conns->empty()) {
-    st.conns->close(st.opts().linger);
-    return;
-  }
-  for (auto& rp : st.closers)
-    rp.deliver(self, ok_atom::value);
-  st.closers.clear();
-  self->quit();
+void spawn_hub_successor(actor_system& sys,
+                         std::shared_ptr<socket_policy> policy,
+                         socket_options opts, hub_handoff_ptr from) {
+  if (!opts.on_ring)
+    sys.spawn(hub_fun, std::move(policy), std::move(opts), std::move(from));
+  else
+    spawn_on_ring(sys, hub_fun, std::move(policy), std::move(opts),
+                  std::move(from));
 }
 
 hub_engine_actor spawn_hub_engine(actor_system& sys,
@@ -317,8 +297,10 @@ hub_engine_actor spawn_hub_engine(actor_system& sys,
   // hop (see docs/architecture.md, "Threads").
   std::shared_ptr<socket_policy> shared{std::move(policy)};
   if (!opts.on_ring)
-    return sys.spawn(hub_fun, std::move(shared), std::move(opts));
-  return spawn_on_ring(sys, hub_fun, std::move(shared), std::move(opts));
+    return sys.spawn(hub_fun, std::move(shared), std::move(opts),
+                     hub_handoff_ptr{});
+  return spawn_on_ring(sys, hub_fun, std::move(shared), std::move(opts),
+                       hub_handoff_ptr{});
 }
 
 router_hub_actor spawn_router_hub(actor_system& sys,

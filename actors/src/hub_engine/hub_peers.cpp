@@ -122,6 +122,7 @@ socket_stats make_stats(hub_self self) {
     x.subscriptions = st.policy->subscriptions_of(engine_view{st}, p);
     result.peers.push_back(std::move(x));
   });
+  result.connecting = st.conns->connecting();
   result.pending = st.pending.size();
   result.dropped = st.dropped;
   result.refused = st.refused + st.conns->refused();

@@ -11,6 +11,7 @@
 #include "caf/monocoque/internal/connection_set.hpp"
 #include "caf/monocoque/internal/deferred_reply.hpp"
 #include "caf/monocoque/internal/fair_queue.hpp"
+#include "caf/monocoque/internal/lifecycle_atoms.hpp"
 #include "caf/monocoque/internal/listener_actor.hpp"
 #include "caf/monocoque/internal/load_balancer.hpp"
 #include "caf/monocoque/internal/peer_ref.hpp"
@@ -51,7 +52,9 @@ using recv_timeout_atom = atom_constant<atom("mqrecvto")>;
 using hub_engine_actor = pubsub_hub_actor::extend_with<
   connection_owner, listener_owner>::
   extend<replies_to<connect_atom, std::string, std::string>::with<ok_atom>,
-         reacts_to<reconnect_atom, uint64_t>, reacts_to<linger_atom>,
+         reacts_to<reconnect_atom, uint64_t>,
+         reacts_to<resolved_atom, uint64_t, std::vector<connect_target>>,
+         reacts_to<resolved_atom, uint64_t, error>, reacts_to<linger_atom>,
          reacts_to<drain_atom>, reacts_to<recv_timeout_atom, uint64_t>,
          // Test hook: registers a connection made elsewhere.
          replies_to<adopt_atom, uint64_t, zmtp_integrated_actor>::with<
@@ -64,6 +67,9 @@ using hub_self = hub_engine_actor::stateful_pointer<hub_state>;
 
 /// The actor type behind `hub_self`.
 using hub_ptr = std::remove_pointer_t<hub_self>;
+
+// Defined and instantiated in actors/src/hub_engine/connection_set.cpp.
+extern template class connection_set<hub_ptr>;
 
 // -- state --------------------------------------------------------------------
 
@@ -78,6 +84,18 @@ struct blocked_send {
 /// State of a socket actor.
 struct hub_state {
   static inline const char* name = "monocoque.hub_engine";
+
+  /// Hands acknowledged, unsent messages to a lingering successor when the
+  /// socket is destroyed because its last handle went (see
+  /// `hand_off_unsent`).
+  ~hub_state();
+
+  /// The actor system (set at spawn; the destructor needs it).
+  actor_system* sys = nullptr;
+  /// The socket actor (the destructor reads its fail state).
+  local_actor* self = nullptr;
+  /// How logs name this socket, e.g. "DEALER socket #12".
+  std::string label;
 
   /// Connections, endpoints and the peer table.
   std::optional<connection_set<hub_ptr>> conns;
@@ -125,6 +143,14 @@ struct hub_state {
 
   // -- close ------------------------------------------------------------------
   bool closing = false;
+  /// Whether the close was not asked for: the socket's last handle went
+  /// with messages unsent and this socket lingers for them.
+  bool orphan = false;
+  /// The id under which an orphan put itself in the actor registry (0: not
+  /// registered).
+  actor_id registered = 0;
+  /// Whether the close logged what its linger waits for.
+  bool linger_logged = false;
   std::vector<deferred_reply> closers;
 
   // -- counters ---------------------------------------------------------------
@@ -235,8 +261,47 @@ void grant_credit(hub_self self, uint64_t n);
 /// Builds the introspection reply.
 socket_stats make_stats(hub_self self);
 
+/// Begins a close: refuses parked and new requests, holds the socket until
+/// it exits, and waits up to linger for unsent messages (once).
+void begin_close(hub_self self);
+
 /// Completes a `close` once every acknowledged message went out.
 void finish_close_if_done(hub_self self);
+
+/// The linger of a close expired: drops what is still queued (counted and
+/// logged), answers the closers and exits.
+void on_linger_expired(hub_self self);
+
+/// What a socket destroyed with unsent messages hands to its successor.
+struct hub_handoff {
+  /// Connect endpoints with their routing ids.
+  std::vector<std::pair<std::string, std::string>> endpoints;
+  /// Acknowledged messages not sent yet, in order.
+  std::deque<multipart> pending;
+  /// How the logs named the socket.
+  std::string from;
+};
+
+/// Shared, as spawn arguments must be copyable.
+using hub_handoff_ptr = std::shared_ptr<hub_handoff>;
+
+/// Makes a fresh socket the successor described by `from`: it registers
+/// itself under its id, connects to the same endpoints, takes the messages
+/// and begins to close.
+void take_over(hub_self self, hub_handoff& from);
+
+/// Spawns a socket running `policy` that takes over `from` (see
+/// `take_over`).
+void spawn_hub_successor(actor_system& sys,
+                         std::shared_ptr<socket_policy> policy,
+                         socket_options opts, hub_handoff_ptr from);
+
+/// Called by `~hub_state` of a socket destroyed with acknowledged messages
+/// unsent and no close begun (its last handle went): with a non-zero
+/// linger, spawns a closing successor of the same type and options that
+/// connects to the same endpoints and sends them within the linger, as a
+/// `close` would have; otherwise drops them and says so in the log.
+void hand_off_unsent(hub_state& st);
 
 /// Spawns a hub engine running `policy` (any family; tests use it to reach
 /// the internal verbs).
