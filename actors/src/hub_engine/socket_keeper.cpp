@@ -2,6 +2,7 @@
 // of a closing socket (see socket_keeper.hpp).
 #include "caf/monocoque/internal/socket_keeper.hpp"
 
+#include "caf/monocoque/internal/atoms.hpp"
 #include "caf/monocoque/internal/lifecycle_atoms.hpp"
 #include "caf/monocoque/message_types.hpp"
 

@@ -3,6 +3,8 @@
 // Internal messages of a socket's lifecycle: name resolution, reconnect
 // timers and keeping a closing socket alive. Never sent by users.
 
+#include "caf/monocoque/internal/atoms.hpp"
+
 #include <caf/atom.hpp>
 
 namespace caf::monocoque::detail {
@@ -14,10 +16,10 @@ namespace caf::monocoque::detail {
 /// targets)` or `(resolved_atom, key, error)`.
 using resolved_atom = atom_constant<atom("mqresolvd")>;
 
-/// To a socket's keeper: `(timer_atom, key, delay)` sends the socket
-/// `(reconnect_atom, key)` after `delay`, if the socket still exists;
-/// `(timer_atom, key)` is that timer firing in the keeper.
-using timer_atom = atom_constant<atom("mqtimer")>;
+// The keeper's timers use `timer_atom` (internal/atoms.hpp):
+// `(timer_atom, key, delay)` sends the socket `(reconnect_atom, key)` after
+// `delay` if the socket still exists; `(timer_atom, key)` is that timer
+// firing in the keeper.
 
 /// To a socket's keeper: `(keep_atom, strong_actor_ptr)` holds the socket
 /// until it exits (a closing socket lingers even when its last handle is
