@@ -75,7 +75,8 @@ config::config() {
     .add<timespan>("heartbeat-ttl", "TTL announced in PINGs")
     .add<timespan>("heartbeat-timeout", "PING timeout (negative: = ivl)")
     .add<bool>("socket-on-ring",
-               "run socket actors on an io_uring thread (default true)")
+               "run each socket (its hub engine) on an io_uring thread "
+               "(default true)")
     .add<uint64_t>("max-subscription-bytes",
                    "index memory one subscriber may hold (0: no limit)");
 }

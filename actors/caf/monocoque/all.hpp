@@ -1,7 +1,7 @@
 #pragma once
 
 /// Umbrella header of caf-monocoque: the module, its options and errors, and
-/// every socket actor users spawn. It lives on the top floor (actors/), the
+/// every socket type users spawn. It lives on the top floor (actors/), the
 /// one that may include both the actors' and the module's public headers.
 /// Parses neither liburing nor spdlog (tests/package/public_headers_test.sh).
 

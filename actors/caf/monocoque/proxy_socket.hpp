@@ -25,7 +25,7 @@ namespace caf::monocoque {
 /// `spawn_proxy` refuses them as a backend or capture: libzmq's proxy does
 /// not take REQ/REP either). A dynamically typed `caf::actor` needs its
 /// capabilities spelled out; they are not checked (like `actor_cast`).
-/// Either way the actor must be one of our socket actors: the proxy also
+/// Either way the actor must be one of our sockets: the proxy also
 /// uses `socket_base_actor` verbs on it.
 class proxy_socket {
 public:
@@ -48,7 +48,7 @@ public:
     // nop
   }
 
-  /// The socket actor (null for "no socket").
+  /// The socket's handle (null for "no socket").
   const actor& handle() const noexcept {
     return hdl_;
   }

@@ -13,7 +13,7 @@
 
 namespace caf::monocoque {
 
-/// The verbs every socket actor has.
+/// The verbs every socket has (whatever its type).
 ///
 /// - `(bind_atom, ep)` → the bound endpoint (a `*`/`0` port becomes the real
 ///   port); `(connect_atom, ep)` → `ok` once the endpoint is valid: the

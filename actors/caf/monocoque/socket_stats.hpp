@@ -54,7 +54,7 @@ struct connect_stats {
   std::string last_error;
 };
 
-/// Introspection of a socket actor: `(stats_atom)` answers with it.
+/// Introspection of a socket: `(stats_atom)` answers with it.
 struct socket_stats {
   /// Socket type, e.g. "ROUTER".
   std::string type;
@@ -74,7 +74,7 @@ struct socket_stats {
   /// any type: accepted beyond `max_connections`, closed at once).
   uint64_t refused = 0;
   /// Hash of the id of the thread that produced this answer: tests use it
-  /// to prove which thread a socket actor runs on (a ring thread by
+  /// to prove which thread a socket's hub engine runs on (a ring thread by
   /// default, CAF's scheduler with `socket_options::on_ring = false`).
   uint64_t thread = 0;
 };

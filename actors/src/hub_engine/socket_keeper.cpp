@@ -1,5 +1,5 @@
-// The keeper of a socket actor: weak reconnect timers and the strong handle
-// of a closing socket (see socket_keeper.hpp).
+// The keeper of a socket (hub engine): weak reconnect timers and the strong
+// handle of a closing socket (see socket_keeper.hpp).
 #include "caf/monocoque/internal/socket_keeper.hpp"
 
 #include "caf/monocoque/internal/atoms.hpp"

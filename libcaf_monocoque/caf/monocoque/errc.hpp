@@ -87,7 +87,7 @@ enum class errc : uint8_t {
   /// io_uring lacks an operation or feature we need, or the module is not
   /// loaded.
   backend_unavailable,
-  /// The socket actor was closed.
+  /// The socket is closing (requests while its linger runs).
   socket_closed,
   /// An option has an invalid value.
   invalid_option,

@@ -105,11 +105,11 @@ struct socket_options {
   /// 8 MiB, holds ~20 000 short prefixes.
   uint64_t max_subscription_bytes = uint64_t{8} << 20;
 
-  /// Runs the socket actor on an io_uring thread, next to its connections
-  /// (`monocoque.socket-on-ring`, default true): a message between a
-  /// connection and its socket then never wakes another thread. It runs no
-  /// user code and never blocks; set false to keep it on CAF's scheduler
-  /// (e.g. under CAF's deterministic test coordinator).
+  /// Runs the socket (its hub engine) on an io_uring thread, next to its
+  /// connections (`monocoque.socket-on-ring`, default true): a message
+  /// between a connection and its socket then never wakes another thread.
+  /// It runs no user code and never blocks; set false to keep it on CAF's
+  /// scheduler (e.g. under CAF's deterministic test coordinator).
   bool on_ring = true;
 
   /// Extra READY properties, e.g. {"X-Service", "billing"}.

@@ -16,8 +16,8 @@ namespace caf::monocoque {
 /// Spawns the function-based actor `fun(self, xs...)` pinned to one of the
 /// plugin's io_uring threads instead of CAF's scheduler: the zero-hop path.
 /// A message from a connection reaches it without waking another thread,
-/// and what it sends to a socket actor pinned to the same ring runs in the
-/// same turn of the ring loop.
+/// and what it sends to a socket (hub engine) pinned to the same ring runs
+/// in the same turn of the ring loop.
 ///
 /// Only for handlers that never block and stay short: while such an actor
 /// runs, every connection of its ring waits. The default (`spawn`) keeps

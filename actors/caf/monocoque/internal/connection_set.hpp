@@ -23,7 +23,7 @@ namespace caf::monocoque::detail {
 
 class uring_multiplexer;
 
-/// The owner-side connection machinery every socket-type actor shares:
+/// The owner-side connection machinery every socket (hub engine) uses:
 /// bound endpoints (ListenerActors), connect endpoints with reconnect
 /// backoff, spawning the SocketActor + ZmtpIntegratedActor of each
 /// connection and registering it in the socket's `peer_table`, built on

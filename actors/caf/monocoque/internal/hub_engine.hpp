@@ -1,7 +1,7 @@
 #pragma once
 
 // The hub engine: one multi-peer engine under every socket type of RFC 28,
-// 29, 30 and 31. A socket actor is the engine plus a small `socket_policy`
+// 29, 30 and 31. A socket is the engine plus a small `socket_policy`
 // (socket_policy.hpp), which sees the engine only through `engine_view` and
 // `policy_context`. Load balancing and fair queueing are small classes of
 // their own (load_balancer.hpp, fair_queue.hpp), as libzmq's `lb_t` and
@@ -62,7 +62,7 @@ using hub_engine_actor = pubsub_hub_actor::extend_with<
 
 struct hub_state;
 
-/// Pointer to a running socket actor.
+/// Pointer to a running hub engine (one socket).
 using hub_self = hub_engine_actor::stateful_pointer<hub_state>;
 
 /// The actor type behind `hub_self`.
@@ -81,7 +81,7 @@ struct blocked_send {
   deferred_reply reply;
 };
 
-/// State of a socket actor.
+/// State of a hub engine (one socket).
 struct hub_state {
   static inline const char* name = "monocoque.hub_engine";
 
@@ -92,7 +92,7 @@ struct hub_state {
 
   /// The actor system (set at spawn; the destructor needs it).
   actor_system* sys = nullptr;
-  /// The socket actor (the destructor reads its fail state).
+  /// The hub engine itself (the destructor reads its fail state).
   local_actor* self = nullptr;
   /// How logs name this socket, e.g. "DEALER socket #12".
   std::string label;

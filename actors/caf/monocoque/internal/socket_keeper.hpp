@@ -9,9 +9,9 @@ namespace caf::monocoque::detail {
 // -- socket keeper
 // ----------------------------------------------------------------
 
-/// Spawns the keeper of a socket actor: a small hidden actor that runs the
-/// socket's reconnect timers and, once asked, holds the socket alive until
-/// it exits.
+/// Spawns the keeper of a socket (hub engine): a small hidden actor that
+/// runs the socket's reconnect timers and, once asked, holds the socket
+/// alive until it exits.
 ///
 /// Why: in CAF 0.17 an actor lives while a strong handle to it exists, and a
 /// `delayed_send` to oneself holds one until it fires. A socket that ran its

@@ -16,7 +16,7 @@ namespace caf::monocoque {
 /// **ZmtpIntegratedActor**: one per connection, pinned to the same ring as
 /// its SocketActor. It drives one `zmtp::session` (greeting, handshake with a
 /// timeout, heartbeats), turns frames into multipart messages and back, and
-/// talks to its owner (a socket-type actor) with credit-based flow control:
+/// talks to its owner (the socket's hub engine) with credit-based flow control:
 /// - receive: it asks the SocketActor to read only while fewer than `rcvhwm`
 ///   delivered messages are unacknowledged by `(credit_atom, n)`;
 /// - send: it reports `(peer_sent_atom, key, epoch, n)` once the bytes of n
