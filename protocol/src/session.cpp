@@ -95,6 +95,9 @@ void session::fail(failure reason, bool tell_peer) {
                                   byte_span{data.data(), data.size()});
   }
   state_ = session_state::failed;
+  // Credentials nobody took go now (secret_buffer wipes them), not when the
+  // session is destroyed.
+  static_cast<void>(mech_->take_auth_request());
   error_ = reason;
   partial_.clear();
   pong_pending_ = false; // a failed session sends nothing more

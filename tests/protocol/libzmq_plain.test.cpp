@@ -7,13 +7,11 @@
 
 #define CAF_SUITE zmtp_libzmq_plain
 #include "libzmq_peer.hpp"
-
 #include "monocoque/zmtp/auth_reply.hpp"
 #include "monocoque/zmtp/security_config.hpp"
 
-#include <caf/test/dsl.hpp>
-
 #include <atomic>
+#include <caf/test/dsl.hpp>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -38,7 +36,8 @@ struct zap_request_seen {
 /// for admin/password, 400 otherwise, and records what it was asked.
 class zap_handler {
 public:
-  explicit zap_handler(zmq::context_t& ctx) : sock_(ctx, zmq::socket_type::rep) {
+  explicit zap_handler(zmq::context_t& ctx)
+      : sock_(ctx, zmq::socket_type::rep) {
     sock_.set(zmq::sockopt::linger, 0);
     sock_.bind("inproc://zeromq.zap.01");
     thread_ = std::thread{[this] { run(); }};
@@ -73,11 +72,12 @@ private:
         seen.username = req[6].to_string();
         seen.password = req.size() > 7 ? req[7].to_string() : std::string{};
       }
-      auto ok = seen.mechanism == "PLAIN" && seen.username == "admin"
-                && seen.password == "password";
+      auto ok = seen.mechanism == "PLAIN" && seen.username == "admin" &&
+                seen.password == "password";
       std::string request_id = req.size() > 1 ? req[1].to_string() : "";
       std::vector<zmq::const_buffer> reply{
-          zmq::buffer(std::string_view{"1.0"}), zmq::buffer(request_id),
+          zmq::buffer(std::string_view{"1.0"}),
+          zmq::buffer(request_id),
           zmq::buffer(std::string_view{ok ? "200" : "400"}),
           zmq::buffer(std::string_view{ok ? "OK" : "Invalid password"}),
           zmq::buffer(ok ? std::string{"user:admin"} : std::string{}),
@@ -96,9 +96,9 @@ private:
 };
 
 bool ends_with(const bytes& xs, const bytes& suffix) {
-  return xs.size() >= suffix.size()
-         && std::equal(suffix.begin(), suffix.end(),
-                       xs.end() - static_cast<std::ptrdiff_t>(suffix.size()));
+  return xs.size() >= suffix.size() &&
+         std::equal(suffix.begin(), suffix.end(),
+                    xs.end() - static_cast<std::ptrdiff_t>(suffix.size()));
 }
 
 session_config plain_client_cfg(socket_type type, std::string identity,
@@ -119,7 +119,7 @@ session_config plain_server_cfg(socket_type type) {
 class monitor {
 public:
   monitor(zmq::context_t& ctx, zmq::socket_t& sock, const char* addr)
-    : pair_(ctx, zmq::socket_type::pair) {
+      : pair_(ctx, zmq::socket_type::pair) {
     zmq_socket_monitor(sock.handle(), addr, ZMQ_EVENT_ALL);
     pair_.set(zmq::sockopt::rcvtimeo, 100);
     pair_.set(zmq::sockopt::linger, 0);
@@ -132,8 +132,8 @@ public:
     auto end = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < end) {
       std::vector<zmq::message_t> ev;
-      if (!zmq::recv_multipart(pair_, std::back_inserter(ev)) || ev.empty()
-          || ev[0].size() < 6)
+      if (!zmq::recv_multipart(pair_, std::back_inserter(ev)) || ev.empty() ||
+          ev[0].size() < 6)
         continue;
       uint16_t number;
       uint32_t value;
@@ -153,7 +153,8 @@ private:
 
 CAF_TEST_FIXTURE_SCOPE(zmtp_libzmq_plain_tests, fixture)
 
-// -- our PLAIN client, libzmq's PLAIN server ------------------------------------
+// -- our PLAIN client, libzmq's PLAIN server
+// ------------------------------------
 
 CAF_TEST(our_plain_client_at_a_libzmq_plain_server) {
   zap_handler zap{ctx};
@@ -161,8 +162,8 @@ CAF_TEST(our_plain_client_at_a_libzmq_plain_server) {
   router.set(zmq::sockopt::plain_server, 1);
   router.set(zmq::sockopt::zap_domain, "test");
   auto port = bind_ephemeral(router);
-  raw_peer us{connect_tcp(port), plain_client_cfg(socket_type::dealer, "us",
-                                                  "admin", "password")};
+  raw_peer us{connect_tcp(port),
+              plain_client_cfg(socket_type::dealer, "us", "admin", "password")};
   CAF_REQUIRE(us.fd() >= 0);
   us.start();
   auto peer = us.handshake();
@@ -197,8 +198,8 @@ CAF_TEST(our_plain_client_with_a_wrong_password_gets_error_400) {
   auto router = make(zmq::socket_type::router);
   router.set(zmq::sockopt::plain_server, 1);
   auto port = bind_ephemeral(router);
-  raw_peer us{connect_tcp(port), plain_client_cfg(socket_type::dealer, "us",
-                                                  "admin", "wrong")};
+  raw_peer us{connect_tcp(port),
+              plain_client_cfg(socket_type::dealer, "us", "admin", "wrong")};
   CAF_REQUIRE(us.fd() >= 0);
   us.start();
   CAF_CHECK(!us.handshake().has_value());
@@ -208,8 +209,8 @@ CAF_TEST(our_plain_client_with_a_wrong_password_gets_error_400) {
   CAF_CHECK_EQUAL(failed->reason.auth_status, 400u);
   // What libzmq sent after its greeting: ERROR "400" as libzmq 4.3's PLAIN
   // spells it ("\x05ERROR" in C is 0x5E "RROR", see plain_client.hpp).
-  CAF_CHECK(ends_with(us.received(), bytes{0x04, 0x09, 0x5E, 'R', 'R', 'O',
-                                           'R', 0x03, '4', '0', '0'}));
+  CAF_CHECK(ends_with(us.received(), bytes{0x04, 0x09, 0x5E, 'R', 'R', 'O', 'R',
+                                           0x03, '4', '0', '0'}));
   CAF_CHECK_EQUAL(zap.requests().size(), 1u);
 }
 
@@ -245,7 +246,8 @@ CAF_TEST(mechanism_mismatches_with_libzmq) {
   }
 }
 
-// -- libzmq's PLAIN client, our PLAIN server ------------------------------------
+// -- libzmq's PLAIN client, our PLAIN server
+// ------------------------------------
 
 namespace {
 
@@ -332,9 +334,8 @@ CAF_TEST(a_refused_libzmq_client_fails_its_handshake) {
   // unexpected command, never as a success.
   auto code = mon.wait_for(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
   CAF_REQUIRE(code.has_value());
-  CAF_CHECK_EQUAL(*code,
-                  static_cast<uint32_t>(
-                      ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND));
+  CAF_CHECK_EQUAL(
+      *code, static_cast<uint32_t>(ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND));
   CAF_CHECK(!mon.wait_for(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 100ms));
 }
 

@@ -4,10 +4,9 @@
 // configurations for both roles, and hand-made PLAIN commands written from
 // RFC 24 directly (not with the code under test).
 
-#include "protocol/session_pair.hpp"
-
 #include "monocoque/zmtp/auth_reply.hpp"
 #include "monocoque/zmtp/security_config.hpp"
+#include "protocol/session_pair.hpp"
 
 #include <string>
 #include <string_view>
@@ -15,9 +14,9 @@
 namespace monocoque::zmtp::session_test {
 
 /// A PLAIN client of `type` sending `user` / `password`.
-inline session_config plain_client_config(socket_type type,
-                                          std::string_view user = "admin",
-                                          std::string_view password = "secret") {
+inline session_config
+plain_client_config(socket_type type, std::string_view user = "admin",
+                    std::string_view password = "secret") {
   auto cfg = config(type);
   cfg.security = security_config::plain_client(user, password);
   return cfg;

@@ -7,7 +7,6 @@
 #include "protocol/plain_helpers.hpp"
 
 #include <caf/test/unit_test.hpp>
-
 #include <chrono>
 #include <string>
 #include <utility>
@@ -67,16 +66,15 @@ CAF_TEST(plain_handshake_byte_for_byte_at_every_split) {
     CAF_CHECK_EQUAL(*p.b.auth_properties().find("X-Role"), "ops");
     CAF_CHECK(p.a.user_id().empty());
     // The wire, byte for byte: greetings name PLAIN with the roles' flags.
-    CAF_CHECK(bytes(p.a_sent.begin(), p.a_sent.begin() + 64)
-              == greeting_bytes(1, "PLAIN", 3, false));
-    CAF_CHECK(bytes(p.b_sent.begin(), p.b_sent.begin() + 64)
-              == greeting_bytes(1, "PLAIN", 3, true));
+    CAF_CHECK(bytes(p.a_sent.begin(), p.a_sent.begin() + 64) ==
+              greeting_bytes(1, "PLAIN", 3, false));
+    CAF_CHECK(bytes(p.b_sent.begin(), p.b_sent.begin() + 64) ==
+              greeting_bytes(1, "PLAIN", 3, true));
     auto expected_client = concat(
         {greeting_bytes(1, "PLAIN", 3, false),
          command_frame("HELLO", hello_data("admin", "secret")),
-         command_frame("INITIATE",
-                       metadata_bytes({{"Socket-Type", "DEALER"},
-                                       {"Identity", "me"}}))});
+         command_frame("INITIATE", metadata_bytes({{"Socket-Type", "DEALER"},
+                                                   {"Identity", "me"}}))});
     auto expected_server = concat(
         {greeting_bytes(1, "PLAIN", 3, true), command_frame("WELCOME"),
          command_frame("READY", metadata_bytes({{"Socket-Type", "ROUTER"},
@@ -130,10 +128,9 @@ CAF_TEST(plain_works_for_every_compatible_pair_and_both_minors) {
 }
 
 CAF_TEST(empty_and_255_byte_credentials) {
-  for (auto [user, password] :
-       {std::pair<std::string, std::string>{"", ""},
-        {std::string(255, 'u'), std::string(255, 'p')},
-        {"u", std::string(255, '\0')}}) {
+  for (auto [user, password] : {std::pair<std::string, std::string>{"", ""},
+                                {std::string(255, 'u'), std::string(255, 'p')},
+                                {"u", std::string(255, '\0')}}) {
     session_pair p{plain_client_config(socket_type::dealer, user, password),
                    plain_server_config(socket_type::dealer),
                    chunking::split(7)};
@@ -164,8 +161,7 @@ CAF_TEST(the_user_id_comes_from_the_authenticator_only) {
     CAF_REQUIRE(p.b.ready());
     CAF_CHECK_EQUAL(p.b.user_id(), granted);
     // The claim stays what it is: one of the peer's own ZMTP properties.
-    CAF_CHECK_EQUAL(p.b.peer().properties.find("User-Id").value_or(""),
-                    "root");
+    CAF_CHECK_EQUAL(p.b.peer().properties.find("User-Id").value_or(""), "root");
   }
 }
 

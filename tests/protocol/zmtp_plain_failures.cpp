@@ -7,7 +7,6 @@
 #include "protocol/plain_helpers.hpp"
 
 #include <caf/test/unit_test.hpp>
-
 #include <chrono>
 #include <string>
 #include <utility>
@@ -36,7 +35,7 @@ std::optional<failure> single_failure(session& s) {
 struct raw_client_at_plain_server {
   explicit raw_client_at_plain_server(const bytes& commands,
                                       chunking how = chunking::whole())
-    : s(plain_server_config(socket_type::router)) {
+      : s(plain_server_config(socket_type::router)) {
     s.start(timestamp{0});
     feed_chunked(s, concat({plain_greeting(false), commands}), how,
                  timestamp{0});
@@ -50,7 +49,7 @@ struct raw_client_at_plain_server {
 struct raw_server_at_plain_client {
   explicit raw_server_at_plain_client(const bytes& commands,
                                       chunking how = chunking::whole())
-    : s(plain_client_config(socket_type::dealer)) {
+      : s(plain_client_config(socket_type::dealer)) {
     s.start(timestamp{0});
     feed_chunked(s, concat({plain_greeting(true), commands}), how,
                  timestamp{0});
@@ -139,14 +138,14 @@ CAF_TEST(a_refused_client_keeps_nothing_and_gets_no_welcome) {
 
 CAF_TEST(hello_lengths_must_add_up_exactly) {
   std::vector<bytes> bad{
-      {},                                       // no user name length
-      {5, 'a', 'b', 'c'},                       // user name cut short
-      {3, 'a', 'b', 'c'},                       // no password length
-      {3, 'a', 'b', 'c', 2, 'x'},               // password cut short
-      {3, 'a', 'b', 'c', 1, 'x', 'y'},          // one byte too many
+      {},                                            // no user name length
+      {5, 'a', 'b', 'c'},                            // user name cut short
+      {3, 'a', 'b', 'c'},                            // no password length
+      {3, 'a', 'b', 'c', 2, 'x'},                    // password cut short
+      {3, 'a', 'b', 'c', 1, 'x', 'y'},               // one byte too many
       concat({hello_data("u", "p"), bytes(300, 0)}), // much too many
-      {0},                                      // empty user, no password
-      {255},                                    // claims 255 bytes, has none
+      {0},                                           // empty user, no password
+      {255}, // claims 255 bytes, has none
   };
   for (const auto& data : bad) {
     for (auto how : some_chunkings()) {
@@ -155,11 +154,11 @@ CAF_TEST(hello_lengths_must_add_up_exactly) {
                       peer_error::malformed_command_hello);
       CAF_CHECK(!t.s.take_auth_request().has_value());
       CAF_CHECK(!t.s.awaiting_auth());
-      CAF_CHECK(command_names(concat({bytes(64, 0), t.sent.size() > 64
-                                                      ? bytes(t.sent.begin() + 64,
-                                                              t.sent.end())
-                                                      : bytes{}}))
-                == std::vector<std::string>{"ERROR"});
+      CAF_CHECK(command_names(concat(
+                    {bytes(64, 0),
+                     t.sent.size() > 64
+                         ? bytes(t.sent.begin() + 64, t.sent.end())
+                         : bytes{}})) == std::vector<std::string>{"ERROR"});
     }
   }
   // The same lengths, well-formed, pass.
@@ -172,8 +171,8 @@ CAF_TEST(hello_lengths_must_add_up_exactly) {
 }
 
 CAF_TEST(other_commands_than_hello_are_unexpected) {
-  for (auto name : {"HELLOX", "hello", "WELCOME", "INITIATE", "READY",
-                    "PING", "SUBSCRIBE", "MESSAGE"}) {
+  for (auto name : {"HELLOX", "hello", "WELCOME", "INITIATE", "READY", "PING",
+                    "SUBSCRIBE", "MESSAGE"}) {
     raw_client_at_plain_server t{
         command_frame(name, hello_data("admin", "secret")),
         chunking::bytewise()};
@@ -233,26 +232,27 @@ CAF_TEST(initiate_with_malformed_metadata_or_a_second_hello) {
   CAF_CHECK_EQUAL(
       run(command_frame("INITIATE", metadata_bytes({{"Socket-Type", "PUB"}}))),
       peer_error::socket_type_mismatch);
-  CAF_CHECK_EQUAL(run(command_frame("INITIATE", metadata_bytes({{"Socket-Type",
-                                                                 "DEALER"}}))),
+  CAF_CHECK_EQUAL(run(command_frame(
+                      "INITIATE", metadata_bytes({{"Socket-Type", "DEALER"}}))),
                   peer_error::none);
 }
 
 CAF_TEST(a_huge_hello_is_refused_on_its_header) {
   // 1 MiB announced: refused before a byte of it is held (64 KiB budget).
-  raw_client_at_plain_server t{concat({frame_header(0x04, 1u << 20),
-                                       bytes{5}, bytes_of("HELLO")})};
+  raw_client_at_plain_server t{
+      concat({frame_header(0x04, 1u << 20), bytes{5}, bytes_of("HELLO")})};
   CAF_CHECK_EQUAL(failure_code(poll_all(t.s)), peer_error::message_too_large);
   // A budget of 100 bytes: a 255 + 255 byte HELLO does not fit.
   auto cfg = plain_server_config(socket_type::router);
   cfg.max_handshake_size = 100;
   session s{cfg};
   s.start(0ns);
-  feed_bytes(s,
-             concat({plain_greeting(),
-                     command_frame("HELLO", hello_data(std::string(255, 'u'),
-                                                       std::string(255, 'p')))}),
-             0ns);
+  feed_bytes(
+      s,
+      concat({plain_greeting(),
+              command_frame("HELLO", hello_data(std::string(255, 'u'),
+                                                std::string(255, 'p')))}),
+      0ns);
   CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::message_too_large);
   CAF_CHECK(!s.take_auth_request().has_value());
 }
@@ -270,8 +270,8 @@ CAF_TEST(client_refuses_bad_welcome_ready_and_error) {
        peer_error::malformed_command_welcome},
       {"READY before WELCOME", ready_command(socket_type::router),
        peer_error::unexpected_command},
-      {"two WELCOMEs", concat({command_frame("WELCOME"),
-                               command_frame("WELCOME")}),
+      {"two WELCOMEs",
+       concat({command_frame("WELCOME"), command_frame("WELCOME")}),
        peer_error::unexpected_command},
       {"READY with bad metadata",
        concat({command_frame("WELCOME"), command_frame("READY", bytes{3})}),
@@ -312,9 +312,9 @@ CAF_TEST(client_refuses_bad_welcome_ready_and_error) {
   {
     session s{config(socket_type::dealer)};
     s.start(0ns);
-    feed_bytes(s, concat({greeting_bytes(1),
-                          bytes{0x04, 0x09, 0x5E, 'R', 'R', 'O', 'R', 0x03,
-                                '4', '0', '0'}}),
+    feed_bytes(s,
+               concat({greeting_bytes(1), bytes{0x04, 0x09, 0x5E, 'R', 'R', 'O',
+                                                'R', 0x03, '4', '0', '0'}}),
                0ns);
     CAF_CHECK_EQUAL(failure_code(poll_all(s)), peer_error::malformed_command);
   }
@@ -323,11 +323,12 @@ CAF_TEST(client_refuses_bad_welcome_ready_and_error) {
       concat({command_frame("WELCOME"), ready_command(socket_type::router)}),
       chunking::bytewise()};
   CAF_CHECK(ok.s.ready());
-  CAF_CHECK(command_names(ok.sent)
-            == (std::vector<std::string>{"HELLO", "INITIATE"}));
+  CAF_CHECK(command_names(ok.sent) ==
+            (std::vector<std::string>{"HELLO", "INITIATE"}));
 }
 
-// -- mechanisms and roles -------------------------------------------------------
+// -- mechanisms and roles
+// -------------------------------------------------------
 
 CAF_TEST(mechanism_mismatches_fail_both_sides) {
   struct scenario {
@@ -353,8 +354,7 @@ CAF_TEST(mechanism_mismatches_fail_both_sides) {
       CAF_CHECK_EQUAL(failure_code(poll_all(p.b)),
                       peer_error::mechanism_mismatch);
       CAF_CHECK(!p.a.awaiting_auth() && !p.b.awaiting_auth());
-      CAF_CHECK(command_names(p.a_sent)
-                == std::vector<std::string>{"ERROR"});
+      CAF_CHECK(command_names(p.a_sent) == std::vector<std::string>{"ERROR"});
     }
   }
 }
@@ -372,8 +372,9 @@ CAF_TEST(a_libzmq_style_server_greeting_with_as_server_0_is_fine) {
   // libzmq writes as-server 0 whatever its role: our client must go on.
   session s{plain_client_config(socket_type::dealer)};
   s.start(0ns);
-  feed_bytes(s, concat({plain_greeting(false), command_frame("WELCOME"),
-                        ready_command(socket_type::router)}),
+  feed_bytes(s,
+             concat({plain_greeting(false), command_frame("WELCOME"),
+                     ready_command(socket_type::router)}),
              0ns);
   CAF_CHECK(s.ready());
 }

@@ -4,9 +4,8 @@
 #include "monocoque/zmtp/secret_buffer.hpp"
 #include "monocoque/zmtp/z85.hpp"
 
-#include <caf/test/unit_test.hpp>
-
 #include <array>
+#include <caf/test/unit_test.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,7 +23,8 @@ std::vector<uint8_t> decoded(std::string_view text, z85_error expect) {
 } // namespace
 
 CAF_TEST(rfc32_test_vector) {
-  const std::vector<uint8_t> bin{0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B};
+  const std::vector<uint8_t> bin{0x86, 0x4F, 0xD2, 0x6F,
+                                 0xB5, 0x59, 0xF7, 0x5B};
   std::string text;
   CAF_REQUIRE_EQUAL(z85_encode(byte_span{bin.data(), bin.size()}, text),
                     z85_error::none);
@@ -112,8 +112,8 @@ CAF_TEST(characters_outside_the_alphabet_are_refused) {
 
 CAF_TEST(groups_above_2_pow_32_overflow) {
   // "%nSc0" is 0xFFFFFFFF; "%nSc1" is one more; "#####" is 85^5 - 1.
-  CAF_CHECK(decoded("%nSc0", z85_error::none)
-            == (std::vector<uint8_t>{0xFF, 0xFF, 0xFF, 0xFF}));
+  CAF_CHECK(decoded("%nSc0", z85_error::none) ==
+            (std::vector<uint8_t>{0xFF, 0xFF, 0xFF, 0xFF}));
   CAF_CHECK(decoded("%nSc1", z85_error::overflow).empty());
   CAF_CHECK(decoded("#####", z85_error::overflow).empty());
   CAF_CHECK(decoded("HelloWorld#####", z85_error::overflow).empty());
@@ -130,7 +130,8 @@ CAF_TEST(secret_buffer_copies_moves_and_compares) {
   auto copy = pw;
   CAF_CHECK_EQUAL(copy.reveal_string(), "s3cret");
   auto moved = std::move(copy);
-  CAF_CHECK(copy.empty()); // NOLINT(bugprone-use-after-move): checked on purpose
+  CAF_CHECK(
+      copy.empty()); // NOLINT(bugprone-use-after-move): checked on purpose
   CAF_CHECK(moved.matches(byte_span{std::string_view{"s3cret"}}));
   CAF_CHECK(!moved.matches(byte_span{std::string_view{"s3creT"}}));
   CAF_CHECK(!moved.matches(byte_span{std::string_view{"s3cre"}}));
