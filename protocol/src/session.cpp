@@ -54,6 +54,9 @@ session::session(session_config cfg, std::unique_ptr<mechanism> mech)
     mech_(std::move(mech)),
     heartbeat_(cfg_.heartbeat),
     out_(cfg_.copy_threshold) {
+  // The mechanism holds its own copy of the credentials and drops it once
+  // sent: none stays in the configuration for the session's lifetime.
+  cfg_.security.plain_password.clear();
   update_decoder_limit();
 }
 

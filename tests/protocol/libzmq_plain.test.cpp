@@ -33,7 +33,8 @@ struct zap_request_seen {
 };
 
 /// A ZAP handler (RFC 27) on a thread: answers 200 with user id "user:NAME"
-/// for admin/password, 400 otherwise, and records what it was asked.
+/// for admin/password and for 255 'u's / 255 'p's, 400 otherwise, and
+/// records what it was asked.
 class zap_handler {
 public:
   explicit zap_handler(zmq::context_t& ctx)
@@ -72,15 +73,19 @@ private:
         seen.username = req[6].to_string();
         seen.password = req.size() > 7 ? req[7].to_string() : std::string{};
       }
-      auto ok = seen.mechanism == "PLAIN" && seen.username == "admin" &&
-                seen.password == "password";
+      auto ok = seen.mechanism == "PLAIN" &&
+                ((seen.username == "admin" && seen.password == "password") ||
+                 (seen.username == std::string(255, 'u') &&
+                  seen.password == std::string(255, 'p')));
       std::string request_id = req.size() > 1 ? req[1].to_string() : "";
+      // Named: the reply's buffers must outlive the send.
+      std::string user_id = ok ? "user:" + seen.username : std::string{};
       std::vector<zmq::const_buffer> reply{
           zmq::buffer(std::string_view{"1.0"}),
           zmq::buffer(request_id),
           zmq::buffer(std::string_view{ok ? "200" : "400"}),
           zmq::buffer(std::string_view{ok ? "OK" : "Invalid password"}),
-          zmq::buffer(ok ? std::string{"user:admin"} : std::string{}),
+          zmq::buffer(user_id),
           zmq::buffer(std::string_view{})};
       zmq::send_multipart(sock_, reply);
       std::lock_guard<std::mutex> guard{mtx_};
@@ -191,6 +196,32 @@ CAF_TEST(our_plain_client_at_a_libzmq_plain_server) {
   auto back = us.receive();
   CAF_REQUIRE(back.has_value());
   CAF_CHECK(*back == parts{"reply"});
+}
+
+CAF_TEST(our_plain_req_with_255_byte_credentials_at_a_libzmq_rep) {
+  zap_handler zap{ctx};
+  auto rep = make(zmq::socket_type::rep);
+  rep.set(zmq::sockopt::plain_server, 1);
+  auto port = bind_ephemeral(rep);
+  raw_peer us{connect_tcp(port),
+              plain_client_cfg(socket_type::req, "", std::string(255, 'u'),
+                               std::string(255, 'p'))};
+  CAF_REQUIRE(us.fd() >= 0);
+  us.start();
+  CAF_REQUIRE(us.handshake().has_value());
+  auto seen = zap.requests();
+  CAF_REQUIRE_EQUAL(seen.size(), 1u);
+  CAF_CHECK_EQUAL(seen[0].username.size(), 255u);
+  CAF_CHECK_EQUAL(seen[0].password.size(), 255u);
+  // REQ/REP over PLAIN: our request (with its empty delimiter), its reply.
+  CAF_REQUIRE(us.send({"", "ping"}));
+  auto req = zrecv(rep);
+  CAF_REQUIRE(req.has_value());
+  CAF_CHECK(*req == parts{"ping"});
+  zsend(rep, {"pong"});
+  auto reply = us.receive();
+  CAF_REQUIRE(reply.has_value());
+  CAF_CHECK(*reply == (parts{"", "pong"}));
 }
 
 CAF_TEST(our_plain_client_with_a_wrong_password_gets_error_400) {

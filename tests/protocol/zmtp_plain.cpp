@@ -242,3 +242,16 @@ CAF_TEST(security_config_validates_plain_credentials) {
   CAF_CHECK_EQUAL(to_string(mechanism_kind::plain), std::string{"PLAIN"});
   CAF_CHECK_EQUAL(to_string(auth_status::internal_error), std::string{"500"});
 }
+
+CAF_TEST(the_password_does_not_linger_in_the_session_config) {
+  session_pair p{plain_client_config(socket_type::dealer, "admin", "secret"),
+                 plain_server_config(socket_type::router)};
+  // The client's mechanism holds the password until HELLO is out; the
+  // session's own copy of the configuration never keeps it.
+  CAF_CHECK(p.a.config().security.plain_password.empty());
+  CAF_CHECK_EQUAL(p.a.config().security.plain_username, "admin");
+  p.start();
+  p.run();
+  CAF_CHECK(ends_with(p.a_sent,
+                      command_frame("HELLO", hello_data("admin", "secret"))));
+}
