@@ -87,9 +87,12 @@ private:
           zmq::buffer(std::string_view{ok ? "OK" : "Invalid password"}),
           zmq::buffer(user_id),
           zmq::buffer(std::string_view{})};
+      {
+        // Recorded before the reply: the test looks once libzmq answered.
+        std::lock_guard<std::mutex> guard{mtx_};
+        seen_.push_back(std::move(seen));
+      }
       zmq::send_multipart(sock_, reply);
-      std::lock_guard<std::mutex> guard{mtx_};
-      seen_.push_back(std::move(seen));
     }
   }
 
