@@ -44,6 +44,14 @@ constexpr errc from_peer(peer_error x) noexcept {
       return errc::heartbeat_timeout;
     case peer_error::ttl_expired:
       return errc::ttl_expired;
+    case peer_error::malformed_command_hello:
+      return errc::malformed_command_hello;
+    case peer_error::malformed_command_welcome:
+      return errc::malformed_command_welcome;
+    case peer_error::malformed_command_initiate:
+      return errc::malformed_command_initiate;
+    case peer_error::auth_failed:
+      return errc::auth_failed;
   }
   return errc::none;
 }
@@ -65,7 +73,11 @@ constexpr bool same_codes() noexcept {
                  peer_error::error_command,
                  peer_error::handshake_timeout,
                  peer_error::heartbeat_timeout,
-                 peer_error::ttl_expired}) {
+                 peer_error::ttl_expired,
+                 peer_error::malformed_command_hello,
+                 peer_error::malformed_command_welcome,
+                 peer_error::malformed_command_initiate,
+                 peer_error::auth_failed}) {
     auto code = detail::peer_code(x);
     if (code >= 32 || static_cast<uint8_t>(from_peer(x)) != code)
       return false;

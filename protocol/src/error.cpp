@@ -36,6 +36,14 @@ const char* to_string(peer_error x) noexcept {
       return "heartbeat_timeout";
     case peer_error::ttl_expired:
       return "ttl_expired";
+    case peer_error::malformed_command_hello:
+      return "malformed_command_hello";
+    case peer_error::malformed_command_welcome:
+      return "malformed_command_welcome";
+    case peer_error::malformed_command_initiate:
+      return "malformed_command_initiate";
+    case peer_error::auth_failed:
+      return "auth_failed";
   }
   return "unknown";
 }
@@ -54,6 +62,8 @@ const char* to_string(local_error x) noexcept {
       return "invalid_config";
     case local_error::wrong_socket_type:
       return "wrong_socket_type";
+    case local_error::no_pending_auth:
+      return "no_pending_auth";
   }
   return "unknown";
 }

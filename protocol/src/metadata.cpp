@@ -95,6 +95,16 @@ size_t check_property(byte_span bytes) noexcept {
 
 } // namespace
 
+std::optional<metadata_view> metadata_view::parse_compact(const frame& raw) {
+  // A slice is kept when its block holds at most this many other bytes (the
+  // command name, the frame reassembly's exact-size block).
+  constexpr size_t compact_slack = 64;
+  auto* block = raw.block();
+  auto compact = block != nullptr
+                 && block->capacity() <= raw.size() + compact_slack;
+  return parse(compact ? raw : frame::copy_of(raw.bytes()));
+}
+
 std::optional<metadata_view> metadata_view::parse(frame raw) {
   metadata_view result;
   auto bytes = raw.bytes();

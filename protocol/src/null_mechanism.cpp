@@ -4,14 +4,6 @@
 
 namespace monocoque::zmtp {
 
-namespace {
-
-// A READY slice is kept as is when its block holds at most this many other
-// bytes (the command name, the frame reassembly's exact-size block).
-constexpr size_t compact_slack = 64;
-
-} // namespace
-
 bool null_mechanism::next_handshake_command(outgoing_command& out) {
   if (ready_sent_ || state_ == status::failed)
     return false;
@@ -30,14 +22,8 @@ failure null_mechanism::process_handshake_command(std::string_view name,
             "command " + std::string{name} + " after the NULL handshake"};
   }
   if (name == command_name::ready) {
-    // Kept as received, in one block: a slice when `data` fills (nearly) all
-    // of its block, else one compact copy, so a small READY never pins a
-    // large receive buffer.
-    auto* block = data.block();
-    auto compact = block != nullptr
-                   && block->capacity() <= data.size() + compact_slack;
-    auto props = metadata_view::parse(compact ? data
-                                              : frame::copy_of(data.bytes()));
+    // Kept as received, in one block (see `parse_compact`).
+    auto props = metadata_view::parse_compact(data);
     if (!props) {
       state_ = status::failed;
       return {peer_error::invalid_metadata, "READY carries malformed metadata"};

@@ -2,7 +2,7 @@
 
 #include "monocoque/zmtp/command.hpp"
 #include "monocoque/zmtp/frame_encoder.hpp"
-#include "monocoque/zmtp/null_mechanism.hpp"
+#include "monocoque/zmtp/secret_buffer.hpp"
 
 #include <algorithm>
 
@@ -44,7 +44,7 @@ const char* to_string(session_state x) noexcept {
 // -- constructors -------------------------------------------------------------
 
 session::session(session_config cfg)
-  : session(cfg, std::make_unique<null_mechanism>(local_metadata(cfg))) {
+  : session(cfg, make_mechanism(cfg, local_metadata(cfg))) {
   // nop
 }
 
@@ -53,6 +53,9 @@ session::session(session_config cfg, std::unique_ptr<mechanism> mech)
     mech_(std::move(mech)),
     heartbeat_(cfg_.heartbeat),
     out_(cfg_.copy_threshold) {
+  // The mechanism holds its own copy of the credentials and drops it once
+  // sent: none stays in the configuration for the session's lifetime.
+  cfg_.security.plain_password.clear();
   update_decoder_limit();
 }
 
@@ -81,19 +84,26 @@ void session::abort(peer_error code, std::string detail) {
 }
 
 void session::fail(peer_error code, std::string detail, bool tell_peer) {
+  fail(failure{code, std::move(detail)}, tell_peer);
+}
+
+void session::fail(failure reason, bool tell_peer) {
   if (state_ == session_state::failed)
     return;
   // ZMTP 2.0 has no commands: such a peer just sees the connection close.
   if (tell_peer && !zmtp20_) {
-    auto data = make_error(detail);
+    auto data = make_error(reason.detail);
     frame_encoder::encode_command(out_, command_name::error,
                                   byte_span{data.data(), data.size()});
   }
   state_ = session_state::failed;
-  error_ = failure{code, detail};
+  // Credentials nobody took go now (secret_buffer wipes them), not when the
+  // session is destroyed.
+  static_cast<void>(mech_->take_auth_request());
+  error_ = reason;
   partial_.clear();
   pong_pending_ = false; // a failed session sends nothing more
-  events_.emplace_back(events::failed{failure{code, std::move(detail)}});
+  events_.emplace_back(events::failed{std::move(reason)});
 }
 
 // -- input --------------------------------------------------------------------
@@ -117,6 +127,8 @@ void session::input(byte_span bytes, const frame* owner, timestamp now) {
       if (greeting_.bytes_read() < head)
         return;
       send_greeting_rest();
+      if (state_ == session_state::failed)
+        return;
     }
     bytes.remove_prefix(greeting_.feed(bytes));
     switch (greeting_.state()) {
@@ -154,6 +166,13 @@ void session::on_greeting() {
                 "peer uses mechanism '" + theirs.mechanism.substr(0, 20)
                   + "', we use '" + std::string{mech_->name()} + "'",
                 true);
+  // RFC 23: two servers of one handshake is an error. libzmq writes 0 here
+  // whatever its role (and never reads it), so a peer claiming 0 may still
+  // be a server: two clients show up as an unexpected HELLO instead.
+  if (theirs.as_server && mech_->as_server())
+    return fail(peer_error::mechanism_mismatch,
+                "both peers act as " + std::string{mech_->name()} + " server",
+                true);
   state_ = session_state::handshake;
   pump_mechanism();
 }
@@ -161,9 +180,12 @@ void session::on_greeting() {
 void session::pump_mechanism() {
   outgoing_command cmd;
   while (state_ == session_state::handshake
-         && mech_->next_handshake_command(cmd))
+         && mech_->next_handshake_command(cmd)) {
     frame_encoder::encode_command(out_, cmd.name,
                                   byte_span{cmd.data.data(), cmd.data.size()});
+    // Handshake commands may carry credentials (PLAIN HELLO).
+    secure_wipe(cmd.data.data(), cmd.data.size());
+  }
 }
 
 void session::on_frame(decoded_frame&& frm, timestamp now) {
@@ -187,15 +209,16 @@ void session::on_handshake_command(const frame& body, timestamp now) {
   handshake_cost_ += body.size() + frame_cost_overhead;
   auto cmd = parse_command(body.bytes());
   if (!cmd)
+    cmd = mech_->parse_quirk(body.bytes());
+  if (!cmd)
     return fail(peer_error::malformed_command, "malformed command frame",
                 true);
   auto offset = static_cast<size_t>(cmd->data.data() - body.data());
   auto result = mech_->process_handshake_command(
     cmd->name, body.slice(offset, cmd->data.size()));
+  wipe_if_unshared(body);
   if (result.code != peer_error::none)
-    // Answering an ERROR with an ERROR helps nobody.
-    return fail(result.code, std::move(result.detail),
-                result.code != peer_error::error_command);
+    return on_mechanism_failure(std::move(result));
   pump_mechanism();
   if (mech_->state() == mechanism::status::ready)
     return finish_handshake(now);

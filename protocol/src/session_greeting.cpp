@@ -15,6 +15,12 @@ void session::send_greeting_rest() {
   // The lower revision wins: a 3.x peer talks 2.0 to a 2.0 peer (libzmq
   // does), and so do we.
   zmtp20_ = greeting_.revision() == 1 || cfg_.revision == 1;
+  // ZMTP 2.0 has no security mechanisms: a PLAIN or CURVE session refuses
+  // such a peer before sending it anything more (as libzmq does).
+  if (zmtp20_ && mech_->name() != "NULL")
+    return fail(peer_error::mechanism_mismatch,
+                "ZMTP 2.0 cannot carry mechanism "
+                  + std::string{mech_->name()});
   if (!zmtp20_) {
     greeting ours;
     ours.minor = cfg_.minor_version;

@@ -1,7 +1,9 @@
 // Fuzz target for `session`: one whole connection, driven like a transport.
 //
 // Input layout: [b0][seed][b2][b3][peer bytes...]
-//   b0 bits 0-3: our socket type (mod 11)     b0 bit 4: we announce ZMTP 3.1
+//   b0 bits 0-3: our socket type (mod 11); 11-15 select PAIR, PUB, SUB, REQ,
+//             REP speaking PLAIN (b2 bit 3 then picks the role: server)
+//                                            b0 bit 4: we announce ZMTP 3.1
 //   b0 bit 5: prepend a valid libzmq-like greeting + READY from a compatible
 //             peer, so that the fuzzer starts in the `ready` state
 //   b0 bit 6: feed owned chunks (zero-copy path)   b0 bit 7: that peer is 3.1
@@ -16,6 +18,13 @@
 //   seed: chunk sizes and, between chunks, local actions (send, subscribe,
 //         cancel, advance_time with small steps / to the deadline / big jumps,
 //         partial and full writes of the output)
+//
+// PLAIN: the valid prefix is a PLAIN peer's (greeting, then WELCOME + READY
+// for our client; HELLO with the known credentials for our server, and its
+// INITIATE only after our verdict). Credentials that reach our server are
+// answered at once: the known ones with 200, others with a verdict the seed
+// picks (or none, leaving the handshake timeout to end it). Only then may a
+// WELCOME go out; the user id is the one our verdict gave.
 //
 // Invariants: events come in a legal order (handshake_done first and once,
 // messages and subscriptions only after it, nothing after `failed`); the
@@ -34,6 +43,7 @@
 #include "monocoque/zmtp/command.hpp"
 #include "monocoque/zmtp/frame_decoder.hpp"
 #include "monocoque/zmtp/greeting.hpp"
+#include "monocoque/zmtp/security_config.hpp"
 #include "monocoque/zmtp/session.hpp"
 
 #include <algorithm>
@@ -43,7 +53,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -73,23 +85,63 @@ constexpr duration ttls[] = {0ms, 100ms, 1s, 7000s};
 constexpr duration timeouts[] = {-1ms, 0ms, 5ms, 1s};
 constexpr size_t chunk_limits[] = {1, 16, 300, 65536};
 
+constexpr std::string_view plain_user = "fuzz-user";
+constexpr std::string_view plain_password = "fuzz-pass";
+
+bool is_plain(const session_config& cfg) {
+  return cfg.security.mechanism == mechanism_kind::plain;
+}
+
+void append_command(std::vector<uint8_t>& out, std::string_view name,
+                    const std::vector<uint8_t>& data) {
+  std::vector<uint8_t> body{static_cast<uint8_t>(name.size())};
+  body.insert(body.end(), name.begin(), name.end());
+  body.insert(body.end(), data.begin(), data.end());
+  out.push_back(frame_flags::command);
+  out.push_back(static_cast<uint8_t>(body.size())); // always < 256 here
+  out.insert(out.end(), body.begin(), body.end());
+}
+
+std::vector<uint8_t> plain_hello_data() {
+  std::vector<uint8_t> out{static_cast<uint8_t>(plain_user.size())};
+  out.insert(out.end(), plain_user.begin(), plain_user.end());
+  out.push_back(static_cast<uint8_t>(plain_password.size()));
+  out.insert(out.end(), plain_password.begin(), plain_password.end());
+  return out;
+}
+
 // A libzmq-like peer opening: greeting, then READY with Socket-Type (and
 // Identity for the types that send one).
+// For PLAIN (`cfg` says which side we are), the PLAIN peer's opening;
+// `hello_end` is set to the end of a PLAIN client's HELLO, after which the
+// prefix must wait for our verdict.
 std::vector<uint8_t> peer_prefix(socket_type peer, uint8_t minor,
-                                 bool identity) {
+                                 bool identity, const session_config& cfg,
+                                 size_t& hello_end) {
   greeting hello;
   hello.minor = minor;
+  if (is_plain(cfg)) {
+    hello.mechanism = "PLAIN";
+    hello.as_server = !cfg.security.as_server;
+  }
   auto g = hello.encode();
   std::vector<uint8_t> out(g.begin(), g.end());
   metadata props;
   props.set("Socket-Type", wire_name(peer));
   if (sends_identity(peer))
     props.set("Identity", identity ? "peer-identity" : "");
-  std::vector<uint8_t> body{5, 'R', 'E', 'A', 'D', 'Y'};
-  props.encode_to(body);
-  out.push_back(frame_flags::command);
-  out.push_back(static_cast<uint8_t>(body.size())); // always < 256 here
-  out.insert(out.end(), body.begin(), body.end());
+  std::vector<uint8_t> data;
+  props.encode_to(data);
+  if (!is_plain(cfg)) {
+    append_command(out, command_name::ready, data);
+  } else if (cfg.security.as_server) {
+    append_command(out, command_name::hello, plain_hello_data());
+    hello_end = out.size();
+    append_command(out, command_name::initiate, data);
+  } else {
+    append_command(out, command_name::welcome, {});
+    append_command(out, command_name::ready, data);
+  }
   return out;
 }
 
@@ -110,6 +162,11 @@ public:
   output_checker(const session_config& cfg, const session& sess)
     : cfg_(cfg), sess_(sess) {
     reader_.allow_zmtp20();
+  }
+
+  /// Our PLAIN server may send WELCOME from now on.
+  void allow_welcome() noexcept {
+    welcome_allowed_ = true;
   }
 
   void feed(byte_span bytes) {
@@ -142,7 +199,10 @@ public:
         FUZZ_CHECK(reader_.result().socket_type == zmq_number(cfg_.type));
       } else {
         FUZZ_CHECK(reader_.result().minor == cfg_.minor_version);
-        FUZZ_CHECK(reader_.result().mechanism == "NULL");
+        FUZZ_CHECK(reader_.result().mechanism
+                   == (is_plain(cfg_) ? "PLAIN" : "NULL"));
+        FUZZ_CHECK(reader_.result().as_server
+                   == (is_plain(cfg_) && cfg_.security.as_server));
       }
     }
     for (;;) {
@@ -179,8 +239,27 @@ private:
     auto cmd = parse_command(frm.body.bytes());
     FUZZ_CHECK(cmd.has_value());
     if (!ready_sent_ && cmd->name != command_name::error) {
-      // The first command is our READY (or an ERROR refusing the peer).
-      FUZZ_CHECK(cmd->name == command_name::ready);
+      // NULL: our READY first (or an ERROR refusing the peer). PLAIN client:
+      // HELLO with our credentials, then INITIATE. PLAIN server: WELCOME
+      // (only after a 200 verdict), then READY.
+      FUZZ_CHECK(!error_sent_);
+      if (is_plain(cfg_) && plain_step_ == 0) {
+        plain_step_ = 1;
+        if (cfg_.security.as_server) {
+          FUZZ_CHECK(cmd->name == command_name::welcome);
+          FUZZ_CHECK(cmd->data.empty() && welcome_allowed_);
+        } else {
+          FUZZ_CHECK(cmd->name == command_name::hello);
+          auto expected = plain_hello_data();
+          FUZZ_CHECK(cmd->data
+                     == byte_span(expected.data(), expected.size()));
+        }
+        return;
+      }
+      FUZZ_CHECK(cmd->name
+                 == (is_plain(cfg_) && !cfg_.security.as_server
+                       ? command_name::initiate
+                       : command_name::ready));
       auto props = metadata::decode(cmd->data);
       FUZZ_CHECK(props.has_value());
       auto* type = props->find("Socket-Type");
@@ -219,6 +298,8 @@ private:
   bool ready_sent_ = false;
   bool error_sent_ = false;
   bool in_message_ = false;
+  int plain_step_ = 0;
+  bool welcome_allowed_ = false;
 };
 
 class driver {
@@ -265,6 +346,8 @@ public:
       FUZZ_CHECK(!failed_seen_); // nothing after `failed`
       if (auto* done = std::get_if<events::handshake_done>(&*ev)) {
         FUZZ_CHECK(!handshake_seen_);
+        if (is_plain(cfg_) && cfg_.security.as_server)
+          FUZZ_CHECK(granted_);
         FUZZ_CHECK(compatible(cfg_.type, done->peer.type));
         FUZZ_CHECK(done->peer.minor <= cfg_.minor_version);
         FUZZ_CHECK(done->peer.revision == 1 || done->peer.revision == 3);
@@ -328,6 +411,51 @@ public:
     call([&] { session_.written(written_); });
     // Each report releases at most one PONG; one more may precede them all.
     FUZZ_CHECK(checker_.pongs() <= reports_ + 1);
+  }
+
+  // Answers credentials our PLAIN server hands out: the known ones with 200
+  // at once, others with a verdict `rng` picks, or not at all.
+  void answer_auth(prng& rng, timestamp now) {
+    if (!session_.awaiting_auth()) {
+      FUZZ_CHECK(!session_.take_auth_request().has_value());
+      return;
+    }
+    if (!request_) {
+      request_ = session_.take_auth_request();
+      FUZZ_CHECK(request_.has_value());
+      FUZZ_CHECK(request_->mechanism == "PLAIN");
+      FUZZ_CHECK(request_->username.size() <= 255);
+      FUZZ_CHECK(request_->password.size() <= 255);
+      FUZZ_CHECK(!session_.take_auth_request().has_value());
+    }
+    auto known = request_->username == plain_user
+                 && request_->password.matches(byte_span{plain_password});
+    constexpr auth_status verdicts[] = {
+      auth_status::success, auth_status::temporary_failure,
+      auth_status::failure, auth_status::internal_error};
+    auto pick = known ? 0 : rng.between(0, 4);
+    if (pick == 4)
+      return; // no answer (yet)
+    auth_reply reply;
+    reply.status = verdicts[pick];
+    reply.user_id = request_->username;
+    if (reply.status == auth_status::success)
+      checker_.allow_welcome();
+    local_error err = local_error::none;
+    call([&] { err = session_.authenticated(reply, now); });
+    FUZZ_CHECK(err == local_error::none);
+    FUZZ_CHECK(!session_.awaiting_auth());
+    if (reply.status == auth_status::success) {
+      granted_ = true;
+      FUZZ_CHECK(session_.user_id() == request_->username);
+    } else {
+      FUZZ_CHECK(failed_seen_ && failure_.code == peer_error::auth_failed);
+      FUZZ_CHECK(failure_.auth_status
+                 == static_cast<uint16_t>(reply.status));
+    }
+    request_.reset();
+    call([&] { err = session_.authenticated(reply, now); });
+    FUZZ_CHECK(err != local_error::none);
   }
 
   void send_something(prng& rng, byte_span pool) {
@@ -463,6 +591,8 @@ private:
   size_t reports_ = 0;
   bool handshake_seen_ = false;
   bool failed_seen_ = false;
+  bool granted_ = false;
+  std::optional<auth_request> request_;
   failure failure_;
   peer_info peer_;
   std::vector<message> received_;
@@ -481,20 +611,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   byte_span peer_bytes{data + 4, size - 4};
 
   session_config cfg;
-  auto type_index = static_cast<size_t>(b0 & 0x0F) % type_count;
+  auto nibble = static_cast<size_t>(b0 & 0x0F);
+  auto type_index = nibble % type_count;
   cfg.type = static_cast<socket_type>(type_index);
+  bool plain = nibble >= type_count;
+  if (plain)
+    cfg.security = (b2 & 0x08) != 0
+                     ? security_config::plain_server()
+                     : security_config::plain_client(plain_user,
+                                                     plain_password);
   cfg.minor_version = (b0 & 0x10) != 0 ? 1 : 0;
   bool with_prefix = (b0 & 0x20) != 0;
   bool owned = (b0 & 0x40) != 0;
   uint8_t prefix_minor = (b0 & 0x80) != 0 ? 1 : 0;
-  if ((data[1] & 0x40) != 0)
+  // ZMTP 2.0 cannot carry PLAIN: a PLAIN session keeps revision 3 and its
+  // valid prefix is a 3.x one (2.0 peers still come from the fuzzed bytes).
+  if ((data[1] & 0x40) != 0 && !plain)
     cfg.revision = 1;
-  bool prefix_v2 = (data[1] & 0x80) != 0 || cfg.revision == 1;
+  bool prefix_v2 = !plain && ((data[1] & 0x80) != 0 || cfg.revision == 1);
   cfg.max_message_size = max_sizes[b2 & 0x03];
   bool identities = (b2 & 0x04) != 0;
   if (identities)
     cfg.identity = "fuzz-identity";
-  auto peer_type = peer_types[(b2 >> 3) & 0x01][type_index];
+  auto peer_type = peer_types[plain ? 0 : (b2 >> 3) & 0x01][type_index];
   FUZZ_CHECK(compatible(cfg.type, peer_type));
   cfg.handshake_timeout = handshake_timeouts[(b2 >> 4) & 0x03];
   cfg.copy_threshold = copy_thresholds[(b2 >> 6) & 0x03];
@@ -505,9 +644,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::vector<uint8_t> stream;
   size_t prefix_size = 0;
+  size_t hello_end = 0; // a PLAIN prefix waits for our verdict here
   if (with_prefix) {
     stream = prefix_v2 ? peer_prefix_v2(peer_type, identities)
-                       : peer_prefix(peer_type, prefix_minor, identities);
+                       : peer_prefix(peer_type, prefix_minor, identities, cfg,
+                                     hello_end);
     prefix_size = stream.size();
   }
   stream.insert(stream.end(), peer_bytes.data(),
@@ -527,6 +668,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (pos < stream.size()) {
     auto n = static_cast<size_t>(rng.between(1, max_chunk));
     n = std::min(n, stream.size() - pos);
+    if (pos < hello_end)
+      n = std::min(n, hello_end - pos);
     if (owned) {
       auto chunk = frame::copy_of(byte_span{stream.data() + pos, n});
       drv.call([&] { sess.feed(chunk, now); });
@@ -538,6 +681,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       drv.call([&] { sess.feed(byte_span{scratch.data(), n}, now); });
     }
     pos += n;
+    drv.answer_auth(rng, now);
     if (with_prefix && !prefix_checked && pos >= prefix_size) {
       prefix_checked = true;
       // A valid opening always completes the handshake, however it was cut,

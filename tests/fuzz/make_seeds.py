@@ -121,7 +121,8 @@ DECODER = {
 
 # -- session seeds: [b0][seed][b2][b3][peer bytes] -----------------------------
 # b0: bits 0-3 type (0 PAIR 1 PUB 2 SUB 3 REQ 4 REP 5 DEALER 6 ROUTER 7 PULL
-#     8 PUSH 9 XPUB 10 XSUB), bit 4 our minor 1, bit 5 valid prefix,
+#     8 PUSH 9 XPUB 10 XSUB; 11-15: PAIR..REP speaking PLAIN, b2 bit 3 then
+#     makes us the PLAIN server), bit 4 our minor 1, bit 5 valid prefix,
 #     bit 6 owned chunks, bit 7 prefix peer minor 1
 # seed: bit 7 the valid prefix is a ZMTP 2.0 peer's, bit 6 we announce
 #     revision 1 (act as ZMTP 2.0; the prefix is then a 2.0 one too)
@@ -133,9 +134,14 @@ TYPES = dict(PAIR=0, PUB=1, SUB=2, REQ=3, REP=4, DEALER=5, ROUTER=6, PULL=7,
              PUSH=8, XPUB=9, XSUB=10)
 
 
+PLAIN_HELLO = b"\x09fuzz-user\x09fuzz-pass"
+
+
 def scfg(type, minor=1, prefix=False, owned=False, peer_minor=1, seed=1,
-         b2=0x00, b3=0x80):
-    b0 = TYPES[type] | minor << 4 | prefix << 5 | owned << 6 | peer_minor << 7
+         b2=0x00, b3=0x80, plain=False):
+    nibble = TYPES[type] + (11 if plain else 0)
+    assert nibble < 16, "PLAIN seeds use PAIR, PUB, SUB, REQ or REP"
+    b0 = nibble | minor << 4 | prefix << 5 | owned << 6 | peer_minor << 7
     return bytes([b0, seed, b2, b3])
 
 
@@ -230,6 +236,32 @@ SESSION = {
               + (b"\x01a\x00\x00\x00\x00") * 10000),
     "handshake-two-commands": scfg("DEALER", seed=45) + greeting()
     + command(b"HELLO", b"h" * 1000) + ready("ROUTER", ""),
+    # PLAIN (RFC 24); the fuzz target knows user "fuzz-user" / "fuzz-pass".
+    "plain-client-req": scfg("REQ", plain=True, seed=46)
+    + greeting(mechanism=b"PLAIN", as_server=1) + command(b"WELCOME")
+    + ready("REP") + message(b"", b"hi"),
+    "plain-server-rep": scfg("REP", plain=True, seed=47, b2=0x08, b3=0x00)
+    + greeting(mechanism=b"PLAIN") + command(b"HELLO", PLAIN_HELLO)
+    + command(b"INITIATE", props(Socket_Type="REQ", Identity=""))
+    + message(b"", b"req"),
+    "plain-server-prefix": scfg("REP", plain=True, prefix=True, seed=48,
+                                b2=0x08) + message(b"", b"req"),
+    "plain-client-prefix": scfg("SUB", plain=True, prefix=True, seed=49)
+    + message(b"topic", b"data"),
+    "plain-wrong-password": scfg("PAIR", plain=True, seed=50, b2=0x08,
+                                 b3=0x00)
+    + greeting(mechanism=b"PLAIN") + command(b"HELLO", b"\x09fuzz-user\x01x"),
+    "plain-hello-malformed": scfg("PAIR", plain=True, seed=51, b2=0x08)
+    + greeting(mechanism=b"PLAIN") + command(b"HELLO", b"\x05ab"),
+    "plain-initiate-early": scfg("PAIR", plain=True, seed=52, b2=0x08)
+    + greeting(mechanism=b"PLAIN") + command(b"HELLO", PLAIN_HELLO)
+    + command(b"INITIATE", props(Socket_Type="PAIR")),
+    "plain-libzmq-error": scfg("PUB", plain=True, seed=53)
+    + greeting(mechanism=b"PLAIN") + b"\x04\x09\x5eRROR\x03400",
+    "plain-zmtp20": scfg("PUB", plain=True, seed=54)
+    + greeting_v2(TYPES["SUB"]),
+    "plain-null-peer": scfg("REP", plain=True, seed=55, b2=0x08)
+    + greeting() + ready("REQ", ""),
 }
 
 

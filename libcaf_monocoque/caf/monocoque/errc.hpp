@@ -69,6 +69,18 @@ enum class errc : uint8_t {
   heartbeat_timeout = detail::peer_code(detail::peer_error::heartbeat_timeout),
   /// The peer's TTL elapsed.
   ttl_expired = detail::peer_code(detail::peer_error::ttl_expired),
+  /// A HELLO that cannot be parsed (PLAIN, CURVE).
+  malformed_command_hello
+    = detail::peer_code(detail::peer_error::malformed_command_hello),
+  /// A WELCOME that cannot be parsed (PLAIN, CURVE).
+  malformed_command_welcome
+    = detail::peer_code(detail::peer_error::malformed_command_welcome),
+  /// An INITIATE that cannot be parsed (CURVE).
+  malformed_command_initiate
+    = detail::peer_code(detail::peer_error::malformed_command_initiate),
+  /// The authenticator refused the peer (status 300, 400 or 500), or the
+  /// server refused us with an ERROR during the security handshake.
+  auth_failed = detail::peer_code(detail::peer_error::auth_failed),
   // -- local and transport failures -------------------------------------------
   /// An endpoint string could not be parsed.
   invalid_endpoint = 32,

@@ -16,6 +16,12 @@ namespace command_name {
 
 /// NULL/PLAIN/CURVE: the final handshake command, carrying metadata.
 constexpr std::string_view ready = "READY";
+/// PLAIN/CURVE: the client's first handshake command.
+constexpr std::string_view hello = "HELLO";
+/// PLAIN/CURVE: the server's answer to an accepted HELLO.
+constexpr std::string_view welcome = "WELCOME";
+/// PLAIN/CURVE: the client's metadata, after WELCOME.
+constexpr std::string_view initiate = "INITIATE";
 /// Handshake failure with a reason (RFC 23).
 constexpr std::string_view error = "ERROR";
 /// Heartbeat request (RFC 37 / ZMTP 3.1).

@@ -42,6 +42,19 @@ enum class peer_error : uint8_t {
   heartbeat_timeout,
   /// The peer went silent for longer than the TTL it asked us to apply.
   ttl_expired,
+  // Values above are mirrored by caf::monocoque::errc: append only.
+  /// A HELLO that cannot be parsed (PLAIN: the user name and password
+  /// lengths do not add up to the command's size).
+  malformed_command_hello,
+  /// A WELCOME that cannot be parsed (PLAIN: WELCOME carries data).
+  malformed_command_welcome,
+  /// An INITIATE that cannot be parsed (CURVE: wrong size; PLAIN reports
+  /// malformed INITIATE metadata as `invalid_metadata`, as for READY).
+  malformed_command_initiate,
+  /// Authentication refused the peer (ZAP status 300, 400 or 500, in
+  /// `failure::auth_status`): as server, our authenticator said so; as
+  /// client, the server's ERROR carried that status.
+  auth_failed,
 };
 
 /// Mistakes of the local user of the protocol layer. They never end a
@@ -59,6 +72,8 @@ enum class local_error : uint8_t {
   invalid_config,
   /// The operation does not fit the socket type (e.g. subscribe on a PUSH).
   wrong_socket_type,
+  /// An authentication verdict arrived while no credentials wait for one.
+  no_pending_auth,
 };
 
 /// Returns a stable lowercase name of `x` (e.g. "mechanism_mismatch").
@@ -73,6 +88,9 @@ struct failure {
   peer_error code = peer_error::none;
   /// Why, in words (e.g. the reason of a received ERROR command).
   std::string detail;
+  /// The ZAP status (300, 400 or 500) when `code` is `auth_failed`, else 0
+  /// (libzmq's monitor reports it as the value of HANDSHAKE_FAILED_AUTH).
+  uint16_t auth_status = 0;
 };
 
 } // namespace monocoque::zmtp

@@ -1,10 +1,14 @@
 #pragma once
 
+#include "monocoque/zmtp/auth_reply.hpp"
+#include "monocoque/zmtp/auth_request.hpp"
 #include "monocoque/zmtp/byte_span.hpp"
+#include "monocoque/zmtp/command.hpp"
 #include "monocoque/zmtp/error.hpp"
 #include "monocoque/zmtp/frame.hpp"
 #include "monocoque/zmtp/metadata.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,9 +25,20 @@ struct outgoing_command {
 
 /// The security-mechanism seam, modelled on libzmq's `mechanism_t`: the
 /// session owns greeting, framing and timers; a mechanism owns the commands
-/// between the greeting and the first message. NULL implements it now; PLAIN
-/// (HELLO/WELCOME/INITIATE) and CURVE (which will also need per-frame
-/// encode/decode hooks here) plug in later without touching the session.
+/// between the greeting and the first message. NULL and PLAIN implement it;
+/// CURVE (which will also need per-frame encode/decode hooks here) plugs in
+/// the same way.
+///
+/// Authentication is pull-style, like everything in this layer: a server
+/// mechanism that received credentials reports `awaiting_auth`, hands them
+/// out once through `take_auth_request` and sends nothing until the verdict
+/// arrives through `on_auth_reply` (libzmq blocks its mechanism on the ZAP
+/// socket the same way).
+///
+/// Failures: the session sends an ERROR with the failure's detail for every
+/// failure except `error_command` (the peer's own ERROR) and `auth_failed`,
+/// for which the mechanism queues what libzmq sends (ERROR "400"/"500", or
+/// nothing for 300) and the session flushes it before failing.
 class mechanism {
 public:
   /// Progress of the handshake.
@@ -57,12 +72,44 @@ public:
                                             const frame& data)
     = 0;
 
+  /// Reads a command frame `body` that does not parse as RFC 23 says but is
+  /// a known peer's known mistake (see `plain_client`); nullopt otherwise,
+  /// and the session fails with `malformed_command`.
+  virtual std::optional<command_view>
+  parse_quirk(byte_span body) const noexcept {
+    static_cast<void>(body);
+    return std::nullopt;
+  }
+
   /// Returns the handshake progress.
   virtual status state() const noexcept = 0;
 
   /// Returns the properties the peer announced (valid when `ready`).
   /// The bytes are the peer's own, held once (see `metadata_view`).
   virtual const metadata_view& peer_metadata() const noexcept = 0;
+
+  // -- authentication (server side) -------------------------------------------
+
+  /// Returns whether credentials wait for a verdict (`on_auth_reply`).
+  virtual bool awaiting_auth() const noexcept {
+    return false;
+  }
+
+  /// Moves the credentials to check out of the mechanism, once; later calls
+  /// return nullopt (the mechanism keeps no copy of a password).
+  virtual std::optional<auth_request> take_auth_request() {
+    return std::nullopt;
+  }
+
+  /// Applies the verdict; called only while `awaiting_auth`. Returns a
+  /// failure (`auth_failed` with the status) unless the status is success;
+  /// the ERROR for the peer, if any, comes from `next_handshake_command`.
+  virtual failure on_auth_reply(auth_status status,
+                                std::string_view status_text) {
+    static_cast<void>(status);
+    static_cast<void>(status_text);
+    return {peer_error::unexpected_command, "no authentication pending"};
+  }
 };
 
 } // namespace monocoque::zmtp

@@ -85,6 +85,11 @@ public:
   /// and wraps it without copying; nullopt if it is malformed.
   static std::optional<metadata_view> parse(frame raw);
 
+  /// Like `parse`, but keeps `raw` as a slice only when its block holds
+  /// little else, and a compact copy otherwise, so that a small command
+  /// never pins a large receive buffer.
+  static std::optional<metadata_view> parse_compact(const frame& raw);
+
   // -- lookup -----------------------------------------------------------------
 
   /// Returns the value of the first property named `name` (ignoring case).

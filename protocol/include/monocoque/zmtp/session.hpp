@@ -48,7 +48,7 @@ class session {
 public:
   // -- constructors, destructors, and assignment operators --------------------
 
-  /// Creates a session for `cfg` with the NULL mechanism.
+  /// Creates a session for `cfg` with the mechanism `cfg.security` names.
   explicit session(session_config cfg);
 
   /// Creates a session for `cfg` with a custom mechanism.
@@ -116,6 +116,44 @@ public:
     return !events_.empty();
   }
 
+  // -- authentication ---------------------------------------------------------
+
+  /// Returns whether the mechanism holds the peer's credentials and waits
+  /// for `authenticated` (a PLAIN server after a valid HELLO). Nothing is
+  /// sent to the peer meanwhile; the handshake timeout keeps running.
+  bool awaiting_auth() const noexcept {
+    return state_ == session_state::handshake && mech_->awaiting_auth();
+  }
+
+  /// Returns the credentials to check, once per handshake: poll it after
+  /// `feed` like `poll` (nullopt when there are none, or they were taken).
+  /// The caller owns the password from here on (wiped when dropped).
+  std::optional<auth_request> take_auth_request() {
+    if (state_ != session_state::handshake)
+      return std::nullopt;
+    return mech_->take_auth_request();
+  }
+
+  /// Feeds the verdict on the credentials. On success the handshake goes on
+  /// and `reply.user_id` / `reply.properties` become `user_id()` and
+  /// `auth_properties()`; otherwise the session fails with `auth_failed` (an
+  /// ERROR "400"/"500" queued for the peer, nothing for 300). Returns
+  /// `no_pending_auth` (changing nothing) unless `awaiting_auth()`, `closed`
+  /// after a failure.
+  [[nodiscard]] local_error authenticated(auth_reply reply, timestamp now);
+
+  /// Returns the user id our authenticator gave the peer (empty without
+  /// one). A property the peer sent, e.g. its own "User-Id" in INITIATE,
+  /// never ends up here.
+  const std::string& user_id() const noexcept {
+    return user_id_;
+  }
+
+  /// Returns the properties our authenticator attached to the peer.
+  const metadata& auth_properties() const noexcept {
+    return auth_properties_;
+  }
+
   // -- output -----------------------------------------------------------------
 
   /// Queues a message. Fails with `not_ready` before the handshake, `closed`
@@ -172,6 +210,11 @@ private:
   void finish_handshake(timestamp now);
   void become_ready(timestamp now);
   void fail(peer_error code, std::string detail, bool tell_peer = false);
+  void fail(failure reason, bool tell_peer);
+  void on_mechanism_failure(failure reason);
+  static void wipe_if_unshared(const frame& body) noexcept;
+  static std::unique_ptr<mechanism> make_mechanism(const session_config& cfg,
+                                                   metadata local);
   local_error send_subscription(bool subscribe, const frame& topic);
   void update_decoder_limit() noexcept;
 
@@ -196,6 +239,8 @@ private:
   std::optional<timestamp> handshake_deadline_;
   peer_info peer_;
   failure error_;
+  std::string user_id_;      // from our authenticator only
+  metadata auth_properties_; // from our authenticator only
 };
 
 } // namespace monocoque::zmtp

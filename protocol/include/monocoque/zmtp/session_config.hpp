@@ -2,6 +2,7 @@
 
 #include "monocoque/zmtp/heartbeat.hpp"
 #include "monocoque/zmtp/metadata.hpp"
+#include "monocoque/zmtp/security_config.hpp"
 #include "monocoque/zmtp/socket_type.hpp"
 #include "monocoque/zmtp/time.hpp"
 
@@ -62,6 +63,9 @@ struct session_config {
   /// act as a ZMTP 2.0 peer (for tests of the 2.0 path against libzmq,
   /// which downgrades to 2.0 for such a peer). Other values act as 3.
   uint8_t revision = 3;
+
+  /// The security mechanism and our role in it (NULL by default).
+  security_config security;
 
   /// Payloads up to this size are copied into the output staging buffer;
   /// larger ones are referenced by the output queue (see `output_queue`).
