@@ -342,11 +342,8 @@ void session::update_decoder_limit() noexcept {
       return;
     }
     auto limit = std::min(cfg_.max_handshake_size, cfg_.max_message_size);
-    decoder_.max_body_size(
-      std::min(limit - std::min(limit, handshake_cost_),
-               state_ == session_state::handshake
-                 ? mech_->next_command_limit().size
-                 : UINT64_MAX));
+    decoder_.max_body_size(std::min(limit - std::min(limit, handshake_cost_),
+                                    mech_->next_command_limit().size));
     return;
   }
   // A wrapped frame (CURVE) is larger than its payload by a fixed overhead.
