@@ -277,3 +277,44 @@ CAF_TEST(curve_server_talks_to_a_hand_made_client) {
   CAF_REQUIRE(plain.has_value());
   CAF_CHECK(*plain == concat({bytes{0x00}, bytes_of("reply")}));
 }
+
+// PING and PONG travel inside MESSAGE boxes with the inner COMMAND flag.
+CAF_TEST(curve_heartbeats_travel_inside_the_box) {
+  keys k;
+  auto client = curve_client_config(socket_type::dealer, k.client,
+                                    k.server.public_key);
+  client.heartbeat.interval = 1s;
+  client.heartbeat.timeout = 5s;
+  session_pair p{client, curve_server_config(socket_type::router, k.server)};
+  auto req = run_to_auth(p, p.b);
+  CAF_REQUIRE(req.has_value());
+  CAF_REQUIRE_EQUAL(p.b.authenticated(curve_verdict(auth_status::success),
+                                      p.now),
+                    local_error::none);
+  p.run();
+  CAF_REQUIRE(p.a.ready() && p.b.ready());
+  auto a_mark = p.a_sent.size();
+  auto b_mark = p.b_sent.size();
+  for (int i = 0; i < 3; ++i) {
+    p.advance(1s);
+    p.run();
+  }
+  CAF_CHECK(p.a.ready());
+  CAF_CHECK(p.b.ready());
+  auto pings = parse_frames(p.a_sent, a_mark);
+  auto pongs = parse_frames(p.b_sent, b_mark);
+  CAF_CHECK_GREATER_OR_EQUAL(pings.size(), 2u);
+  CAF_CHECK_EQUAL(pongs.size(), pings.size());
+  for (const auto& frm : pings)
+    CAF_CHECK_EQUAL(frm.flags, 0x00); // a data frame carrying a MESSAGE
+  CAF_CHECK(!contains(bytes(p.a_sent.begin() + static_cast<long>(a_mark),
+                            p.a_sent.end()),
+                      "PING"));
+  CAF_CHECK(!contains(bytes(p.b_sent.begin() + static_cast<long>(b_mark),
+                            p.b_sent.end()),
+                      "PONG"));
+  // Long after the timeout the client is still connected: PONGs arrived.
+  p.advance(10s);
+  p.run();
+  CAF_CHECK(p.a.ready());
+}
