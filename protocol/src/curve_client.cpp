@@ -33,10 +33,10 @@ bool curve_client::fail_send(std::string detail) {
 }
 
 mechanism::command_limit curve_client::next_command_limit() const noexcept {
-  // WELCOME has exactly 168 bytes; READY and ERROR are bounded by the
-  // session's handshake budget.
+  // WELCOME has exactly 168 bytes, but an ERROR with a long reason (up to
+  // 262 bytes) may come instead; READY is bounded by the handshake budget.
   if (step_ == step::waiting_for_welcome)
-    return {168, peer_error::malformed_command_welcome};
+    return {1 + 5 + 1 + 255, peer_error::malformed_command_welcome};
   return {};
 }
 

@@ -347,9 +347,11 @@ void session::update_decoder_limit() noexcept {
     return;
   }
   // A wrapped frame (CURVE) is larger than its payload by a fixed overhead.
-  decoder_.max_body_size(cfg_.max_message_size
-                         - std::min(cfg_.max_message_size, partial_cost_)
-                         + mech_->frame_overhead());
+  auto room = cfg_.max_message_size
+              - std::min(cfg_.max_message_size, partial_cost_);
+  auto overhead = mech_->frame_overhead();
+  decoder_.max_body_size(room > UINT64_MAX - overhead ? UINT64_MAX
+                                                      : room + overhead);
 }
 
 std::optional<event> session::poll() {

@@ -60,7 +60,7 @@ session_config make_config(bool as_server, uint8_t minor) {
   return cfg;
 }
 
-std::vector<uint8_t> greeting(bool as_server) {
+std::vector<uint8_t> greeting_of(bool as_server) {
   std::vector<uint8_t> result(64, 0);
   result[0] = 0xFF;
   result[9] = 0x7F;
@@ -151,7 +151,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     session s{make_config(as_server, minor)};
     watcher w;
     s.start(now);
-    auto g = greeting(!as_server);
+    auto g = greeting_of(!as_server);
     s.feed(byte_span{g.data(), g.size()}, now);
     w.drain(s);
     take_output(s);

@@ -244,6 +244,32 @@ CAF_TEST(welcome_of_the_wrong_size) {
   }
 }
 
+CAF_TEST(error_or_huge_frame_instead_of_welcome) {
+  {
+    CAF_MESSAGE("an ERROR with a 255-byte reason is read as such");
+    session client{curve_client_config(socket_type::dealer, client_keys,
+                                       server_keys.public_key)};
+    client.start(now);
+    feed_bytes(client,
+               concat({greeting_bytes(1, "CURVE", 3, true),
+                       error_command(std::string(255, 'r'))}),
+               now);
+    CAF_CHECK_EQUAL(fail_code(client), peer_error::error_command);
+    CAF_CHECK_EQUAL(client.error().detail, std::string(255, 'r'));
+  }
+  {
+    CAF_MESSAGE("a 1 MiB frame instead of WELCOME: refused on its header");
+    session client{curve_client_config(socket_type::dealer, client_keys,
+                                       server_keys.public_key)};
+    client.start(now);
+    feed_bytes(client,
+               concat({greeting_bytes(1, "CURVE", 3, true),
+                       frame_header(0x04, 1 << 20)}),
+               now);
+    CAF_CHECK_EQUAL(fail_code(client), peer_error::malformed_command_welcome);
+  }
+}
+
 CAF_TEST(initiate_too_short_fails_malformed) {
   auto server = make_server();
   raw_curve_client raw{server_keys.public_key};
