@@ -92,10 +92,10 @@ if(NOT CAF_INCLUDE_DIR IN_LIST CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
 endif()
 
 if(MONOCOQUE_NEEDS_SPDLOG)
-  set(MONOCOQUE_PC_REQUIRES "liburing spdlog")
+  set(MONOCOQUE_PC_REQUIRES "liburing libsodium spdlog")
   set(MONOCOQUE_PC_REQUIRES_PRIVATE "")
 else()
-  set(MONOCOQUE_PC_REQUIRES "liburing")
+  set(MONOCOQUE_PC_REQUIRES "liburing libsodium")
   set(MONOCOQUE_PC_REQUIRES_PRIVATE "spdlog")
 endif()
 

@@ -8,6 +8,7 @@ packages=(
   clang-14 libclang-rt-14-dev   # clang + libFuzzer/sanitizer runtimes
   libcaf-dev                    # CAF 0.17.6
   liburing-dev
+  libsodium-dev                 # CURVE's cryptography (protocol/)
   libspdlog-dev libfmt-dev
   libzmq3-dev cppzmq-dev python3-zmq  # interop peers and baseline only
   default-jdk-headless libjeromq-java # JeroMQ 0.3.6 (ZMTP 2.0) interop peer

@@ -52,6 +52,12 @@ constexpr errc from_peer(peer_error x) noexcept {
       return errc::malformed_command_initiate;
     case peer_error::auth_failed:
       return errc::auth_failed;
+    case peer_error::cryptographic:
+      return errc::cryptographic;
+    case peer_error::key_exchange:
+      return errc::key_exchange;
+    case peer_error::invalid_sequence:
+      return errc::invalid_sequence;
   }
   return errc::none;
 }
@@ -77,7 +83,10 @@ constexpr bool same_codes() noexcept {
                  peer_error::malformed_command_hello,
                  peer_error::malformed_command_welcome,
                  peer_error::malformed_command_initiate,
-                 peer_error::auth_failed}) {
+                 peer_error::auth_failed,
+                 peer_error::cryptographic,
+                 peer_error::key_exchange,
+                 peer_error::invalid_sequence}) {
     auto code = detail::peer_code(x);
     if (code >= 32 || static_cast<uint8_t>(from_peer(x)) != code)
       return false;

@@ -44,6 +44,12 @@ const char* to_string(peer_error x) noexcept {
       return "malformed_command_initiate";
     case peer_error::auth_failed:
       return "auth_failed";
+    case peer_error::cryptographic:
+      return "cryptographic";
+    case peer_error::key_exchange:
+      return "key_exchange";
+    case peer_error::invalid_sequence:
+      return "invalid_sequence";
   }
   return "unknown";
 }

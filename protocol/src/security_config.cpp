@@ -8,6 +8,8 @@ const char* to_string(mechanism_kind x) noexcept {
       return "NULL";
     case mechanism_kind::plain:
       return "PLAIN";
+    case mechanism_kind::curve:
+      return "CURVE";
   }
   return "NULL";
 }

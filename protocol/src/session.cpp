@@ -56,6 +56,7 @@ session::session(session_config cfg, std::unique_ptr<mechanism> mech)
   // The mechanism holds its own copy of the credentials and drops it once
   // sent: none stays in the configuration for the session's lifetime.
   cfg_.security.plain_password.clear();
+  cfg_.security.curve_secret_key.clear();
   update_decoder_limit();
 }
 
@@ -93,8 +94,7 @@ void session::fail(failure reason, bool tell_peer) {
   // ZMTP 2.0 has no commands: such a peer just sees the connection close.
   if (tell_peer && !zmtp20_) {
     auto data = make_error(reason.detail);
-    frame_encoder::encode_command(out_, command_name::error,
-                                  byte_span{data.data(), data.size()});
+    send_command(command_name::error, byte_span{data.data(), data.size()});
   }
   state_ = session_state::failed;
   // Credentials nobody took go now (secret_buffer wipes them), not when the
@@ -149,7 +149,7 @@ void session::input(byte_span bytes, const frame* owner, timestamp now) {
       case frame_decoder::status::need_more:
         return;
       case frame_decoder::status::failed:
-        return fail(decoder_.error().code, decoder_.error().detail);
+        return fail(decoder_failure_code(), decoder_.error().detail);
       case frame_decoder::status::frame_ready:
         on_frame(decoder_.take(), now);
         break;
@@ -186,10 +186,17 @@ void session::pump_mechanism() {
     // Handshake commands may carry credentials (PLAIN HELLO).
     secure_wipe(cmd.data.data(), cmd.data.size());
   }
+  // A mechanism that cannot produce its command (CURVE: a key libsodium
+  // refuses) fails the handshake instead of stalling it.
+  if (state_ == session_state::handshake
+      && mech_->send_failure().code != peer_error::none)
+    fail(mech_->send_failure(), true);
 }
 
 void session::on_frame(decoded_frame&& frm, timestamp now) {
   heartbeat_.on_frame();
+  if (state_ == session_state::ready && mech_->wraps_frames() && !unwrap(frm))
+    return;
   if (zmtp20_ && state_ == session_state::handshake)
     return on_zmtp20_identity(std::move(frm), now);
   if (!frm.command)
@@ -333,11 +340,16 @@ void session::update_decoder_limit() noexcept {
       return;
     }
     auto limit = std::min(cfg_.max_handshake_size, cfg_.max_message_size);
-    decoder_.max_body_size(limit - std::min(limit, handshake_cost_));
+    decoder_.max_body_size(std::min(limit - std::min(limit, handshake_cost_),
+                                    mech_->next_command_limit().size));
     return;
   }
-  decoder_.max_body_size(cfg_.max_message_size
-                         - std::min(cfg_.max_message_size, partial_cost_));
+  // A wrapped frame (CURVE) is larger than its payload by a fixed overhead.
+  auto room = cfg_.max_message_size
+              - std::min(cfg_.max_message_size, partial_cost_);
+  auto overhead = mech_->frame_overhead();
+  decoder_.max_body_size(room > UINT64_MAX - overhead ? UINT64_MAX
+                                                      : room + overhead);
 }
 
 std::optional<event> session::poll() {
@@ -357,6 +369,11 @@ local_error session::send(const message& msg) {
     return local_error::not_ready;
   if (msg.empty())
     return local_error::empty_message;
+  if (mech_->wraps_frames()) {
+    for (size_t i = 0; i < msg.size(); ++i)
+      send_frame(msg[i], i + 1 < msg.size());
+    return local_error::none;
+  }
   frame_encoder::encode_message(out_, msg);
   return local_error::none;
 }
@@ -369,15 +386,13 @@ local_error session::send_subscription(bool subscribe, const frame& topic) {
   if (state_ != session_state::ready)
     return local_error::not_ready;
   if (!zmtp20_ && peer_.minor >= 1) {
-    frame_encoder::encode_command(out_,
-                                  subscribe ? command_name::subscribe
-                                            : command_name::cancel,
-                                  topic.bytes());
+    send_command(subscribe ? command_name::subscribe : command_name::cancel,
+                 topic.bytes());
     return local_error::none;
   }
   // ZMTP 3.0 and 2.0: the subscription message \x01topic or \x00topic.
   auto body = subscription_frame(subscribe, topic.bytes());
-  frame_encoder::encode_frame(out_, body, false);
+  send_frame(body, false);
   return local_error::none;
 }
 

@@ -3,6 +3,8 @@
 // caller feeds in (pull-style, see `session::take_auth_request`).
 #include "monocoque/zmtp/session.hpp"
 
+#include "monocoque/zmtp/curve_client.hpp"
+#include "monocoque/zmtp/curve_server.hpp"
 #include "monocoque/zmtp/null_mechanism.hpp"
 #include "monocoque/zmtp/plain_client.hpp"
 #include "monocoque/zmtp/plain_server.hpp"
@@ -22,6 +24,13 @@ std::unique_ptr<mechanism> session::make_mechanism(const session_config& cfg,
       return std::make_unique<plain_client>(std::move(local),
                                             sec.plain_username,
                                             sec.plain_password);
+    case mechanism_kind::curve:
+      if (sec.as_server)
+        return std::make_unique<curve_server>(
+          std::move(local), sec.curve_public_key, sec.curve_secret_key);
+      return std::make_unique<curve_client>(
+        std::move(local), sec.curve_public_key, sec.curve_secret_key,
+        sec.curve_server_key);
   }
   return std::make_unique<null_mechanism>(std::move(local));
 }

@@ -24,7 +24,7 @@ void session::queue_pong(byte_span context) {
 }
 
 void session::emit_pong(byte_span context) {
-  frame_encoder::encode_command(out_, command_name::pong, context);
+  send_command(command_name::pong, context);
   pong_end_ = out_.total_appended();
 }
 
@@ -71,8 +71,7 @@ void session::advance_time(timestamp now) {
                                : "peer silent for longer than its TTL");
       if (heartbeat_.ping_due(now)) {
         auto data = make_ping(heartbeat_.ttl_deciseconds(), byte_span{});
-        frame_encoder::encode_command(out_, command_name::ping,
-                                      byte_span{data.data(), data.size()});
+        send_command(command_name::ping, byte_span{data.data(), data.size()});
       }
       return;
     }

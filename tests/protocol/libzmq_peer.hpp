@@ -75,6 +75,9 @@ public:
   /// Every byte received so far.
   const bytes& received() const noexcept { return received_; }
 
+  /// Every byte written so far.
+  const bytes& sent() const noexcept { return sent_; }
+
   /// Whether the peer closed the connection (or it broke).
   bool eof() const noexcept { return eof_; }
 
@@ -206,6 +209,12 @@ public:
       auto written = ::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL);
       if (written <= 0)
         return false;
+      auto left = static_cast<size_t>(written);
+      for (size_t i = 0; i < n && left > 0; ++i) {
+        auto k = std::min(left, slices[i].size);
+        sent_.insert(sent_.end(), slices[i].data, slices[i].data + k);
+        left -= k;
+      }
       out.consume(static_cast<size_t>(written));
       written_total_ += static_cast<uint64_t>(written);
       sess_.written(written_total_);
@@ -245,6 +254,7 @@ private:
   session sess_;
   std::deque<event> events_;
   bytes received_;
+  bytes sent_;
   bool eof_ = false;
   uint64_t written_total_ = 0; // bytes written, reported to the session
 };

@@ -81,6 +81,12 @@ enum class errc : uint8_t {
   /// The authenticator refused the peer (status 300, 400 or 500), or the
   /// server refused us with an ERROR during the security handshake.
   auth_failed = detail::peer_code(detail::peer_error::auth_failed),
+  /// A CURVE box, cookie or vouch failed to open (or a key is all zeros).
+  cryptographic = detail::peer_code(detail::peer_error::cryptographic),
+  /// A CURVE vouch names another transient key (or another server).
+  key_exchange = detail::peer_code(detail::peer_error::key_exchange),
+  /// A CURVE MESSAGE nonce did not increase (a replay).
+  invalid_sequence = detail::peer_code(detail::peer_error::invalid_sequence),
   // -- local and transport failures -------------------------------------------
   /// An endpoint string could not be parsed.
   invalid_endpoint = 32,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "monocoque/zmtp/curve_key.hpp"
 #include "monocoque/zmtp/secret_buffer.hpp"
 
 #include <string>
@@ -11,12 +12,14 @@ namespace monocoque::zmtp {
 /// which the caller knows. The session hands it out once (see
 /// `session::take_auth_request`) and then waits for `session::authenticated`.
 struct auth_request {
-  /// The mechanism asking, e.g. "PLAIN".
+  /// The mechanism asking, e.g. "PLAIN" or "CURVE".
   std::string mechanism;
   /// PLAIN: the user name from HELLO (0..255 bytes).
   std::string username;
   /// PLAIN: the password from HELLO (0..255 bytes), wiped when dropped.
   secret_buffer password;
+  /// CURVE: the client's long-term public key C, proven by its vouch.
+  curve_key client_key{};
 };
 
 } // namespace monocoque::zmtp

@@ -55,6 +55,16 @@ enum class peer_error : uint8_t {
   /// `failure::auth_status`): as server, our authenticator said so; as
   /// client, the server's ERROR carried that status.
   auth_failed,
+  /// CURVE: a box, the cookie or a key does not open or check (a wrong
+  /// server key, corrupted bytes, an all-zero key); libzmq's
+  /// ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC.
+  cryptographic,
+  /// CURVE: the vouch in INITIATE does not name the client's transient key
+  /// (or our long-term key); ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE.
+  key_exchange,
+  /// CURVE: a MESSAGE nonce not greater than the previous one (a replay);
+  /// ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE.
+  invalid_sequence,
 };
 
 /// Mistakes of the local user of the protocol layer. They never end a

@@ -8,12 +8,24 @@
 #include "monocoque/zmtp/frame.hpp"
 #include "monocoque/zmtp/metadata.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace monocoque::zmtp {
+
+/// Flags of a wrapped frame (CURVE's MESSAGE), carried inside the box: the
+/// values libzmq's message flags have, not the wire's frame flags.
+namespace wrapped_flags {
+
+/// More frames of the same message follow.
+constexpr uint8_t more = 0x01;
+/// The frame is a command (PING, PONG, SUBSCRIBE, CANCEL, ERROR).
+constexpr uint8_t command = 0x02;
+
+} // namespace wrapped_flags
 
 /// A handshake command a mechanism wants to send.
 struct outgoing_command {
@@ -25,9 +37,10 @@ struct outgoing_command {
 
 /// The security-mechanism seam, modelled on libzmq's `mechanism_t`: the
 /// session owns greeting, framing and timers; a mechanism owns the commands
-/// between the greeting and the first message. NULL and PLAIN implement it;
-/// CURVE (which will also need per-frame encode/decode hooks here) plugs in
-/// the same way.
+/// between the greeting and the first message. NULL, PLAIN and CURVE
+/// implement it. CURVE also wraps every frame after the handshake
+/// (`wraps_frames`, `encode_frame`, `decode_frame`); for NULL and PLAIN the
+/// session checks one flag per frame and makes no virtual call.
 ///
 /// Authentication is pull-style, like everything in this layer: a server
 /// mechanism that received credentials reports `awaiting_auth`, hands them
@@ -110,6 +123,72 @@ public:
     static_cast<void>(status_text);
     return {peer_error::unexpected_command, "no authentication pending"};
   }
+
+  // -- handshake limits -------------------------------------------------------
+
+  /// The largest next handshake command (frame body, name included) and the
+  /// failure for a larger one, checked on the frame's header before its body
+  /// is buffered (a CURVE server refuses a HELLO over 200 bytes there).
+  struct command_limit {
+    /// Largest accepted frame body.
+    uint64_t size = UINT64_MAX;
+    /// The failure for a larger frame.
+    peer_error code = peer_error::message_too_large;
+  };
+
+  /// Returns the limit for the next handshake command.
+  virtual command_limit next_command_limit() const noexcept {
+    return {};
+  }
+
+  /// Returns why producing a handshake command failed (e.g. CURVE boxing
+  /// with a key libsodium refuses), `none` otherwise. The session checks it
+  /// after `next_handshake_command` returned false with `state() == failed`.
+  const failure& send_failure() const noexcept {
+    return send_failure_;
+  }
+
+  // -- per-frame encoding (after the handshake) -------------------------------
+
+  /// Returns whether frames after the handshake travel wrapped: every frame
+  /// the session sends goes through `encode_frame`, every frame it receives
+  /// through `decode_frame`. A plain member, so NULL and PLAIN cost one
+  /// branch per frame and no virtual call.
+  bool wraps_frames() const noexcept {
+    return wraps_frames_;
+  }
+
+  /// Returns how many bytes a wrapped frame's body adds to the frame's own
+  /// body (0 unless `wraps_frames`); the session widens its size limits by
+  /// it so that a message of the maximum size still fits.
+  uint64_t frame_overhead() const noexcept {
+    return frame_overhead_;
+  }
+
+  /// Wraps a frame: `flags` (`wrapped_flags`) and `body` become
+  /// the body of one outer data frame. Called only when `wraps_frames`.
+  virtual frame encode_frame(uint8_t flags, byte_span body) {
+    static_cast<void>(flags);
+    return frame::copy_of(body);
+  }
+
+  /// Unwraps the body of a received data frame into `flags`
+  /// (`wrapped_flags`) and `body`.
+  /// Called only when `wraps_frames`.
+  virtual failure decode_frame(const frame& wire, uint8_t& flags,
+                               frame& body) {
+    flags = 0;
+    body = wire;
+    return {};
+  }
+
+protected:
+  /// See `send_failure`.
+  failure send_failure_;
+  /// See `wraps_frames`.
+  bool wraps_frames_ = false;
+  /// See `frame_overhead`.
+  uint64_t frame_overhead_ = 0;
 };
 
 } // namespace monocoque::zmtp

@@ -216,6 +216,12 @@ private:
   static std::unique_ptr<mechanism> make_mechanism(const session_config& cfg,
                                                    metadata local);
   local_error send_subscription(bool subscribe, const frame& topic);
+  // Output and input through the mechanism's per-frame wrapping (CURVE's
+  // MESSAGE) once ready, plain framing otherwise: see session_wrap.cpp.
+  void send_command(std::string_view name, byte_span data);
+  void send_frame(const frame& body, bool more);
+  bool unwrap(decoded_frame& frm);
+  peer_error decoder_failure_code() const noexcept;
   void update_decoder_limit() noexcept;
 
   session_config cfg_;
