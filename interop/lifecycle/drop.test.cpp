@@ -1,54 +1,5 @@
 // The lifecycle matrix, ending `drop`: {peer up, refused, unresolvable,
 // gone mid-stream} x {linger -1, 0, finite}. See lifecycle_fixture.hpp.
 #define CAF_SUITE lifecycle.drop
-#include "lifecycle_fixture.hpp"
-
-using namespace lifecycle;
-
-namespace {
-
-constexpr auto infinite_linger = caf::timespan{-1};
-constexpr auto zero_linger = caf::timespan{0};
-constexpr auto how = ending::drop;
-
-} // namespace
-
-CAF_TEST(peer up with linger - 1) { run(peer_kind::up, how, infinite_linger); }
-
-CAF_TEST(peer up with linger 0) { run(peer_kind::up, how, zero_linger); }
-
-CAF_TEST(peer up with finite linger) { run(peer_kind::up, how, finite_linger); }
-
-CAF_TEST(refused with linger - 1) {
-  run(peer_kind::refused, how, infinite_linger);
-}
-
-CAF_TEST(refused with linger 0) { run(peer_kind::refused, how, zero_linger); }
-
-CAF_TEST(refused with finite linger) {
-  run(peer_kind::refused, how, finite_linger);
-}
-
-CAF_TEST(unresolvable with linger - 1) {
-  run(peer_kind::unresolvable, how, infinite_linger);
-}
-
-CAF_TEST(unresolvable with linger 0) {
-  run(peer_kind::unresolvable, how, zero_linger);
-}
-
-CAF_TEST(unresolvable with finite linger) {
-  run(peer_kind::unresolvable, how, finite_linger);
-}
-
-CAF_TEST(gone mid - stream with linger - 1) {
-  run(peer_kind::gone, how, infinite_linger);
-}
-
-CAF_TEST(gone mid - stream with linger 0) {
-  run(peer_kind::gone, how, zero_linger);
-}
-
-CAF_TEST(gone mid - stream with finite linger) {
-  run(peer_kind::gone, how, finite_linger);
-}
+#define LIFECYCLE_ENDING ending::drop
+#include "lifecycle_matrix.hpp"
