@@ -23,4 +23,10 @@ uint16_t zap_failure_status(std::string_view reason) noexcept {
   return static_cast<uint16_t>((reason[0] - '0') * 100);
 }
 
+std::string describe_verdict(std::string_view what, auth_status status,
+                             std::string_view status_text) {
+  return std::string{what} + " (" + to_string(status) + " "
+         + std::string{status_text.substr(0, 200)} + ")";
+}
+
 } // namespace monocoque::zmtp

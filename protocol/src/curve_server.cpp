@@ -211,10 +211,6 @@ failure curve_server::on_auth_reply(auth_status status,
     return {peer_error::unexpected_command, "no CURVE authentication pending"};
   request_.reset();
   verdict_ = status;
-  auto detail = [&](const char* what) {
-    return std::string{what} + " (" + to_string(status) + " "
-           + std::string{status_text.substr(0, 200)} + ")";
-  };
   switch (status) {
     case auth_status::success:
       step_ = step::sending_ready;
@@ -222,14 +218,17 @@ failure curve_server::on_auth_reply(auth_status status,
     case auth_status::temporary_failure:
       step_ = step::done;
       return fail(peer_error::auth_failed,
-                  detail("CURVE authentication failed temporarily"), 300);
+                  describe_verdict("CURVE authentication failed temporarily",
+                                   status, status_text),
+                  300);
     case auth_status::failure:
     case auth_status::internal_error:
       step_ = step::sending_error;
       state_ = status::failed;
       wipe();
       return failure{peer_error::auth_failed,
-                     detail("CURVE authentication refused"),
+                     describe_verdict("CURVE authentication refused", status,
+                                      status_text),
                      static_cast<uint16_t>(status)};
   }
   return fail(peer_error::auth_failed, "invalid authentication status", 500);

@@ -105,10 +105,6 @@ failure plain_server::on_auth_reply(auth_status status,
     return {peer_error::unexpected_command, "no PLAIN authentication pending"};
   request_.reset();
   verdict_ = status;
-  auto detail = [&](const char* what) {
-    return std::string{what} + " (" + to_string(status) + " "
-           + std::string{status_text.substr(0, 200)} + ")";
-  };
   switch (status) {
     case auth_status::success:
       state_ = step::sending_welcome;
@@ -116,12 +112,15 @@ failure plain_server::on_auth_reply(auth_status status,
     case auth_status::temporary_failure:
       // No ERROR for a temporary failure (libzmq, RFC 27): just close.
       return fail(peer_error::auth_failed,
-                  detail("PLAIN authentication failed temporarily"), 300);
+                  describe_verdict("PLAIN authentication failed temporarily",
+                                   status, status_text),
+                  300);
     case auth_status::failure:
     case auth_status::internal_error:
       state_ = step::sending_error;
       return failure{peer_error::auth_failed,
-                     detail("PLAIN authentication refused"),
+                     describe_verdict("PLAIN authentication refused", status,
+                                      status_text),
                      static_cast<uint16_t>(status)};
   }
   return fail(peer_error::auth_failed, "invalid authentication status", 500);

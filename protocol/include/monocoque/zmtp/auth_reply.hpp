@@ -23,6 +23,12 @@ enum class auth_status : uint16_t {
 /// Returns the three digits of `x` as sent on the wire, e.g. "400".
 const char* to_string(auth_status x) noexcept;
 
+/// Describes a refused verdict for a failure's detail: `what` followed by the
+/// status code and the authenticator's text (cut to 200 bytes), e.g.
+/// "PLAIN authentication refused (400 unknown user)".
+std::string describe_verdict(std::string_view what, auth_status status,
+                             std::string_view status_text);
+
 /// Returns 300, 400 or 500 when an ERROR `reason` is exactly that ZAP status
 /// (libzmq then reports an authentication failure), else 0.
 uint16_t zap_failure_status(std::string_view reason) noexcept;
