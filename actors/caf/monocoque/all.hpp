@@ -25,4 +25,8 @@
 #include "caf/monocoque/module.hpp"
 #include "caf/monocoque/options.hpp"
 #include "caf/monocoque/socket_options.hpp"
+#include "caf/monocoque/authenticator.hpp"
+#include "caf/monocoque/peer_identity.hpp"
+#include "caf/monocoque/secret.hpp"
+#include "caf/monocoque/security_options.hpp"
 #include "caf/monocoque/spawn_on_ring.hpp"

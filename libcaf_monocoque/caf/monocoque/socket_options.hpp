@@ -1,5 +1,7 @@
 #pragma once
 
+#include "caf/monocoque/security_options.hpp"
+
 #include <caf/error.hpp>
 #include <caf/timespan.hpp>
 
@@ -111,6 +113,9 @@ struct socket_options {
   /// It runs no user code and never blocks; set false to keep it on CAF's
   /// scheduler (e.g. under CAF's deterministic test coordinator).
   bool on_ring = true;
+
+  /// PLAIN / CURVE and the authenticator (NULL by default).
+  security_options security;
 
   /// Extra READY properties, e.g. {"X-Service", "billing"}.
   std::vector<std::pair<std::string, std::string>> properties;
