@@ -226,7 +226,7 @@ struct silent_state {
 /// An authenticator that never answers CURVE requests of the keys in
 /// `hold` (or of every key if `hold` is empty), keeping them pending (the
 /// promises stay alive: no broken-promise error goes out), and accepts
-/// every other key.
+/// every other key. `get_atom` answers how many requests it holds.
 inline caf::behavior
 silent_authenticator(caf::stateful_actor<silent_state>* self,
                      std::set<std::string> hold) {
@@ -240,7 +240,16 @@ silent_authenticator(caf::stateful_actor<silent_state>* self,
       }
       return mq::zap_reply::accept();
     },
+    [=](caf::get_atom) { return self->state.held.size(); },
   };
+}
+
+/// Returns how many requests `auth` (a `silent_authenticator`) holds.
+inline size_t held_requests(caf::scoped_actor& self, const caf::actor& auth) {
+  size_t result = 0;
+  self->request(auth, 5s, caf::get_atom::value)
+    .receive([&](size_t n) { result = n; }, [](caf::error&) {});
+  return result;
 }
 
 /// An authenticator that answers every request with `reply`.
