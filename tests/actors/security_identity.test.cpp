@@ -158,6 +158,43 @@ CAF_TEST(the_authenticator_may_name_the_user) {
   caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
 }
 
+// The authenticator hears the domain, the peer's address without port and
+// the mechanism's credentials.
+CAF_TEST(the_authenticator_sees_domain_and_address) {
+  auto server_keys = make_keypair();
+  auto client_keys = make_keypair();
+  auto auth = sys->spawn([]() -> mq::authenticator_actor::behavior_type {
+    return {
+      [](mq::authenticate_atom, const mq::zap_request& req) {
+        auto reply = mq::zap_reply::accept();
+        reply.properties.emplace_back("Domain", req.domain);
+        reply.properties.emplace_back("Address", req.address);
+        reply.properties.emplace_back("Mechanism", req.mechanism);
+        reply.properties.emplace_back("Key-Size",
+                                      std::to_string(req.client_key.size()));
+        return reply;
+      },
+    };
+  });
+  auto opts = curve_server(server_keys);
+  opts.security.authenticator = auth;
+  opts.security.zap_domain = "billing";
+  auto a = mq::spawn_dealer(*sys, opts);
+  auto b = mq::spawn_dealer(*sys, curve_client(server_keys, &client_keys));
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  CAF_REQUIRE(!send(b, "hi"));
+  auto got = recv_from(*self, a);
+  CAF_REQUIRE(got.from != nullptr);
+  CAF_CHECK_EQUAL(property(*got.from, "Domain"), "billing");
+  CAF_CHECK_EQUAL(property(*got.from, "Address"), "127.0.0.1");
+  CAF_CHECK_EQUAL(property(*got.from, "Mechanism"), "CURVE");
+  CAF_CHECK_EQUAL(property(*got.from, "Key-Size"), "32");
+  CAF_CHECK_EQUAL(got.from->user_id, client_keys.public_z85);
+  caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
+}
+
 // libzmq lets a client's own metadata claim a User-Id when no ZAP handler
 // runs; here only the authenticator (or the default) names the user.
 CAF_TEST(a_peer_cannot_claim_its_user_id) {
