@@ -226,20 +226,24 @@ CAF_TEST(a_client_that_stops_after_hello_does_not_block_others) {
   CAF_CHECK_EQUAL(st.peers.size(), 6u);
 }
 
-CAF_TEST(a_zmtp20_peer_is_refused_by_a_curve_socket) {
+CAF_TEST(a_zmtp20_peer_is_refused_by_curve_and_plain_sockets) {
   auto server_keys = make_keypair();
-  auto a = mq::spawn_pull(*sys, curve_server(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  auto conn = interop::raw_tcp::connect(port_of(*ep));
-  CAF_REQUIRE(conn.valid());
-  // ZMTP 2.0 greeting: signature, revision 1, socket type PUSH (8), then an
-  // empty identity frame.
-  std::string greeting{"\xff\0\0\0\0\0\0\0\x01\x7f", 10};
-  greeting += std::string{"\x01\x08\x00\x00", 4};
-  CAF_REQUIRE(conn.write(greeting));
-  CAF_CHECK(conn.drain_until_eof() == interop::raw_tcp::eof_result::closed);
-  CAF_CHECK_EQUAL(peers_up(a, 1, 100ms), 0u);
+  mq::socket_options plain;
+  plain.security.plain_server = true;
+  for (auto& opts : {curve_server(server_keys), plain}) {
+    auto a = mq::spawn_pull(*sys, opts);
+    auto ep = bind(a, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    auto conn = interop::raw_tcp::connect(port_of(*ep));
+    CAF_REQUIRE(conn.valid());
+    // ZMTP 2.0 greeting: signature, revision 1, socket type PUSH (8), then
+    // an empty identity frame.
+    std::string greeting{"\xff\0\0\0\0\0\0\0\x01\x7f", 10};
+    greeting += std::string{"\x01\x08\x00\x00", 4};
+    CAF_REQUIRE(conn.write(greeting));
+    CAF_CHECK(conn.drain_until_eof() == interop::raw_tcp::eof_result::closed);
+    CAF_CHECK_EQUAL(peers_up(a, 1, 100ms), 0u);
+  }
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
