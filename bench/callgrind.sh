@@ -40,6 +40,7 @@ usage: $(basename "$0") [options]
   --keep           keep the work dir (callgrind out files, logs)
   --ours-args "A"  extra arguments for our four tools (e.g. "--ring",
                    "--mode=post"), appended after the positional ones
+  --curve          every tool (ours and zmq_*) over CURVE (their --curve)
 env: VALGRIND=/path/to/valgrind (default /opt/valgrind-uring/bin/valgrind)
 EOF
 }
@@ -54,6 +55,7 @@ per_timeout=600
 only=""
 keep=0
 ours_args=()
+curve=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --bin) bin_dir="$2"; shift 2 ;;
@@ -65,6 +67,7 @@ while [[ $# -gt 0 ]]; do
     --timeout) per_timeout="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --curve) curve=(--curve); shift ;;
     --ours-args) read -r -a ours_args <<<"$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "callgrind.sh: unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -164,6 +167,7 @@ run_one() {
   local nat=(timeout -k 5 "$per_timeout")
   local extra=()
   [[ $impl == ours ]] && extra=("${ours_args[@]}")
+  extra+=("${curve[@]}")
   local lpid rpid lrc=0 rrc=0
   if [[ $side == local ]]; then
     "${vg[@]}" "$local_tool" "$ep" "$size" "$count" "${extra[@]}" >"$work/local.$tag.log" 2>&1 &

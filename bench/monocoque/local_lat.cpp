@@ -2,6 +2,7 @@
 // echoes <roundtrips> requests back (push-style delivery, one credit at a
 // time), then closes.
 //   local_lat <bind-to> <message-size> <roundtrips> [--mode=M] [--ring]
+//   [--curve]
 // Modes: `post` (default) replies one way (`post_atom`); `request` replies
 // with a `send` request and waits for its `ok`.
 #include "perf_tool.hpp"
@@ -69,5 +70,8 @@ int main(int argc, char** argv) {
                        "local_lat <bind-to> <message-size> <roundtrip-count>",
                        "post");
   return perf::run(
-    a, [](caf::actor_system& sys) { return perf::mq::spawn_rep(sys); }, echo);
+    a, true,
+    [](caf::actor_system& sys, perf::mq::socket_options opts) {
+      return perf::mq::spawn_rep(sys, std::move(opts));
+    }, echo);
 }

@@ -3,6 +3,7 @@
 // through push-style delivery with a credit window, and prints libzmq's
 // lines (timed from the first message to the last).
 //   local_thr <bind-to> <message-size> <message-count> [--mode=M] [--ring]
+//   [--curve]
 // Modes: `each` delivers one actor message per ZeroMQ message; `batch`
 // (the default) one actor message per connection read.
 #include "perf_tool.hpp"
@@ -81,5 +82,8 @@ int main(int argc, char** argv) {
                        "local_thr <bind-to> <message-size> <message-count>",
                        "batch");
   return perf::run(
-    a, [](caf::actor_system& sys) { return perf::mq::spawn_pull(sys); }, sink);
+    a, true,
+    [](caf::actor_system& sys, perf::mq::socket_options opts) {
+      return perf::mq::spawn_pull(sys, std::move(opts));
+    }, sink);
 }

@@ -1,14 +1,20 @@
 #pragma once
 
 // Shared by our four perf tools (local_thr, remote_thr, local_lat,
-// remote_lat): libzmq's argument order and output lines, our extra flags,
-// and the actor system set-up. Usage of every tool:
-//   TOOL <endpoint> <message-size> <count> [--mode=M] [--ring] [CAF options]
+// remote_lat, handshake): libzmq's argument order and output lines, our
+// extra flags, and the actor system set-up. Usage of every tool:
+//   TOOL <endpoint> <message-size> <count> [--mode=M] [--ring] [--curve]
+//        [CAF options]
 // `--mode` picks the public API flavour to stream with (see each tool),
-// `--ring` spawns the tool's own actor on a ring thread (`spawn_on_ring`);
+// `--ring` spawns the tool's own actor on a ring thread (`spawn_on_ring`),
+// `--curve` secures the socket with CURVE (the bind side is the server, the
+// connect side the client, both with the fixed keys of
+// ../perf/curve_keys.hpp, no authenticator: any client key is accepted);
 // other `--key=value` arguments go to CAF (`--monocoque.sndhwm=...`).
 
 #include "caf/monocoque/all.hpp"
+
+#include "curve_keys.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -32,6 +38,7 @@ struct args {
   uint64_t count = 0;
   std::string mode;
   bool ring = false;
+  bool curve = false;
   std::vector<std::string> caf_options;
 };
 
@@ -47,6 +54,8 @@ inline args parse(int argc, char** argv, const char* usage,
       res.mode = arg.substr(7);
     else if (arg == "--ring")
       res.ring = true;
+    else if (arg == "--curve")
+      res.curve = true;
     else if (arg.rfind("--", 0) == 0)
       res.caf_options.push_back(std::move(arg));
     else
@@ -95,14 +104,42 @@ inline void check_size(const mq::multipart& msg, size_t size) {
   }
 }
 
-/// Runs a tool: the actor system, the socket from `spawn_socket(sys)`, and
+/// Returns the socket options of a tool: the module's defaults (the
+/// `monocoque.*` options), plus with `--curve` the CURVE server role
+/// (`server`, the bind side) or the client role with the fixed keys.
+inline mq::socket_options socket_options(caf::actor_system& sys,
+                                         const args& a, bool server) {
+  auto opts = mq::socket_options::from(mq::module::from(sys)->opts());
+  if (!a.curve)
+    return opts;
+  auto raw = [](const curve::key& key) {
+    return mq::secret{::monocoque::zmtp::byte_span{key.data(), key.size()}};
+  };
+  auto text = [](const curve::key& key) {
+    return std::string{key.begin(), key.end()};
+  };
+  auto& sec = opts.security;
+  if (server) {
+    sec.curve_server = true;
+    sec.curve_secret_key = raw(curve::server_secret);
+    sec.curve_public_key = text(curve::server_public);
+  } else {
+    sec.curve_server_key = text(curve::server_public);
+    sec.curve_secret_key = raw(curve::client_secret);
+    sec.curve_public_key = text(curve::client_public);
+  }
+  return opts;
+}
+
+/// Runs a tool: the actor system, the socket from `spawn_socket(sys, opts)`
+/// (`opts` from `socket_options`, the CURVE server role if `server`), and
 /// `fun(self, socket, args)` spawned on the scheduler (or, with `--ring`, on
 /// a ring); returns once every actor is done.
 template <class SpawnSocket, class F>
-int run(const args& a, SpawnSocket spawn_socket, F fun) {
+int run(const args& a, bool server, SpawnSocket spawn_socket, F fun) {
   config cfg{a};
   caf::actor_system sys{cfg};
-  auto sock = spawn_socket(sys);
+  auto sock = spawn_socket(sys, socket_options(sys, a, server));
   if (a.ring)
     mq::spawn_on_ring(sys, fun, sock, a);
   else

@@ -3,6 +3,7 @@
 // bytes and prints libzmq's lines (average latency = one way, half of the
 // mean round trip).
 //   remote_lat <connect-to> <message-size> <roundtrips> [--mode=M] [--ring]
+//   [--curve]
 // Modes: `post` (default) posts each request one way and gets the reply by
 // push delivery; `request` uses a `send` request, then a `recv` request.
 #include "perf_tool.hpp"
@@ -92,5 +93,8 @@ int main(int argc, char** argv) {
                        "<roundtrip-count>",
                        "post");
   return perf::run(
-    a, [](caf::actor_system& sys) { return perf::mq::spawn_req(sys); }, client);
+    a, false,
+    [](caf::actor_system& sys, perf::mq::socket_options opts) {
+      return perf::mq::spawn_req(sys, std::move(opts));
+    }, client);
 }

@@ -2,6 +2,7 @@
 // Connects, sends <message-count> messages of <message-size> bytes (a fresh
 // payload each, as libzmq's tool), closes with linger (waits until written).
 //   remote_thr <connect-to> <message-size> <message-count> [--mode=M] [--ring]
+//   [--curve]
 // Modes (the public ways to stream):
 //   request  one `(send_atom, multipart)` request per message, a window of
 //            requests in flight (the reply is the backpressure);
@@ -143,5 +144,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   return perf::run(
-    a, [](caf::actor_system& sys) { return perf::mq::spawn_push(sys); }, source);
+    a, false,
+    [](caf::actor_system& sys, perf::mq::socket_options opts) {
+      return perf::mq::spawn_push(sys, std::move(opts));
+    }, source);
 }

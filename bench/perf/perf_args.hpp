@@ -1,6 +1,7 @@
 // perf_args.hpp: shared argument parsing, stopwatch and result printing of
 // the zmq_* and raw_* perf tools (same interface and output as libzmq's
-// perf/local_thr, remote_thr, local_lat, remote_lat).
+// perf/local_thr, remote_thr, local_lat, remote_lat; the zmq_* tools also
+// take a trailing `--curve`).
 #pragma once
 
 #include <cerrno>
@@ -15,6 +16,7 @@ struct args {
   const char* endpoint = nullptr;
   size_t message_size = 0;
   long count = 0; // message count or roundtrip count
+  bool curve = false; // `--curve`: CURVE with the keys of curve_keys.hpp
 };
 
 // Parses a non-negative decimal integer; returns false on junk or overflow.
@@ -30,17 +32,23 @@ inline bool parse_number(const char* str, long& out) {
   return true;
 }
 
-// Parses `<endpoint> <message-size> <count>`; on bad arguments prints
-// `usage: <tool> <endpoint_name> <message-size> <count_name>` to stderr and
-// exits with 1, like libzmq's tools.
+// Parses `<endpoint> <message-size> <count>` (plus an optional trailing
+// `--curve` if `curve_ok`); on bad arguments prints `usage: <tool>
+// <endpoint_name> <message-size> <count_name>` to stderr and exits with 1,
+// like libzmq's tools.
 inline args parse_args(int argc, char** argv, const char* tool,
-                       const char* endpoint_name, const char* count_name) {
+                       const char* endpoint_name, const char* count_name,
+                       bool curve_ok = false) {
   args result;
   long size = 0;
+  if (curve_ok && argc == 5 && std::string{argv[4]} == "--curve") {
+    result.curve = true;
+    --argc;
+  }
   if (argc != 4 || !parse_number(argv[2], size)
       || !parse_number(argv[3], result.count) || result.count < 1) {
-    std::fprintf(stderr, "usage: %s %s <message-size> %s\n", tool,
-                 endpoint_name, count_name);
+    std::fprintf(stderr, "usage: %s %s <message-size> %s%s\n", tool,
+                 endpoint_name, count_name, curve_ok ? " [--curve]" : "");
     std::exit(1);
   }
   result.endpoint = argv[1];
@@ -85,6 +93,21 @@ inline void print_latency(size_t message_size, long roundtrips,
   std::printf("message size: %d [B]\n", static_cast<int>(message_size));
   std::printf("roundtrip count: %d\n", static_cast<int>(roundtrips));
   std::printf("average latency: %.3f [us]\n", latency);
+}
+
+// Prints the handshake tools' four result lines: connections per second,
+// each with its handshake, one round trip and the close.
+inline void print_handshakes(size_t message_size, long count,
+                             double elapsed_us) {
+  if (elapsed_us < 1.0)
+    elapsed_us = 1.0;
+  double rate = static_cast<double>(count) / elapsed_us * 1000000.0;
+  std::printf("message size: %d [B]\n", static_cast<int>(message_size));
+  std::printf("handshake count: %d\n", static_cast<int>(count));
+  std::printf("mean handshake rate: %d [handshakes/s]\n",
+              static_cast<int>(rate));
+  std::printf("average handshake time: %.3f [us]\n",
+              elapsed_us / static_cast<double>(count));
 }
 
 // Prints `<what>: <reason>` to stderr and exits with 1.

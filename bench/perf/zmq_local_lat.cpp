@@ -1,12 +1,13 @@
 // zmq_local_lat: libzmq baseline echo side of the latency test, REP binds
 // and echoes <roundtrip-count> messages of <message-size> bytes (as libzmq's
 // local_lat).
+// A trailing `--curve`: CURVE, this side the server (zmq_peer.hpp).
 #include "zmq_peer.hpp"
 
 int main(int argc, char** argv) {
   auto args = perf::parse_args(argc, argv, "zmq_local_lat", "<bind-to>",
-                               "<roundtrip-count>");
-  perf::zmq_peer peer{ZMQ_REP, args.endpoint, true};
+                               "<roundtrip-count>", true);
+  perf::zmq_peer peer{ZMQ_REP, args.endpoint, true, args.curve};
   void* sock = peer.sock();
   zmq_msg_t msg;
   zmq_msg_init(&msg);

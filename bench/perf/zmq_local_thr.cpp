@@ -1,12 +1,13 @@
 // zmq_local_thr: libzmq baseline receiver, PULL binds and receives
 // <message-count> messages of <message-size> bytes; prints the throughput
 // measured from the first to the last message (as libzmq's local_thr).
+// A trailing `--curve`: CURVE, this side the server (zmq_peer.hpp).
 #include "zmq_peer.hpp"
 
 int main(int argc, char** argv) {
   auto args = perf::parse_args(argc, argv, "zmq_local_thr", "<bind-to>",
-                               "<message-count>");
-  perf::zmq_peer peer{ZMQ_PULL, args.endpoint, true};
+                               "<message-count>", true);
+  perf::zmq_peer peer{ZMQ_PULL, args.endpoint, true, args.curve};
   void* sock = peer.sock();
   zmq_msg_t msg;
   zmq_msg_init(&msg);

@@ -2,7 +2,11 @@
 
 // The libzmq side of the zmq_* perf tools: a context and one socket, bound
 // or connected, closed (with the default infinite linger) on destruction.
+// With `curve`, the bind side is the CURVE server and the connect side the
+// client, both with the fixed keys of curve_keys.hpp (no ZAP handler: the
+// server accepts any client key).
 
+#include "curve_keys.hpp"
 #include "perf_args.hpp"
 
 #include <zmq.h>
@@ -11,19 +15,47 @@
 
 namespace perf {
 
+/// Sets the CURVE options of `sock`: server role if `server`, else client.
+inline void set_curve(void* sock, bool server) {
+  auto set = [sock](int option, const curve::key& key) {
+    if (zmq_setsockopt(sock, option, key.data(), key.size()) != 0)
+      die("zmq_setsockopt", zmq_strerror(errno));
+  };
+  if (server) {
+    int on = 1;
+    if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &on, sizeof(on)) != 0)
+      die("zmq_setsockopt", zmq_strerror(errno));
+    set(ZMQ_CURVE_SECRETKEY, curve::server_secret);
+  } else {
+    set(ZMQ_CURVE_SERVERKEY, curve::server_public);
+    set(ZMQ_CURVE_PUBLICKEY, curve::client_public);
+    set(ZMQ_CURVE_SECRETKEY, curve::client_secret);
+  }
+}
+
+/// Opens a socket of `type` in `ctx` (CURVE if `curve`), binds or connects
+/// it to `endpoint`; dies on any error.
+inline void* open_socket(void* ctx, int type, const char* endpoint, bool bind,
+                         bool curve) {
+  void* sock = zmq_socket(ctx, type);
+  if (sock == nullptr)
+    die("zmq_socket", zmq_strerror(errno));
+  if (curve)
+    set_curve(sock, bind);
+  auto rc = bind ? zmq_bind(sock, endpoint) : zmq_connect(sock, endpoint);
+  if (rc != 0)
+    die(bind ? "zmq_bind" : "zmq_connect", zmq_strerror(errno));
+  return sock;
+}
+
 /// A libzmq context with one socket of `type` on `endpoint`.
 class zmq_peer {
 public:
-  zmq_peer(int type, const char* endpoint, bool bind) {
+  zmq_peer(int type, const char* endpoint, bool bind, bool curve = false) {
     ctx_ = zmq_ctx_new();
     if (ctx_ == nullptr)
       die("zmq_ctx_new", zmq_strerror(errno));
-    sock_ = zmq_socket(ctx_, type);
-    if (sock_ == nullptr)
-      die("zmq_socket", zmq_strerror(errno));
-    auto rc = bind ? zmq_bind(sock_, endpoint) : zmq_connect(sock_, endpoint);
-    if (rc != 0)
-      die(bind ? "zmq_bind" : "zmq_connect", zmq_strerror(errno));
+    sock_ = open_socket(ctx_, type, endpoint, bind, curve);
   }
 
   ~zmq_peer() {
