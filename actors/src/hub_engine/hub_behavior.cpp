@@ -126,6 +126,8 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
                                 "the caf::monocoque::module is not loaded"));
   else if (auto err = st.opts().validate())
     self->quit(std::move(err));
+  else if (auto err = st.conns->prepare_security())
+    self->quit(std::move(err));
   else if (from)
     take_over(self, *from);
   self->set_down_handler([self](down_msg& dm) { on_down(self, dm); });
@@ -228,8 +230,8 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
     },
     // -- from connections and listeners
     [self](peer_up_atom, uint64_t key, uint64_t epoch, zmtp_integrated_actor& hdl,
-           peer_info& info) {
-      on_peer_up(self, key, epoch, hdl, std::move(info));
+           peer_info& info, const peer_identity_ptr& identity) {
+      on_peer_up(self, key, epoch, hdl, std::move(info), identity);
     },
     [self](peer_msg_atom, uint64_t key, uint64_t epoch, uint64_t handed,
            std::vector<multipart>& msgs) {

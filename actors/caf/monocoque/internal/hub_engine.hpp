@@ -231,7 +231,8 @@ void apply_requests(hub_self self, policy_context& ctx);
 
 /// Handles a `peer_up`.
 void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
-                const zmtp_integrated_actor& hdl, peer_info info);
+                const zmtp_integrated_actor& hdl, peer_info info,
+                const peer_identity_ptr& identity);
 
 /// Handles a `down_msg`.
 void on_down(hub_self self, const down_msg& dm);
