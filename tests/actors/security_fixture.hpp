@@ -9,12 +9,16 @@
 #include "monocoque/zmtp/z85.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/test/unit_test.hpp>
 
 #include <chrono>
 #include <memory>
 #include <set>
+#include <thread>
+#include <vector>
 #include <string>
 
 namespace security_test {
@@ -208,5 +212,51 @@ struct fixture {
     return result;
   }
 };
+
+} // namespace security_test
+
+namespace security_test {
+
+/// State of `silent_authenticator`: the requests it holds unanswered.
+struct silent_state {
+  std::vector<caf::response_promise> held;
+  static inline const char* name = "silent_authenticator";
+};
+
+/// An authenticator that never answers CURVE requests of the keys in
+/// `hold` (or of every key if `hold` is empty), keeping them pending (the
+/// promises stay alive: no broken-promise error goes out), and accepts
+/// every other key. `get_atom` answers how many requests it holds.
+inline caf::behavior
+silent_authenticator(caf::stateful_actor<silent_state>* self,
+                     std::set<std::string> hold) {
+  return {
+    [=](mq::authenticate_atom,
+        const mq::zap_request& req) -> caf::result<mq::zap_reply> {
+      if (hold.empty() || hold.count(req.client_key_z85) > 0) {
+        auto rp = self->make_response_promise();
+        self->state.held.push_back(rp);
+        return caf::delegated<mq::zap_reply>{};
+      }
+      return mq::zap_reply::accept();
+    },
+    [=](caf::get_atom) { return self->state.held.size(); },
+  };
+}
+
+/// Returns how many requests `auth` (a `silent_authenticator`) holds.
+inline size_t held_requests(caf::scoped_actor& self, const caf::actor& auth) {
+  size_t result = 0;
+  self->request(auth, 5s, caf::get_atom::value)
+    .receive([&](size_t n) { result = n; }, [](caf::error&) {});
+  return result;
+}
+
+/// An authenticator that answers every request with `reply`.
+inline caf::behavior fixed_authenticator(mq::zap_reply reply) {
+  return {
+    [=](mq::authenticate_atom, const mq::zap_request&) { return reply; },
+  };
+}
 
 } // namespace security_test

@@ -125,6 +125,10 @@ socket_stats make_stats(hub_self self) {
     if (p.up)
       x.peer_type = std::string{::monocoque::zmtp::wire_name(p.info.type)};
     x.up = p.up;
+    if (p.identity) {
+      x.mechanism = p.identity->mechanism;
+      x.user_id = p.identity->user_id;
+    }
     x.out_queue = p.inflight;
     x.in_queue = p.inbox.size();
     x.msgs_in = p.msgs_in;
