@@ -153,7 +153,9 @@ parse_security_option(const std::string& name, bool has_inline_value,
     out.has_curve_secret = true;
     if (!arg)
       return needs("a KEY: 40 Z85 characters or a certificate file");
-    blank(argv, arg->second);
+    // A key is a secret, a certificate's path is not.
+    if (!exists(arg->first))
+      blank(argv, arg->second);
     auto err = resolve_secret(arg->first, opts.curve_secret_key);
     wipe(arg->first);
     return err;

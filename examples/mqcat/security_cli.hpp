@@ -5,9 +5,9 @@
 // Keys and certificate files are read while parsing, so that a bad key or a
 // missing file is a usage error (exit 2) naming the option.
 //
-// Secrets given on the command line (--curve-secret as Z85, --plain-password,
-// the password of --plain-allow) are wiped from mqcat's copies and
-// overwritten in argv once parsed, which also blanks them in
+// Secrets given on the command line (--curve-secret as a Z85 key, not as a
+// file; --plain-password; the password of --plain-allow) are wiped from
+// mqcat's copies and overwritten in argv once parsed, which also blanks them in
 // /proc/PID/cmdline; they are readable there (and in `ps`) for the moment
 // before that, and stay in the shell's history. Prefer a certificate file
 // for --curve-secret.
