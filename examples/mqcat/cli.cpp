@@ -43,13 +43,11 @@ public:
   arg_reader& operator=(const arg_reader&) = delete;
 
   ~arg_reader() {
-    using ::monocoque::zmtp::secure_wipe;
     for (auto& arg : args_)
-      secure_wipe(arg.data(), arg.size());
-    secure_wipe(current_.data(), current_.size());
-    secure_wipe(name_.data(), name_.size());
+      wipe(arg);
+    wipe(current_);
     if (inline_value_)
-      secure_wipe(inline_value_->data(), inline_value_->size());
+      wipe(*inline_value_);
   }
 
   bool done() const noexcept {
@@ -58,6 +56,9 @@ public:
 
   // Splits off the next argument; `name` is the part before any '='.
   void next() {
+    wipe(current_);
+    if (inline_value_)
+      wipe(*inline_value_);
     current_ = args_[pos_++];
     inline_value_.reset();
     name_ = current_;
@@ -100,7 +101,9 @@ public:
       // --name=value: the value follows the '=' in the current argument.
       auto offset = name_.size() + (name_.rfind("--", 0) == 0 ? 1 : 0);
       arg_origin where{static_cast<int>(pos_), offset};
-      std::string result = std::move(*inline_value_);
+      // Copied, then wiped: a moved-from short string keeps its bytes.
+      std::string result = *inline_value_;
+      wipe(*inline_value_);
       inline_value_.reset();
       return std::make_pair(std::move(result), where);
     }
@@ -111,6 +114,10 @@ public:
   }
 
 private:
+  static void wipe(std::string& str) {
+    ::monocoque::zmtp::secure_wipe(str.data(), str.size());
+  }
+
   std::vector<std::string> args_;
   size_t pos_ = 0;
   std::string current_;
@@ -285,8 +292,8 @@ A netcat for ZeroMQ sockets, speaking ZMTP through caf-monocoque.
   --linger MS        how long to flush on exit (default: until sent)
   -v, --verbose      on exit, print the socket's statistics to stderr: one
                      line for the socket, one per peer (routing id, endpoint,
-                     epoch, queue depths, messages and bytes in and out,
-                     drops)
+                     epoch, security mechanism and user id, queue depths,
+                     messages and bytes in and out, drops)
   --monocoque.NAME=VALUE
                      a plugin option, e.g. --monocoque.sndhwm=10
   -h, --help         show this text

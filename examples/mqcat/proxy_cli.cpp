@@ -86,9 +86,13 @@ std::optional<std::string> parse_proxy_args(int argc, char** argv,
       offset = eq + 1;
     }
     auto value_at = [&]() -> std::optional<std::pair<std::string, arg_origin>> {
-      if (value)
-        return std::make_pair(std::exchange(*value, {}),
-                              arg_origin{i, offset});
+      if (value) {
+        // Copied, then wiped: a moved-from short string keeps its bytes.
+        auto result = std::make_pair(*value, arg_origin{i, offset});
+        ::monocoque::zmtp::secure_wipe(value->data(), value->size());
+        value->clear();
+        return result;
+      }
       if (i + 1 >= argc)
         return std::nullopt;
       ++i;
