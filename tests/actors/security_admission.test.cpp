@@ -159,6 +159,53 @@ CAF_TEST(a_pending_verdict_takes_no_router_table_entry) {
   caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
 }
 
+CAF_TEST(a_pending_verdict_gets_no_pub_fan_out) {
+  auto server_keys = make_keypair();
+  auto slow = make_keypair();
+  auto fast = make_keypair();
+  auto auth = sys->spawn(silent_authenticator,
+                         std::set<std::string>{slow.public_z85});
+  auto opts = curve_server(server_keys);
+  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  opts.linger = caf::timespan{0};
+  auto a = mq::spawn_pub(*sys, opts);
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  auto subscribe = [&](const mq::sub_actor& s) {
+    (*self)
+      ->request(s, 5s, mq::subscribe_to_atom::value, std::string{})
+      .receive([](caf::ok_atom) {},
+               [](caf::error& e) { CAF_FAIL("subscribe: " << e); });
+  };
+  auto held = mq::spawn_sub(*sys, curve_client(server_keys, &slow));
+  subscribe(held);
+  CAF_REQUIRE(!connect(held, *ep));
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (held_requests(*self, auth) == 0
+         && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(10ms);
+  CAF_REQUIRE_EQUAL(held_requests(*self, auth), 1u);
+  auto good = mq::spawn_sub(*sys, curve_client(server_keys, &fast));
+  subscribe(good);
+  CAF_REQUIRE(!connect(good, *ep));
+  // Publish until the good subscriber's subscription arrived (bounded).
+  std::string got;
+  for (int i = 0; i < 100 && got.empty(); ++i) {
+    CAF_REQUIRE(!send(a, "news"));
+    got = recv(good, 50ms);
+  }
+  CAF_CHECK_EQUAL(got, "news");
+  CAF_CHECK_EQUAL(recv(held, 100ms), "");
+  auto st = stats(a);
+  CAF_CHECK_EQUAL(st.peers.size(), 2u);
+  for (auto& p : st.peers)
+    if (!p.up) {
+      CAF_CHECK_EQUAL(p.msgs_out, 0u);
+      CAF_CHECK_EQUAL(p.subscriptions, 0u);
+    }
+  caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
+}
+
 CAF_TEST(a_client_that_stops_after_hello_does_not_block_others) {
   auto server_keys = make_keypair();
   auto a = mq::spawn_pull(*sys, curve_server(server_keys));
@@ -179,20 +226,24 @@ CAF_TEST(a_client_that_stops_after_hello_does_not_block_others) {
   CAF_CHECK_EQUAL(st.peers.size(), 6u);
 }
 
-CAF_TEST(a_zmtp20_peer_is_refused_by_a_curve_socket) {
+CAF_TEST(a_zmtp20_peer_is_refused_by_curve_and_plain_sockets) {
   auto server_keys = make_keypair();
-  auto a = mq::spawn_pull(*sys, curve_server(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  auto conn = interop::raw_tcp::connect(port_of(*ep));
-  CAF_REQUIRE(conn.valid());
-  // ZMTP 2.0 greeting: signature, revision 1, socket type PUSH (8), then an
-  // empty identity frame.
-  std::string greeting{"\xff\0\0\0\0\0\0\0\x01\x7f", 10};
-  greeting += std::string{"\x01\x08\x00\x00", 4};
-  CAF_REQUIRE(conn.write(greeting));
-  CAF_CHECK(conn.drain_until_eof() == interop::raw_tcp::eof_result::closed);
-  CAF_CHECK_EQUAL(peers_up(a, 1, 100ms), 0u);
+  mq::socket_options plain;
+  plain.security.plain_server = true;
+  for (auto& opts : {curve_server(server_keys), plain}) {
+    auto a = mq::spawn_pull(*sys, opts);
+    auto ep = bind(a, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    auto conn = interop::raw_tcp::connect(port_of(*ep));
+    CAF_REQUIRE(conn.valid());
+    // ZMTP 2.0 greeting: signature, revision 1, socket type PUSH (8), then
+    // an empty identity frame.
+    std::string greeting{"\xff\0\0\0\0\0\0\0\x01\x7f", 10};
+    greeting += std::string{"\x01\x08\x00\x00", 4};
+    CAF_REQUIRE(conn.write(greeting));
+    CAF_CHECK(conn.drain_until_eof() == interop::raw_tcp::eof_result::closed);
+    CAF_CHECK_EQUAL(peers_up(a, 1, 100ms), 0u);
+  }
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

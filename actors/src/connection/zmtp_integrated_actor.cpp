@@ -176,11 +176,11 @@ private:
       } else if (auto* up = std::get_if<zmtp::events::handshake_done>(&*ev)) {
         auto id = std::make_shared<const peer_identity>(
           detail::make_peer_identity(session_));
-        detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}' {} '{}'",
+        // (No user id in the log: for CURVE it is the client's key.)
+        detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}' {}",
                                    cfg_.key, cfg_.epoch,
                                    zmtp::wire_name(up->peer.type),
-                                   up->peer.identity, id->mechanism,
-                                   id->user_id);
+                                   up->peer.identity, id->mechanism);
         send_owner(peer_up_atom::value, cfg_.key, cfg_.epoch,
                    actor_cast<zmtp_integrated_actor>(this), std::move(up->peer),
                    peer_identity_ptr{std::move(id)});
