@@ -2,6 +2,8 @@
 
 #include "frame_text.hpp"
 
+#include "monocoque/zmtp/secret_buffer.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <utility>
@@ -29,11 +31,23 @@ std::optional<T> to_number(std::string_view str) {
 }
 
 // Walks argv; options take their value from `--name=value` or the next
-// argument.
+// argument. Its copies of the arguments are wiped when it goes away: some
+// hold passwords.
 class arg_reader {
 public:
   arg_reader(int argc, char** argv) : args_(argv + 1, argv + argc) {
     // nop
+  }
+
+  arg_reader(const arg_reader&) = delete;
+  arg_reader& operator=(const arg_reader&) = delete;
+
+  ~arg_reader() {
+    for (auto& arg : args_)
+      wipe(arg);
+    wipe(current_);
+    if (inline_value_)
+      wipe(*inline_value_);
   }
 
   bool done() const noexcept {
@@ -42,6 +56,9 @@ public:
 
   // Splits off the next argument; `name` is the part before any '='.
   void next() {
+    wipe(current_);
+    if (inline_value_)
+      wipe(*inline_value_);
     current_ = args_[pos_++];
     inline_value_.reset();
     name_ = current_;
@@ -72,14 +89,35 @@ public:
 
   // Returns the option's value, or nullopt if the command line ends.
   std::optional<std::string> value() {
-    if (inline_value_)
-      return std::exchange(inline_value_, std::nullopt);
+    auto result = value_at();
+    if (!result)
+      return std::nullopt;
+    return std::move(result->first);
+  }
+
+  // Returns the option's value and where it is in argv.
+  std::optional<std::pair<std::string, arg_origin>> value_at() {
+    if (inline_value_) {
+      // --name=value: the value follows the '=' in the current argument.
+      auto offset = name_.size() + (name_.rfind("--", 0) == 0 ? 1 : 0);
+      arg_origin where{static_cast<int>(pos_), offset};
+      // Copied, then wiped: a moved-from short string keeps its bytes.
+      std::string result = *inline_value_;
+      wipe(*inline_value_);
+      inline_value_.reset();
+      return std::make_pair(std::move(result), where);
+    }
     if (done())
       return std::nullopt;
-    return args_[pos_++];
+    arg_origin where{static_cast<int>(pos_ + 1), 0};
+    return std::make_pair(args_[pos_++], where);
   }
 
 private:
+  static void wipe(std::string& str) {
+    ::monocoque::zmtp::secure_wipe(str.data(), str.size());
+  }
+
   std::vector<std::string> args_;
   size_t pos_ = 0;
   std::string current_;
@@ -131,6 +169,8 @@ std::optional<std::string> check(const args& out) {
     return "nothing to do: give --send, --recv and/or --echo";
   if (!out.subscriptions.empty() && out.type != "sub" && out.type != "xsub")
     return "--subscribe applies to sub and xsub sockets only";
+  if (auto err = check_security(out.security))
+    return err;
   return check_directions(out);
 }
 
@@ -210,6 +250,11 @@ std::optional<std::string> parse_args(int argc, char** argv, args& out) {
       if (!in.has_inline_value())
         return "write " + name + "=VALUE";
       out.caf_options.push_back(in.current());
+    } else if (auto sec = parse_security_option(
+                 name, in.has_inline_value(), [&] { return in.value_at(); },
+                 argv, out.security)) {
+      if (!sec->empty())
+        return sec;
     } else if (!name.empty() && name[0] == '-' && name != "-") {
       return "unknown option '" + name + "'";
     } else if (out.type.empty()) {
@@ -247,12 +292,13 @@ A netcat for ZeroMQ sockets, speaking ZMTP through caf-monocoque.
   --linger MS        how long to flush on exit (default: until sent)
   -v, --verbose      on exit, print the socket's statistics to stderr: one
                      line for the socket, one per peer (routing id, endpoint,
-                     epoch, queue depths, messages and bytes in and out,
-                     drops)
+                     epoch, security mechanism and user id, queue depths,
+                     messages and bytes in and out, drops)
   --monocoque.NAME=VALUE
                      a plugin option, e.g. --monocoque.sndhwm=10
   -h, --help         show this text
 
+)" + security_usage() + R"(
 Socket types:
   dealer, pair       any of --send, --recv and --echo.
   router             a received message prints its sender's routing id as
@@ -282,6 +328,9 @@ Socket types:
 
   mqcat proxy FRONTEND BACKEND [--capture SPEC] [-v] [--monocoque.NAME=VALUE]
                      runs a proxy (mqcat proxy --help).
+  mqcat keygen [FILE]
+                     prints a new CURVE keypair as a certificate, or saves
+                     it as FILE and FILE_secret.
 
 Frames print as text when printable ASCII, free of the delimiter and not
 starting with "0x"; otherwise as 0x + hex. Without -d, the frames of a

@@ -3,6 +3,8 @@
 // mqcat's command line: what the user asked for, parsed without CAF so that
 // mqcat controls its own usage errors and exit codes.
 
+#include "security_cli.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -61,6 +63,8 @@ struct args {
   std::vector<std::string> caf_options;
   /// Print the socket's statistics to stderr on exit.
   bool verbose = false;
+  /// The security options (--curve-*, --plain-*, --zap-domain).
+  security_args security;
   /// `-h` or `--help` was given.
   bool help = false;
 
@@ -74,6 +78,7 @@ struct args {
 extern const std::vector<std::string_view> socket_types;
 
 /// Parses `argv[1..argc)` into `out`. Returns an error message for bad usage.
+/// Secrets (passwords, Z85 secret keys) are overwritten in `argv`.
 std::optional<std::string> parse_args(int argc, char** argv, args& out);
 
 /// Returns the usage text.

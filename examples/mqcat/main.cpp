@@ -129,6 +129,9 @@ int run(caf::actor_system& sys, const mqcat::args& args,
     opts.identity = *args.identity;
   if (args.linger)
     opts.linger = *args.linger;
+  if (auto err = mqcat::apply_security(sys, args.security, opts.security))
+    return complain(exit_failure,
+                    "cannot start the authenticator: " + sys.render(err));
   auto socket = mqcat::spawn_socket(sys, args.type, std::move(opts));
   caf::scoped_actor self{sys};
   auto rc = mqcat::set_up(sys, self, socket, args.endpoints);
@@ -183,6 +186,8 @@ int run(caf::actor_system& sys, const mqcat::args& args,
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view{argv[1]} == "proxy")
     return mqcat::proxy_main(argc, argv);
+  if (argc > 1 && std::string_view{argv[1]} == "keygen")
+    return mqcat::keygen_main(argc, argv);
   mqcat::args args;
   if (auto err = mqcat::parse_args(argc, argv, args)) {
     std::fprintf(stderr, "mqcat: %s\nTry 'mqcat --help'.\n", err->c_str());

@@ -2,7 +2,10 @@
 
 #include "sockets.hpp"
 
+#include "monocoque/zmtp/secret_buffer.hpp"
+
 #include <algorithm>
+#include <utility>
 
 namespace mqcat {
 
@@ -27,6 +30,13 @@ std::optional<std::string> check(const proxy_args& out) {
   if (out.capture && !type_sends(out.capture->type))
     return "the capture must send: " + out.capture->type
            + " sockets only receive";
+  for (auto* spec : {&out.frontend, &out.backend}) {
+    if (auto err = check_security(spec->security))
+      return (spec == &out.frontend ? "frontend: " : "backend: ") + *err;
+  }
+  if (out.capture)
+    if (auto err = check_security(out.capture->security))
+      return "capture: " + *err;
   return std::nullopt;
 }
 
@@ -62,14 +72,45 @@ std::optional<std::string> parse_socket_spec(std::string_view text,
 std::optional<std::string> parse_proxy_args(int argc, char** argv,
                                             proxy_args& out) {
   int positional = 0;
+  // Security options apply to the socket spec before them.
+  socket_spec* last = nullptr;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     std::string name = arg;
     std::optional<std::string> value;
+    size_t offset = 0;
     if (auto eq = arg.find('='); arg.rfind("--", 0) == 0
                                  && eq != std::string::npos) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
+      offset = eq + 1;
+    }
+    auto value_at = [&]() -> std::optional<std::pair<std::string, arg_origin>> {
+      if (value) {
+        // Copied, then wiped: a moved-from short string keeps its bytes.
+        auto result = std::make_pair(*value, arg_origin{i, offset});
+        ::monocoque::zmtp::secure_wipe(value->data(), value->size());
+        value->clear();
+        return result;
+      }
+      if (i + 1 >= argc)
+        return std::nullopt;
+      ++i;
+      return std::make_pair(std::string{argv[i]}, arg_origin{i, 0});
+    };
+    security_args scratch;
+    auto sec = parse_security_option(name, value.has_value(), value_at, argv,
+                                     last != nullptr ? last->security
+                                                     : scratch);
+    if (sec) {
+      // `arg` may hold a password (--plain-password=P).
+      ::monocoque::zmtp::secure_wipe(arg.data(), arg.size());
+      if (last == nullptr)
+        return name + " must follow the socket it applies to (FRONTEND, "
+                      "BACKEND or --capture SPEC)";
+      if (!sec->empty())
+        return sec;
+      continue;
     }
     if (name == "-h" || name == "--help") {
       out.help = true;
@@ -88,6 +129,7 @@ std::optional<std::string> parse_proxy_args(int argc, char** argv,
       if (auto err = parse_socket_spec(*value, spec))
         return err;
       out.capture = std::move(spec);
+      last = &*out.capture;
     } else if (name.rfind(caf_prefix, 0) == 0) {
       if (!value)
         return "write " + name + "=VALUE";
@@ -98,6 +140,7 @@ std::optional<std::string> parse_proxy_args(int argc, char** argv,
       auto& spec = positional++ == 0 ? out.frontend : out.backend;
       if (auto err = parse_socket_spec(arg, spec))
         return err;
+      last = &spec;
     } else {
       return "unexpected argument '" + arg + "'";
     }
@@ -123,6 +166,10 @@ forwarded message; copies it has no room for are dropped, never waited for.
 A bind to a `*` port prints "mqcat: bound ENDPOINT" to stderr.
 
   --capture SPEC     a capture socket
+  --curve-*, --plain-*, --zap-domain
+                     security options (see mqcat --help) of the socket
+                     given before them, e.g.
+                     router,bind,tcp://*:5559 --curve-server --curve-secret K
   -v, --verbose      on exit, print the proxy's statistics to stderr
   --monocoque.NAME=VALUE
                      a plugin option, e.g. --monocoque.sndhwm=10

@@ -17,6 +17,8 @@ struct socket_spec {
   std::string type;
   /// Where it binds or connects.
   endpoint_arg endpoint;
+  /// Its security options (those that follow it on the command line).
+  security_args security;
 };
 
 /// Everything `mqcat proxy` was asked to do.

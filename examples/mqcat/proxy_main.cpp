@@ -1,6 +1,7 @@
 #include "proxy_main.hpp"
 
 #include "proxy_cli.hpp"
+#include "security_cli.hpp"
 #include "signals.hpp"
 #include "sockets.hpp"
 
@@ -68,7 +69,14 @@ int run(caf::actor_system& sys, const proxy_args& args,
   std::vector<caf::actor> sockets;
   int rc = exit_ok;
   auto make = [&](const socket_spec& spec) {
-    auto s = spawn_socket(sys, spec.type, opts);
+    auto side_opts = opts;
+    if (auto err = apply_security(sys, spec.security, side_opts.security)) {
+      if (rc == exit_ok)
+        rc = complain(exit_failure, "cannot start the authenticator: "
+                                      + sys.render(err));
+      return mq::proxy_socket{};
+    }
+    auto s = spawn_socket(sys, spec.type, std::move(side_opts));
     sockets.push_back(s);
     if (rc == exit_ok)
       rc = set_up(sys, self, s, {spec.endpoint});

@@ -141,6 +141,8 @@ void print_stats(const mq::socket_stats& stats) {
            + " epoch=" + std::to_string(p.epoch)
            + " type=" + (p.peer_type.empty() ? "?" : p.peer_type)
            + " up=" + (p.up ? "yes" : "no")
+           + " mechanism=" + (p.mechanism.empty() ? "?" : p.mechanism)
+           + " user_id=" + (p.user_id.empty() ? "-" : render_id(p.user_id))
            + " in_queue=" + std::to_string(p.in_queue)
            + " out_queue=" + std::to_string(p.out_queue)
            + " msgs_in=" + std::to_string(p.msgs_in)

@@ -134,6 +134,8 @@ std::string to_string(errc x) {
       return "wrong_state";
     case errc::host_unreachable:
       return "host_unreachable";
+    case errc::invalid_certificate:
+      return "invalid_certificate";
     default:
       return "unknown";
   }

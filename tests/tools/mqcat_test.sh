@@ -383,7 +383,7 @@ if start_bound rtr router --bind 'tcp://127.0.0.1:*' --recv --echo -n 2 -v; then
   out=$(cat "$work/rtr.out")
   err=$(cat "$work/rtr.err")
   expected=$'client1\tping\nclient1\tmulti\t0x00ff\t'
-  stats='^mqcat: peer id=client1 endpoint=tcp://127\.0\.0\.1:[0-9]+ key=[0-9]+ epoch=[0-9]+ type=DEALER up=yes in_queue=0 out_queue=[0-9]+ msgs_in=2 bytes_in=11 msgs_out=2 bytes_out=11 drops=0$'
+  stats='^mqcat: peer id=client1 endpoint=tcp://127\.0\.0\.1:[0-9]+ key=[0-9]+ epoch=[0-9]+ type=DEALER up=yes mechanism=NULL user_id=- in_queue=0 out_queue=[0-9]+ msgs_in=2 bytes_in=11 msgs_out=2 bytes_out=11 drops=0$'
   if [[ $rc == 0 && $client_rc == 0 && $out == "$expected" ]] \
     && grep -q '^mqcat: stats ROUTER peers=1 pending=0 dropped=0 refused=0$' \
       <<<"$err" && grep -Eq "$stats" <<<"$err"; then

@@ -5,6 +5,8 @@
 /// one that may include both the actors' and the module's public headers.
 /// Parses neither liburing nor spdlog (tests/package/public_headers_test.sh).
 
+#include "caf/monocoque/authenticator_config.hpp"
+#include "caf/monocoque/authenticators.hpp"
 #include "caf/monocoque/dealer_actor.hpp"
 #include "caf/monocoque/pair_actor.hpp"
 #include "caf/monocoque/proxy_actor.hpp"
@@ -26,6 +28,8 @@
 #include "caf/monocoque/options.hpp"
 #include "caf/monocoque/socket_options.hpp"
 #include "caf/monocoque/authenticator.hpp"
+#include "caf/monocoque/certificate.hpp"
+#include "caf/monocoque/curve_keypair.hpp"
 #include "caf/monocoque/peer_identity.hpp"
 #include "caf/monocoque/secret.hpp"
 #include "caf/monocoque/security_options.hpp"

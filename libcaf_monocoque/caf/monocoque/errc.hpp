@@ -118,6 +118,9 @@ enum class errc : uint8_t {
   wrong_state,
   /// No peer has that routing id (ROUTER with `router_mandatory`).
   host_unreachable,
+  /// A certificate file could not be read, or is not a valid CURVE
+  /// certificate (see `certificate.hpp`).
+  invalid_certificate,
 };
 
 /// Returns the name of `x`.
