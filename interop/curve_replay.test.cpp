@@ -206,7 +206,7 @@ CAF_TEST(libzmq refuses the same duplicate from our client) {
   check_refused(r, 4);
 }
 
-CAF_TEST(over NULL the duplicate is delivered) {
+CAF_TEST(without security the duplicate is delivered) {
   setup.mechanism = mech::null;
   for (auto who : {receiver::our_server, receiver::our_client}) {
     auto r = run(who, false);

@@ -232,7 +232,7 @@ CAF_TEST(CURVE never shows a payload or a topic in clear) {
   }
 }
 
-CAF_TEST(NULL shows them: the check can fail) {
+CAF_TEST(the null mechanism shows them so the check can fail) {
   setup.mechanism = mech::null;
   for (auto t : {topo::ours_client, topo::ours_server, topo::ours_both}) {
     auto r = dealer_router(t);

@@ -183,16 +183,17 @@ private:
   void parse(conn& c, size_t d, const char* bytes, size_t n,
              std::string& out) {
     auto& p = c.parsers[d];
-    out.append(bytes, n);
     size_t i = 0;
     while (i < n) {
       if (p.greeting_left > 0) {
         auto k = std::min<uint64_t>(p.greeting_left, n - i);
+        out.append(bytes + i, static_cast<size_t>(k));
         p.greeting_left -= k;
         i += static_cast<size_t>(k);
         continue;
       }
       if (!p.in_body) {
+        out += bytes[i];
         p.hdr[p.hdr_have++] = static_cast<uint8_t>(bytes[i++]);
         if (p.hdr_have < header_size(p.hdr[0]))
           continue;
@@ -217,6 +218,7 @@ private:
         p.in_body = true;
       } else {
         auto k = static_cast<size_t>(std::min<uint64_t>(p.body_left, n - i));
+        out.append(bytes + i, k);
         if (p.candidate)
           p.copy.append(bytes + i, k);
         p.body_left -= k;
