@@ -1,6 +1,7 @@
 #include "caf/monocoque/socket_options.hpp"
 
 #include "caf/monocoque/errc.hpp"
+#include "caf/monocoque/internal/security_setup.hpp"
 #include "caf/monocoque/options.hpp"
 
 #include "monocoque/zmtp/metadata.hpp"
@@ -53,7 +54,7 @@ error socket_options::validate() const {
     if (value.size() >= (size_t{1} << 31))
       return invalid("property '" + name + "': value of 2 GiB or more");
   }
-  return {};
+  return detail::check_security(security);
 }
 
 } // namespace caf::monocoque

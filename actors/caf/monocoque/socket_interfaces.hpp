@@ -1,6 +1,7 @@
 #pragma once
 
 #include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/peer_identity.hpp"
 #include "caf/monocoque/socket_stats.hpp"
 
 #include <caf/actor.hpp>
@@ -74,11 +75,25 @@ using sending_actor = typed_actor<
 /// - `(deliver_atom, actor{}, 0)` (or the batch form with a null target)
 ///   withdraws push delivery: what arrives afterwards waits for `recv`.
 ///   Messages already pushed stay with the old target.
+/// - Who sent it: `(recv_atom, from_atom)` and `(recv_atom, from_atom,
+///   timeout)` answer `(multipart, peer_identity_ptr)`, and `(deliver_atom,
+///   from_atom, target, credit)` pushes `(message_atom, peer_identity_ptr,
+///   multipart)` per message (credit as above). The identity is the
+///   connection the message came from: mechanism ("NULL", "PLAIN",
+///   "CURVE"), the user id and properties our authenticator gave it (PLAIN:
+///   the user name, CURVE: the client key in Z85 by default; never what the
+///   peer claimed about itself), key, epoch, endpoint and routing id. One
+///   shared, immutable object per connection incarnation: every message of
+///   that connection carries the same pointer, also after it went down.
 using receiving_actor = typed_actor<
   replies_to<recv_atom>::with<multipart>,
   replies_to<recv_atom, timespan>::with<multipart>,
+  replies_to<recv_atom, from_atom>::with<multipart, peer_identity_ptr>,
+  replies_to<recv_atom, from_atom, timespan>::with<multipart,
+                                                   peer_identity_ptr>,
   reacts_to<deliver_atom, actor, uint64_t>,
   reacts_to<deliver_atom, batch_atom, actor, uint64_t>,
+  reacts_to<deliver_atom, from_atom, actor, uint64_t>,
   reacts_to<credit_atom, uint64_t>>;
 
 /// The subscription verbs of a SUB socket.

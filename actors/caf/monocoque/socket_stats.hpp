@@ -23,6 +23,12 @@ struct peer_stats {
   std::string peer_type;
   /// Whether its handshake finished (messages may flow).
   bool up = false;
+  /// Security mechanism of the connection ("NULL", "PLAIN", "CURVE"; ""
+  /// before its handshake).
+  std::string mechanism;
+  /// The user id our authenticator gave the peer (see `peer_identity`);
+  /// empty for NULL peers and on the client side.
+  std::string user_id;
   /// Messages handed to the connection and not yet written to the kernel.
   uint64_t out_queue = 0;
   /// Received messages not yet taken by the application.

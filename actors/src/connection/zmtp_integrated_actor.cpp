@@ -1,5 +1,7 @@
 #include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
 
+#include "caf/monocoque/internal/connection_auth.hpp"
+
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
@@ -172,11 +174,16 @@ private:
         ++delivered_;
         batch.push_back(std::move(msg->msg));
       } else if (auto* up = std::get_if<zmtp::events::handshake_done>(&*ev)) {
-        detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}'", cfg_.key,
-                                   cfg_.epoch, zmtp::wire_name(up->peer.type),
-                                   up->peer.identity);
+        auto id = std::make_shared<const peer_identity>(
+          detail::make_peer_identity(session_));
+        detail::log::zmtp()->debug("peer {} epoch {} up: {} '{}' {} '{}'",
+                                   cfg_.key, cfg_.epoch,
+                                   zmtp::wire_name(up->peer.type),
+                                   up->peer.identity, id->mechanism,
+                                   id->user_id);
         send_owner(peer_up_atom::value, cfg_.key, cfg_.epoch,
-                   actor_cast<zmtp_integrated_actor>(this), std::move(up->peer));
+                   actor_cast<zmtp_integrated_actor>(this), std::move(up->peer),
+                   peer_identity_ptr{std::move(id)});
       } else if (auto* fail = std::get_if<zmtp::events::failed>(&*ev)) {
         detail::log::zmtp()->info("peer {} epoch {} failed: {} ({})",
                                   cfg_.key, cfg_.epoch,
@@ -194,6 +201,9 @@ private:
     if (!batch.empty())
       send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
                  std::move(batch));
+    if (!failure_ && session_.awaiting_auth())
+      if (auto req = session_.take_auth_request())
+        return authenticate(std::move(*req));
     if (failure_) {
       flush();
       // Let the socket write a pending ERROR command, then go.
@@ -203,6 +213,44 @@ private:
     schedule_flush();
     update_reading();
     arm_timer();
+  }
+
+  // Asks the authenticator about the peer (or decides without one), then
+  // feeds the verdict to the session. The session's handshake timer keeps
+  // running meanwhile: an authenticator that never answers fails the
+  // handshake; a late answer finds the session failed and changes nothing.
+  void authenticate(zmtp::auth_request&& creds) {
+    std::string default_id;
+    auto req = detail::make_zap_request(std::move(creds), cfg_.zap_domain,
+                                        cfg_.address, default_id);
+    if (!cfg_.authenticator) {
+      on_verdict(detail::default_verdict(req, default_id));
+      return;
+    }
+    // Re-arm the timer and keep reading (the peer may hang up meanwhile).
+    schedule_flush();
+    update_reading();
+    arm_timer();
+    request(cfg_.authenticator, infinite, authenticate_atom::value,
+            std::move(req))
+      .then(
+        [this, default_id](zap_reply& reply) {
+          on_verdict(detail::to_auth_reply(std::move(reply), default_id));
+        },
+        [this](error& err) { on_verdict(detail::auth_error_reply(err)); });
+  }
+
+  void on_verdict(zmtp::auth_reply reply) {
+    if (reply.status != zmtp::auth_status::success)
+      detail::log::zmtp()->info("peer {} epoch {}: authentication refused "
+                                "({} {})",
+                                cfg_.key, cfg_.epoch,
+                                zmtp::to_string(reply.status),
+                                reply.status_text);
+    // `closed` (the session failed meanwhile, e.g. its handshake timed
+    // out) and `no_pending_auth` change nothing.
+    static_cast<void>(session_.authenticated(std::move(reply), now()));
+    after_activity();
   }
 
   // Writes after the messages already in the mailbox were handled: a burst

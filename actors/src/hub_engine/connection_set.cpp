@@ -6,6 +6,7 @@
 #include "caf/monocoque/internal/hub_engine.hpp"
 #include "caf/monocoque/internal/lifecycle_atoms.hpp"
 #include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/internal/security_setup.hpp"
 #include "caf/monocoque/internal/socket_keeper.hpp"
 #include "caf/monocoque/internal/socket_actor.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
@@ -37,6 +38,14 @@ expected<std::string> connection_set<Self>::bind(const std::string& str) {
   listeners_.push_back(hdl);
   log::actors()->debug("bound {}", sock->bound.to_string());
   return sock->bound.to_string();
+}
+
+template <class Self> error connection_set<Self>::prepare_security() {
+  auto cfg = make_security_config(opts_.security);
+  if (!cfg)
+    return std::move(cfg.error());
+  security_ = std::move(*cfg);
+  return none;
 }
 
 template <class Self>
@@ -310,6 +319,10 @@ void connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
   zc.session.heartbeat.interval = opts_.heartbeat_ivl;
   zc.session.heartbeat.ttl = opts_.heartbeat_ttl;
   zc.session.heartbeat.timeout = opts_.heartbeat_timeout;
+  zc.session.security = security_;
+  zc.authenticator = opts_.security.authenticator;
+  zc.zap_domain = opts_.security.zap_domain;
+  zc.address = zap_address(where);
   zc.rcvhwm = opts_.rcvhwm;
   zc.sndhwm = opts_.sndhwm;
   zc.linger = opts_.linger;

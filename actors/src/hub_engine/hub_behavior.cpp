@@ -76,26 +76,6 @@ void do_post(hub_self self, std::vector<multipart> batch) {
   pump_delivery(self); // REP: the next request may go out now
 }
 
-// Answers a `recv` at once, parks it, or refuses it.
-result<multipart> do_recv(hub_self self, std::optional<timespan> timeout) {
-  auto& st = self->state;
-  if (st.closing)
-    return closed_error("recv after close");
-  if (!st.policy->receives())
-    return unsupported(self, "receive");
-  if (st.waiters.empty()) {
-    if (auto err = st.policy->can_recv())
-      return err;
-    if (auto msg = take_next(self))
-      return std::move(*msg);
-  }
-  auto id = st.next_waiter++;
-  st.waiters.emplace_back(id, deferred_reply{self});
-  if (timeout)
-    self->delayed_send(self, *timeout, recv_timeout_atom::value, id);
-  return caf::delegated<multipart>{};
-}
-
 result<ok_atom> do_subscribe(hub_self self, bool subscribe,
                              std::string prefix) {
   auto& st = self->state;
@@ -125,6 +105,8 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
                    : make_error(errc::backend_unavailable,
                                 "the caf::monocoque::module is not loaded"));
   else if (auto err = st.opts().validate())
+    self->quit(std::move(err));
+  else if (auto err = st.conns->prepare_security())
     self->quit(std::move(err));
   else if (from)
     take_over(self, *from);
@@ -201,25 +183,41 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
     [self](recv_atom, timespan timeout) -> result<multipart> {
       return do_recv(self, timeout);
     },
+    [self](recv_atom, from_atom) -> result<multipart, peer_identity_ptr> {
+      return do_recv_from(self, std::nullopt);
+    },
+    [self](recv_atom, from_atom,
+           timespan timeout) -> result<multipart, peer_identity_ptr> {
+      return do_recv_from(self, timeout);
+    },
     [self](recv_timeout_atom, uint64_t id) {
       auto& ws = self->state.waiters;
       auto i = std::find_if(ws.begin(), ws.end(),
-                            [id](auto& w) { return w.first == id; });
+                            [id](auto& w) { return w.id == id; });
       if (i == ws.end())
         return; // answered in time
-      i->second.deliver(self, make_error(errc::timed_out, "no message"));
+      i->reply.deliver(self, make_error(errc::timed_out, "no message"));
       ws.erase(i);
     },
     [self](deliver_atom, actor& target, uint64_t credit) {
       self->state.target = std::move(target);
       self->state.credit = credit;
       self->state.batched = false;
+      self->state.with_from = false;
       pump_delivery(self);
     },
     [self](deliver_atom, batch_atom, actor& target, uint64_t credit) {
       self->state.target = std::move(target);
       self->state.credit = credit;
       self->state.batched = true;
+      self->state.with_from = false;
+      pump_delivery(self);
+    },
+    [self](deliver_atom, from_atom, actor& target, uint64_t credit) {
+      self->state.target = std::move(target);
+      self->state.credit = credit;
+      self->state.batched = false;
+      self->state.with_from = true;
       pump_delivery(self);
     },
     [self](credit_atom, uint64_t n) {
@@ -228,8 +226,8 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
     },
     // -- from connections and listeners
     [self](peer_up_atom, uint64_t key, uint64_t epoch, zmtp_integrated_actor& hdl,
-           peer_info& info) {
-      on_peer_up(self, key, epoch, hdl, std::move(info));
+           peer_info& info, const peer_identity_ptr& identity) {
+      on_peer_up(self, key, epoch, hdl, std::move(info), identity);
     },
     [self](peer_msg_atom, uint64_t key, uint64_t epoch, uint64_t handed,
            std::vector<multipart>& msgs) {

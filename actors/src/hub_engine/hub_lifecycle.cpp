@@ -56,8 +56,8 @@ void begin_close(hub_self self) {
   for (auto& b : st.blocked)
     b.reply.deliver(self, make_error(errc::socket_closed, "send after close"));
   st.blocked.clear();
-  for (auto& [id, rp] : st.waiters)
-    rp.deliver(self, make_error(errc::socket_closed, "recv after close"));
+  for (auto& w : st.waiters)
+    w.reply.deliver(self, make_error(errc::socket_closed, "recv after close"));
   st.waiters.clear();
   auto linger = st.opts().linger;
   // A closing socket lingers even when its last handle goes (as libzmq's

@@ -61,7 +61,8 @@ void refuse(hub_self self, peer& p) {
 }
 
 void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
-                const zmtp_integrated_actor& hdl, peer_info info) {
+                const zmtp_integrated_actor& hdl, peer_info info,
+                const peer_identity_ptr& identity) {
   auto& st = self->state;
   auto* p = st.conns->on_peer_up(key, epoch, hdl, std::move(info));
   if (p == nullptr || p->closing)
@@ -75,6 +76,18 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
     return;
   }
   p->up = true;
+  // Who the peer is, for every message it delivers: the connection's
+  // findings (mechanism, user id, the authenticator's properties) plus what
+  // only the socket knows. Set once per incarnation, after admission (the
+  // policy may have given it its routing id).
+  auto id = identity ? peer_identity{*identity} : peer_identity{};
+  if (!identity)
+    id.mechanism = "NULL";
+  id.key = p->key;
+  id.epoch = p->epoch;
+  id.endpoint = p->endpoint;
+  id.routing_id = p->routing_id;
+  p->identity = std::make_shared<const peer_identity>(std::move(id));
   st.lb.attach(st.ref(*p));
   if (!st.has_room(*p))
     st.lb.blocked(st.ref(*p)); // admit() handed it its SNDHWM already
@@ -112,6 +125,10 @@ socket_stats make_stats(hub_self self) {
     if (p.up)
       x.peer_type = std::string{::monocoque::zmtp::wire_name(p.info.type)};
     x.up = p.up;
+    if (p.identity) {
+      x.mechanism = p.identity->mechanism;
+      x.user_id = p.identity->user_id;
+    }
     x.out_queue = p.inflight;
     x.in_queue = p.inbox.size();
     x.msgs_in = p.msgs_in;

@@ -25,7 +25,68 @@ void return_credit(hub_self self, peer& p, bool force) {
   p.uncredited = 0;
 }
 
+// Checks a `recv` against the socket type and state.
+error admit_recv(hub_self self) {
+  auto& st = self->state;
+  if (st.closing)
+    return make_error(errc::socket_closed, "recv after close");
+  if (!st.policy->receives())
+    return make_error(errc::invalid_operation,
+                      std::string{::monocoque::zmtp::wire_name(
+                        st.policy->type())}
+                        + " sockets cannot receive");
+  if (st.waiters.empty())
+    return st.policy->can_recv();
+  return none;
+}
+
+// Parks a `recv` (the queue keeps the order of requests).
+void park(hub_self self, std::optional<timespan> timeout, bool with_from) {
+  auto& st = self->state;
+  auto id = st.next_waiter++;
+  st.waiters.push_back(parked_recv{id, deferred_reply{self}, with_from});
+  if (timeout)
+    self->delayed_send(self, *timeout, recv_timeout_atom::value, id);
+}
+
+// Who sent a message of `p`: its identity, set when it came up (a record
+// that never came up, e.g. in tests, gets a bare one).
+peer_identity_ptr identity_of(const peer& p) {
+  if (p.identity)
+    return p.identity;
+  auto id = std::make_shared<peer_identity>();
+  id->key = p.key;
+  id->epoch = p.epoch;
+  id->endpoint = p.endpoint;
+  id->routing_id = p.routing_id;
+  id->mechanism = "NULL";
+  return id;
+}
+
 } // namespace
+
+result<multipart> do_recv(hub_self self, std::optional<timespan> timeout) {
+  if (auto err = admit_recv(self))
+    return err;
+  if (self->state.waiters.empty())
+    if (auto msg = take_next(self))
+      return std::move(*msg);
+  park(self, timeout, false);
+  return caf::delegated<multipart>{};
+}
+
+result<multipart, peer_identity_ptr>
+do_recv_from(hub_self self, std::optional<timespan> timeout) {
+  if (auto err = admit_recv(self))
+    return err;
+  if (self->state.waiters.empty()) {
+    peer_identity_ptr from;
+    if (auto msg = take_next(self, &from))
+      return {std::move(*msg), std::move(from)};
+  }
+  park(self, timeout, true);
+  return caf::delegated<multipart, peer_identity_ptr>{};
+}
 
 void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch,
                  uint64_t handed, std::vector<multipart> msgs) {
@@ -58,7 +119,7 @@ void deliver_local(hub_state& st, peer& p, multipart msg) {
   st.fq.activated(st.ref(p));
 }
 
-std::optional<multipart> take_next(hub_self self) {
+std::optional<multipart> take_next(hub_self self, peer_identity_ptr* from) {
   auto& st = self->state;
   while (!st.fq.empty() && st.policy->can_take()) {
     auto* p = st.get(st.fq.current());
@@ -76,6 +137,8 @@ std::optional<multipart> take_next(hub_self self) {
     if (!keep)
       ++st.dropped;
     st.fq.next(!p->inbox.empty()); // its next message waits its turn
+    if (keep && from != nullptr)
+      *from = identity_of(*p); // before the record may go
     st.table().release_if_done(*p);
     if (keep)
       return msg;
@@ -101,10 +164,15 @@ void discard_received(hub_self self) {
 void pump_delivery(hub_self self) {
   auto& st = self->state;
   while (!st.waiters.empty()) {
-    auto msg = take_next(self);
+    auto& w = st.waiters.front();
+    peer_identity_ptr from;
+    auto msg = take_next(self, w.with_from ? &from : nullptr);
     if (!msg)
       return;
-    st.waiters.front().second.deliver(self, std::move(*msg));
+    if (w.with_from)
+      w.reply.deliver(self, std::move(*msg), std::move(from));
+    else
+      w.reply.deliver(self, std::move(*msg));
     st.waiters.pop_front();
   }
   // The target is dynamically typed: typed send() refuses it.
@@ -127,11 +195,16 @@ void pump_delivery(hub_self self) {
     return;
   }
   while (st.target && st.credit > 0) {
-    auto msg = take_next(self);
+    peer_identity_ptr from;
+    auto msg = take_next(self, st.with_from ? &from : nullptr);
     if (!msg)
       return;
     --st.credit;
-    push(caf::make_message(message_atom::value, std::move(*msg)));
+    if (st.with_from)
+      push(caf::make_message(message_atom::value, std::move(from),
+                             std::move(*msg)));
+    else
+      push(caf::make_message(message_atom::value, std::move(*msg)));
   }
 }
 

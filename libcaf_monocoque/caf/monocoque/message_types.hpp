@@ -52,6 +52,10 @@ using recv_atom = atom_constant<atom("mqrecv")>;
 /// Delivers received messages to an actor (push style).
 using deliver_atom = atom_constant<atom("mqdeliver")>;
 
+/// With `recv_atom` or `deliver_atom`: each message comes with who sent it
+/// (a `peer_identity_ptr`).
+using from_atom = atom_constant<atom("mqfrom")>;
+
 /// Grants push-style delivery credit.
 using credit_atom = atom_constant<atom("mqcredit")>;
 

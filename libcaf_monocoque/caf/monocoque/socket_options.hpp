@@ -132,7 +132,13 @@ struct socket_options {
   /// `heartbeat_ttl` that is negative or above 6553.5 s (the PING field
   /// counts deciseconds in 16 bits); a property whose name is not 1..255
   /// characters of `[A-Za-z0-9.+_-]` or is one the socket sets itself
-  /// (`Socket-Type`, `Identity`), or whose value is 2 GiB or larger.
+  /// (`Socket-Type`, `Identity`), or whose value is 2 GiB or larger; in
+  /// `security`: a key that is not 32 bytes or 40 Z85 characters (or is all
+  /// zero), CURVE and PLAIN fields both set, a CURVE server without
+  /// `curve_secret_key` or with `curve_server_key`, a CURVE client without
+  /// `curve_server_key`, a `curve_public_key` that does not match
+  /// `curve_secret_key`, a PLAIN client without a user name, a user name or
+  /// password longer than 255 bytes, a `zap_domain` longer than 255 bytes.
   error validate() const;
 };
 

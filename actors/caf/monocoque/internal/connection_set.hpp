@@ -55,6 +55,11 @@ public:
   /// Returns the peer table.
   peer_table& table() noexcept { return table_; }
 
+  /// Builds the security configuration every connection of the socket
+  /// shares (a CURVE client without a secret key gets its one fresh
+  /// keypair here). Call once, after `opts().validate()`.
+  error prepare_security();
+
   /// Returns whether no connection is live (connected or connecting).
   bool empty() const noexcept { return table_.live() == 0; }
 
@@ -159,6 +164,7 @@ private:
   Self* self_;
   ::monocoque::zmtp::socket_type type_;
   socket_options opts_;
+  ::monocoque::zmtp::security_config security_;
   timespan ivl_init_;
   bool closing_ = false;
   uint64_t next_key_ = 1;

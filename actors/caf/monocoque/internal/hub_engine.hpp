@@ -73,6 +73,16 @@ extern template class connection_set<hub_ptr>;
 
 // -- state --------------------------------------------------------------------
 
+/// A parked `recv`.
+struct parked_recv {
+  /// Names it for its timeout.
+  uint64_t id = 0;
+  /// The reply owed.
+  deferred_reply reply;
+  /// Whether the reply carries the sender's identity (`from_atom`).
+  bool with_from = false;
+};
+
 /// A send whose reply waits, with the messages not placed yet.
 struct blocked_send {
   /// Messages still to place, in order.
@@ -132,14 +142,17 @@ struct hub_state {
   // -- receive side -----------------------------------------------------------
   /// Peers with messages, in fair-queue order.
   fair_queue fq;
-  /// Parked `recv` requests (id, reply).
-  std::deque<std::pair<uint64_t, deferred_reply>> waiters;
+  /// Parked `recv` requests.
+  std::deque<parked_recv> waiters;
   uint64_t next_waiter = 1;
   /// Push-style delivery target and its credit.
   actor target;
   uint64_t credit = 0;
   /// Whether the target takes `(message_atom, std::vector<multipart>)`.
   bool batched = false;
+  /// Whether the target takes `(message_atom, peer_identity_ptr,
+  /// multipart)`.
+  bool with_from = false;
 
   // -- close ------------------------------------------------------------------
   bool closing = false;
@@ -231,7 +244,8 @@ void apply_requests(hub_self self, policy_context& ctx);
 
 /// Handles a `peer_up`.
 void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
-                const zmtp_integrated_actor& hdl, peer_info info);
+                const zmtp_integrated_actor& hdl, peer_info info,
+                const peer_identity_ptr& identity);
 
 /// Handles a `down_msg`.
 void on_down(hub_self self, const down_msg& dm);
@@ -244,8 +258,17 @@ void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, uint64_t handed,
 /// subscriber) for the application, in `p`'s inbox.
 void deliver_local(hub_state& st, peer& p, multipart msg);
 
-/// Takes the next message for the application, if the policy allows one.
-std::optional<multipart> take_next(hub_self self);
+/// Takes the next message for the application, if the policy allows one;
+/// with `from`, also who sent it.
+std::optional<multipart> take_next(hub_self self,
+                                   peer_identity_ptr* from = nullptr);
+
+/// Answers a `recv` at once, parks it (with a timeout), or refuses it.
+result<multipart> do_recv(hub_self self, std::optional<timespan> timeout);
+
+/// `do_recv` with the sender's identity (`(recv_atom, from_atom)`).
+result<multipart, peer_identity_ptr>
+do_recv_from(hub_self self, std::optional<timespan> timeout);
 
 /// Drops every received message not taken yet, returning its credit (REQ:
 /// a new request makes every earlier reply stale, as in libzmq).

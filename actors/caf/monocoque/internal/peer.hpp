@@ -2,6 +2,7 @@
 
 #include "monocoque/zmtp/lazy_queue.hpp"
 #include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/peer_identity.hpp"
 #include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
 
 #include <cstdint>
@@ -41,6 +42,9 @@ struct peer {
   frame id_frame;
   /// Connect endpoint or remote address.
   std::string endpoint;
+  /// Who the peer is (mechanism, user id, the authenticator's properties),
+  /// set when it comes up; every message it delivered carries it.
+  peer_identity_ptr identity;
 
   // -- send side --------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "caf/monocoque/authenticator.hpp"
 #include "caf/monocoque/internal/atoms.hpp"
 #include "caf/monocoque/message_types.hpp"
+#include "caf/monocoque/peer_identity.hpp"
 #include "caf/monocoque/internal/socket_actor.hpp"
 
 #include "monocoque/zmtp/session_config.hpp"
@@ -30,8 +32,12 @@ namespace caf::monocoque {
 /// but sends itself a `drain_atom`, which arrives after the messages already
 /// queued; so a burst of N sends becomes one write request to the socket.
 ///
+/// As PLAIN or CURVE server it asks `authenticator` about the peer (one
+/// `zap_request` once the mechanism holds the credentials) and feeds the
+/// verdict to the session; the handshake timeout covers the wait.
+///
 /// Who talks to it: its owner (`send`, `credit`, `close`), its SocketActor
-/// (`data`, `wrote`), its own timers. It monitors both; it holds its owner
+/// (`data`, `wrote`), its own timers, its authenticator (a response). It monitors both; it holds its owner
 /// only weakly, so an owner nobody references can terminate. It exits with
 /// the session's failure as a monocoque error, or normally after `close`.
 using zmtp_integrated_actor = typed_actor<
@@ -53,8 +59,11 @@ using zmtp_integrated_actor = typed_actor<
 /// connection's key and epoch, so that the owner can drop messages of a
 /// connection incarnation it already replaced.
 using connection_owner = typed_actor<
-  // The handshake is done; messages may flow.
-  reacts_to<peer_up_atom, uint64_t, uint64_t, zmtp_integrated_actor, peer_info>,
+  // The handshake (with authentication) is done; messages may flow. The
+  // identity names the mechanism, the user id and the authenticator's
+  // properties; the owner fills in key, epoch, endpoint and routing id.
+  reacts_to<peer_up_atom, uint64_t, uint64_t, zmtp_integrated_actor, peer_info,
+            peer_identity_ptr>,
   // Messages arrived (every one decoded from one read, in order): key,
   // epoch, the number of messages the owner had handed to this connection
   // before they were decoded (a reply to a message can only come after it:
@@ -79,6 +88,13 @@ struct zmtp_integrated_actor_config {
   uint64_t key = 0;
   /// Incarnation of that slot.
   uint64_t epoch = 0;
+  /// Asked about the peer when we are the PLAIN or CURVE server (null:
+  /// CURVE accepts every client key, PLAIN refuses every peer).
+  authenticator_actor authenticator;
+  /// The ZAP domain passed to the authenticator.
+  std::string zap_domain;
+  /// The peer's IP address without port (for the authenticator).
+  std::string address;
 };
 
 /// Spawns a ZmtpIntegratedActor for `sock` on `mpx`, reporting to `owner`.

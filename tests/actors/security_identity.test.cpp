@@ -1,0 +1,230 @@
+// Who sent a message: the peer_identity that (recv_atom, from_atom) and
+// (deliver_atom, from_atom, ...) hand out, and the mechanism and user id in
+// the socket's stats; only our authenticator sets the user id.
+#define CAF_SUITE security_identity
+#include "security_fixture.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+using namespace security_test;
+
+namespace {
+
+std::string property(const mq::peer_identity& id, const std::string& name) {
+  for (auto& [k, v] : id.properties)
+    if (k == name)
+      return v;
+  return "<none>";
+}
+
+struct received {
+  std::string text;
+  mq::peer_identity_ptr from;
+};
+
+// What (recv_atom, from_atom) answers, within 10 s.
+template <class Handle>
+received recv_from(caf::scoped_actor& self, const Handle& h) {
+  received result;
+  self->request(h, 10s, mq::recv_atom::value, mq::from_atom::value)
+    .receive(
+      [&](mq::multipart& m, mq::peer_identity_ptr& from) {
+        result.text = m.back().to_string();
+        result.from = std::move(from);
+      },
+      [](caf::error& err) { CAF_FAIL("recv from: " << err); });
+  return result;
+}
+
+mq::socket_options plain_server(const caf::actor& auth) {
+  mq::socket_options opts;
+  opts.security.plain_server = true;
+  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  return opts;
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(security_identity_tests, fixture)
+
+CAF_TEST(plain_user_and_properties_reach_the_receiver) {
+  auto auth = sys->spawn(table_authenticator, std::set<std::string>{});
+  auto a = mq::spawn_dealer(*sys, plain_server(caf::actor_cast<caf::actor>(auth)));
+  auto b = mq::spawn_dealer(*sys, plain_client("admin", "secret"));
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  CAF_REQUIRE(!send(b, "one"));
+  auto got = recv_from(*self, a);
+  CAF_CHECK_EQUAL(got.text, "one");
+  CAF_REQUIRE(got.from != nullptr);
+  CAF_CHECK_EQUAL(got.from->mechanism, "PLAIN");
+  CAF_CHECK_EQUAL(got.from->user_id, "admin");
+  CAF_CHECK_EQUAL(property(*got.from, "Role"), "admin");
+  CAF_CHECK(got.from->epoch != 0);
+  CAF_CHECK(got.from->endpoint.find("127.0.0.1") != std::string::npos);
+  // Every message of the connection carries the same identity.
+  CAF_REQUIRE(!send(b, "two"));
+  auto again = recv_from(*self, a);
+  CAF_CHECK_EQUAL(again.text, "two");
+  CAF_CHECK_EQUAL(again.from.get(), got.from.get());
+  // Stats show it too.
+  auto st = stats(a);
+  CAF_REQUIRE_EQUAL(st.peers.size(), 1u);
+  CAF_CHECK_EQUAL(st.peers[0].mechanism, "PLAIN");
+  CAF_CHECK_EQUAL(st.peers[0].user_id, "admin");
+  // The client side knows the mechanism, but no user id of the server.
+  CAF_REQUIRE(!send(a, "back"));
+  auto back = recv_from(*self, b);
+  CAF_CHECK_EQUAL(back.text, "back");
+  CAF_REQUIRE(back.from != nullptr);
+  CAF_CHECK_EQUAL(back.from->mechanism, "PLAIN");
+  CAF_CHECK_EQUAL(back.from->user_id, "");
+  caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(curve_key_and_properties_reach_a_delivery_target) {
+  auto server_keys = make_keypair();
+  auto client_keys = make_keypair();
+  auto auth = sys->spawn(table_authenticator,
+                         std::set<std::string>{client_keys.public_z85});
+  auto opts = curve_server(server_keys);
+  opts.security.authenticator = auth;
+  auto a = mq::spawn_pull(*sys, opts);
+  auto b = mq::spawn_push(*sys, curve_client(server_keys, &client_keys));
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  (*self)->send(a, mq::deliver_atom::value, mq::from_atom::value,
+                caf::actor{*self}, uint64_t{2});
+  CAF_REQUIRE(!send(b, "first"));
+  CAF_REQUIRE(!send(b, "second"));
+  std::vector<received> got;
+  for (int i = 0; i < 2; ++i)
+    (*self)->receive(
+      [&](mq::message_atom, mq::peer_identity_ptr& from, mq::multipart& m) {
+        got.push_back({m.back().to_string(), std::move(from)});
+      },
+      caf::after(10s) >> [] { CAF_FAIL("no delivery"); });
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(got[0].text, "first");
+  CAF_CHECK_EQUAL(got[1].text, "second");
+  for (auto& x : got) {
+    CAF_REQUIRE(x.from != nullptr);
+    CAF_CHECK_EQUAL(x.from->mechanism, "CURVE");
+    CAF_CHECK_EQUAL(x.from->user_id, client_keys.public_z85);
+    CAF_CHECK_EQUAL(property(*x.from, "Checked-By"), "table");
+  }
+  auto st = stats(a);
+  CAF_REQUIRE_EQUAL(st.peers.size(), 1u);
+  CAF_CHECK_EQUAL(st.peers[0].mechanism, "CURVE");
+  CAF_CHECK_EQUAL(st.peers[0].user_id, client_keys.public_z85);
+  caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(curve_without_authenticator_names_the_client_key) {
+  auto server_keys = make_keypair();
+  auto client_keys = make_keypair();
+  auto a = mq::spawn_dealer(*sys, curve_server(server_keys));
+  auto b = mq::spawn_dealer(*sys, curve_client(server_keys, &client_keys));
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  CAF_REQUIRE(!send(b, "hi"));
+  auto got = recv_from(*self, a);
+  CAF_CHECK_EQUAL(got.text, "hi");
+  CAF_REQUIRE(got.from != nullptr);
+  CAF_CHECK_EQUAL(got.from->mechanism, "CURVE");
+  CAF_CHECK_EQUAL(got.from->user_id, client_keys.public_z85);
+}
+
+CAF_TEST(the_authenticator_may_name_the_user) {
+  auto server_keys = make_keypair();
+  auto reply = mq::zap_reply::accept("alice");
+  reply.properties.emplace_back("Team", "blue");
+  auto auth = sys->spawn(fixed_authenticator, reply);
+  auto opts = curve_server(server_keys);
+  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  auto a = mq::spawn_dealer(*sys, opts);
+  auto b = mq::spawn_dealer(*sys, curve_client(server_keys));
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  CAF_REQUIRE(!send(b, "hi"));
+  auto got = recv_from(*self, a);
+  CAF_REQUIRE(got.from != nullptr);
+  CAF_CHECK_EQUAL(got.from->user_id, "alice");
+  CAF_CHECK_EQUAL(property(*got.from, "Team"), "blue");
+  caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
+}
+
+// libzmq lets a client's own metadata claim a User-Id when no ZAP handler
+// runs; here only the authenticator (or the default) names the user.
+CAF_TEST(a_peer_cannot_claim_its_user_id) {
+  auto server_keys = make_keypair();
+  auto client_keys = make_keypair();
+  {
+    CAF_MESSAGE("CURVE without authenticator: INITIATE claims User-Id");
+    auto a = mq::spawn_dealer(*sys, curve_server(server_keys));
+    auto copts = curve_client(server_keys, &client_keys);
+    copts.properties.emplace_back("User-Id", "root");
+    auto b = mq::spawn_dealer(*sys, copts);
+    auto ep = bind(a, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    CAF_REQUIRE(!connect(b, *ep));
+    CAF_REQUIRE(!send(b, "hi"));
+    auto got = recv_from(*self, a);
+    CAF_REQUIRE(got.from != nullptr);
+    CAF_CHECK_EQUAL(got.from->user_id, client_keys.public_z85);
+    CAF_CHECK_EQUAL(property(*got.from, "User-Id"), "<none>");
+  }
+  {
+    CAF_MESSAGE("PLAIN: INITIATE claims User-Id");
+    auto auth = sys->spawn(table_authenticator, std::set<std::string>{});
+    auto a = mq::spawn_dealer(
+      *sys, plain_server(caf::actor_cast<caf::actor>(auth)));
+    auto copts = plain_client("admin", "secret");
+    copts.properties.emplace_back("User-Id", "root");
+    auto b = mq::spawn_dealer(*sys, copts);
+    auto ep = bind(a, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    CAF_REQUIRE(!connect(b, *ep));
+    CAF_REQUIRE(!send(b, "hi"));
+    auto got = recv_from(*self, a);
+    CAF_REQUIRE(got.from != nullptr);
+    CAF_CHECK_EQUAL(got.from->user_id, "admin");
+    caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
+  }
+}
+
+CAF_TEST(null_peers_have_a_null_identity) {
+  auto a = mq::spawn_router(*sys);
+  auto b = mq::spawn_dealer(*sys);
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  CAF_REQUIRE(!connect(b, *ep));
+  CAF_REQUIRE(!send(b, "hi"));
+  received got;
+  (*self)
+    ->request(a, 10s, mq::recv_atom::value, mq::from_atom::value,
+             caf::timespan{1s})
+    .receive(
+      [&](mq::multipart& m, mq::peer_identity_ptr& from) {
+        CAF_CHECK_EQUAL(m.size(), 2u);
+        got.text = m.back().to_string();
+        got.from = std::move(from);
+      },
+      [](caf::error& err) { CAF_FAIL("recv from: " << err); });
+  CAF_CHECK_EQUAL(got.text, "hi");
+  CAF_REQUIRE(got.from != nullptr);
+  CAF_CHECK_EQUAL(got.from->mechanism, "NULL");
+  CAF_CHECK_EQUAL(got.from->user_id, "");
+  // ROUTER: the identity names the routing id it prefixed.
+  CAF_CHECK(!got.from->routing_id.empty());
+  auto st = stats(a);
+  CAF_REQUIRE_EQUAL(st.peers.size(), 1u);
+  CAF_CHECK_EQUAL(st.peers[0].mechanism, "NULL");
+  CAF_CHECK_EQUAL(st.peers[0].routing_id, got.from->routing_id);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
