@@ -355,12 +355,19 @@ struct received {
 template <class Handle>
 std::optional<received> recv_with_identity(client& c, const Handle& h,
                                            caf::timespan limit = timeout) {
-  // Until the sockets speak `(recv_atom, from_atom)`, no identity: every
-  // identity check fails (on purpose: no check is skipped).
-  auto msg = c.recv(h, limit);
-  if (!msg)
-    return std::nullopt;
-  return received{strs(*msg), nullptr};
+  std::optional<received> result;
+  // The request itself waits longer: the socket's answer comes first.
+  c.self
+      ->request(h, limit + timeout, mq::recv_atom::value, mq::from_atom::value,
+                limit)
+      .receive(
+          [&](mq::multipart& msg, mq::peer_identity_ptr& from) {
+            result = received{strs(msg), std::move(from)};
+          },
+          [&](caf::error& err) {
+            CAF_MESSAGE("recv (from) failed: " << c.host.render(err));
+          });
+  return result;
 }
 
 // -- either end of a connection ----------------------------------------------

@@ -91,7 +91,14 @@ inline std::vector<std::string> matrix_payload(int i,
 /// servers), our authenticator, and one runner per family.
 struct matrix_fixture : pubsub_fixture {
   watchdog guard{"security matrix test", std::chrono::seconds{120}};
-  zap_handler zap{ctx};
+  /// Whether libzmq's ZAP handler gives no user id (see `rep_req`).
+  std::atomic<bool> zap_without_uid{false};
+  zap_handler zap{ctx, [this](const zap_seen& req) {
+                    auto verdict = zap_handler::default_policy(req);
+                    if (zap_without_uid)
+                      verdict.user_id.clear();
+                    return verdict;
+                  }};
   std::shared_ptr<auth_state> auth = std::make_shared<auth_state>();
   mq::authenticator_actor authenticator = spawn_test_authenticator(sys, auth);
   security_setup setup;
@@ -124,8 +131,8 @@ struct matrix_fixture : pubsub_fixture {
 
   /// The user id libzmq should report for our side.
   std::string zmq_expected_uid() const {
-    if (cur.ours_server)
-      return {}; // libzmq is the client: no ZAP, no User-Id
+    if (cur.ours_server || zap_without_uid)
+      return {}; // libzmq is the client (no ZAP, no User-Id), or see rep_req
     if (setup.mechanism == mech::plain)
       return "zap-" + setup.username;
     // CURVE: our key, as the ZAP handler saw it.
@@ -229,6 +236,14 @@ struct matrix_fixture : pubsub_fixture {
       note_failure("the connection did not come up");
       return false;
     }
+    // Per-peer introspection names the mechanism and the user id too (the
+    // only check of who the peer is for sockets that never receive).
+    for (auto& p : stats(ours).peers)
+      if (p.up
+          && (p.mechanism != to_string(setup.mechanism)
+              || p.user_id != our_expected_uid()))
+        note_failure("peer_stats say " + p.mechanism + " / '" + p.user_id
+                     + "'");
     return true;
   }
 
@@ -260,6 +275,7 @@ struct matrix_fixture : pubsub_fixture {
   bool run(const matrix_case& c) {
     cur = c;
     failures = 0;
+    zap_without_uid = false;
     auto asked = auth->count();
     switch (c.fam) {
       case family::dealer_router:
@@ -406,6 +422,11 @@ struct matrix_fixture : pubsub_fixture {
   }
 
   void rep_req() {
+    // libzmq 4.3.4 quirk: a REQ whose ZAP handler set a user id never
+    // delivers its replies (pyzmq REQ, CURVE or PLAIN server with such a ZAP
+    // handler, and pyzmq REP: "req got NOTHING"; without the user id, or
+    // without ZAP, it works). So here libzmq's ZAP names nobody.
+    zap_without_uid = !cur.ours_server;
     auto ours = mq::spawn_rep(sys, our_opts());
     auto z = their_socket(zmq::socket_type::req);
     if (link(ours, z))
