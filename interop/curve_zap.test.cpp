@@ -161,10 +161,15 @@ CAF_TEST(libzmq ZAP 400 keeps our CURVE client out while it retries) {
 }
 
 CAF_TEST(libzmq ZAP 300 keeps our CURVE client out while it retries) {
+  // On 300 libzmq sends no ERROR and keeps the connection open until a
+  // handshake timeout ends it: a short one of ours makes the retries come
+  // quickly (a libzmq client behaves the same with its ZMQ_HANDSHAKE_IVL).
   answer("300");
   auto z = zserver();
   auto ep = zbind(z);
-  auto ours = mq::spawn_dealer(sys, client_opts());
+  auto opts = client_opts();
+  opts.handshake_timeout = std::chrono::milliseconds{300};
+  auto ours = mq::spawn_dealer(sys, opts);
   connect(ours, ep);
   check_kept_out(ours, z);
   close(ours);
@@ -226,9 +231,9 @@ CAF_TEST(a 400 from our authenticator as a libzmq CURVE client sees it) {
     CAF_CHECK_EQUAL(*ev, 400u);
   CAF_CHECK_GREATER_OR_EQUAL(state->count(), 1u);
   CAF_CHECK_EQUAL(status(ours), 0u);
-  if (state->count() > 0)
-    CAF_CHECK_EQUAL(state->requests()[0].client_key_z85,
-                    setup.client.public_z85);
+  auto seen = state->requests();
+  if (!seen.empty())
+    CAF_CHECK_EQUAL(seen[0].client_key_z85, setup.client.public_z85);
   close(ours);
 }
 
