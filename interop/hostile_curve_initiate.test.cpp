@@ -110,7 +110,9 @@ CAF_TEST(big legal metadata and a 255-byte Identity work) {
     auto cfg = with_metadata(client_config(t.identity), t.meta);
     curve_peer peer{port, cfg};
     CAF_REQUIRE(peer.valid());
-    CAF_CHECK(peer.handshake(3000ms));
+    if (!peer.handshake(3000ms))
+      CAF_FAIL("handshake failed: " << peer.why() << " / state "
+                                    << zmtp::to_string(peer.sess().state()));
     auto text = "hello-" + std::to_string(t.meta) + "-"
                 + std::to_string(t.identity.size());
     CAF_CHECK(peer.send({text}));

@@ -140,21 +140,26 @@ public:
   std::optional<std::string> to_initiate(std::chrono::milliseconds limit) {
     sess_.start(session_now());
     if (conn_.write(take_output()) != outcome::ok)
-      return std::nullopt;
+      return failed("greeting not written");
     bool ok = false;
     auto greeting = conn_.read(64, limit, ok);
     if (!ok)
-      return std::nullopt;
+      return failed("no greeting from the server");
     feed(greeting);
     if (conn_.write(take_output()) != outcome::ok) // greeting rest + HELLO
-      return std::nullopt;
-    if (!feed_frame(limit) || sess_.state() == zmtp::session_state::failed)
-      return std::nullopt; // no WELCOME
+      return failed("HELLO not written");
+    if (!feed_frame(limit))
+      return failed("no WELCOME");
+    if (sess_.state() == zmtp::session_state::failed)
+      return failed("session failed: " + sess_.error().detail);
     auto initiate = take_output();
     if (initiate.empty())
-      return std::nullopt;
+      return failed("no INITIATE");
     return initiate;
   }
+
+  /// Why the last step failed.
+  const std::string& why() const noexcept { return why_; }
 
   /// Runs the whole handshake (sending the INITIATE unchanged); true once
   /// the session is ready.
@@ -196,12 +201,17 @@ public:
           return result;
         }
       if (clock_type::now() >= deadline || !feed_frame(limit)
-          || sess_.state() == zmtp::session_state::failed)
+          || sess_.state() == zmtp::session_state::failed || !flush())
         return std::nullopt;
     }
   }
 
 private:
+  std::nullopt_t failed(std::string why) {
+    why_ = std::move(why);
+    return std::nullopt;
+  }
+
   /// Drains the session's output into a string.
   std::string take_output() {
     std::vector<zmtp::frame> slices;
@@ -216,7 +226,8 @@ private:
     sess_.feed(zmtp::byte_span{bytes}, session_now());
   }
 
-  /// Reads one frame from the server and feeds it, re-encoded as it came.
+  /// Reads one frame from the server and feeds it, re-encoded as it came
+  /// (what the session answers stays queued: see `flush`).
   bool feed_frame(std::chrono::milliseconds limit) {
     interop::raw_frame frm;
     if (!conn_.read_frame(frm, limit))
@@ -232,13 +243,18 @@ private:
     }
     bytes += frm.body;
     feed(bytes);
-    // PONGs and the like, if any.
+    return true;
+  }
+
+  /// Writes what the session queued meanwhile (e.g. a PONG).
+  bool flush() {
     auto out = take_output();
     return out.empty() || conn_.write(out) == outcome::ok;
   }
 
   connection conn_;
   zmtp::session sess_;
+  std::string why_;
 };
 
 } // namespace hostile
