@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <caf/monocoque/internal/log.hpp>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <memory>
@@ -146,15 +147,19 @@ struct fixture : failure_log_holder, interop::fixture {
   /// The socket options of the target (the module's defaults).
   mq::socket_options options() { return defaults(); }
 
-  /// Binds the ROUTER with `opts`, starts the echo, connects the canary and
-  /// waits for its first echo.
-  void start(mq::socket_options opts) {
+  /// Binds the ROUTER with `opts`, starts the echo, connects the canary
+  /// (after `configure_canary`, e.g. to make it a CURVE client) and waits
+  /// for its first echo.
+  void start(mq::socket_options opts,
+             std::function<void(zmq::socket_t&)> configure_canary = {}) {
     router = router_socket(std::move(opts));
     endpoint = bind(router);
     CAF_REQUIRE(!endpoint.empty());
     port = interop::port_of(endpoint);
     echo = std::thread{[this] { echo_loop(); }};
     canary.emplace(interop::zsock(ctx, zmq::socket_type::dealer));
+    if (configure_canary)
+      configure_canary(*canary);
     canary->connect(endpoint);
     CAF_REQUIRE(canary_answers(interop::timeout));
   }
