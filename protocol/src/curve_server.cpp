@@ -1,6 +1,7 @@
 #include "monocoque/zmtp/curve_server.hpp"
 
 #include "monocoque/zmtp/command.hpp"
+#include "monocoque/zmtp/session_config.hpp"
 #include "monocoque/zmtp/wire.hpp"
 
 #include <cstring>
@@ -188,10 +189,15 @@ failure curve_server::process_initiate(byte_span data) {
   if (!props)
     return fail(peer_error::invalid_metadata,
                 "CURVE INITIATE carries malformed metadata");
-  peer_ = std::move(*props);
   auth_request req;
   req.mechanism = "CURVE";
   std::memcpy(req.client_key.data(), plain.data(), curve_key_size);
+  // The routing id the client announces, for the authenticator (an Identity
+  // over 255 bytes fails the handshake after the verdict, in the session).
+  if (auto id = props->find("Identity");
+      id && id->size() <= max_identity_size)
+    req.routing_id = std::string{*id};
+  peer_ = std::move(*props);
   request_ = std::move(req);
   // Our long-term secret is not needed any more.
   secret_key_.clear();

@@ -6,6 +6,8 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <tuple>
+
 using namespace security_test;
 
 namespace {
@@ -192,6 +194,49 @@ CAF_TEST(the_authenticator_sees_domain_and_address) {
   CAF_CHECK_EQUAL(property(*got.from, "Mechanism"), "CURVE");
   CAF_CHECK_EQUAL(property(*got.from, "Key-Size"), "32");
   CAF_CHECK_EQUAL(got.from->user_id, client_keys.public_z85);
+  caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
+}
+
+// The request carries the client's routing id for CURVE (its INITIATE
+// comes before the verdict), and none for PLAIN (the client's Identity comes
+// after WELCOME, i.e. after the verdict).
+CAF_TEST(the_authenticator_sees_the_curve_routing_id_only) {
+  auto auth = sys->spawn([]() -> mq::authenticator_actor::behavior_type {
+    return {
+      [](mq::authenticate_atom, const mq::zap_request& req) {
+        auto reply = mq::zap_reply::accept(req.mechanism == "PLAIN"
+                                             ? req.username
+                                             : std::string{});
+        reply.properties.emplace_back("Routing-Id", req.routing_id);
+        return reply;
+      },
+    };
+  });
+  auto server_keys = make_keypair();
+  auto curve = curve_server(server_keys);
+  curve.security.authenticator = auth;
+  auto curve_client_opts = curve_client(server_keys);
+  curve_client_opts.identity = "client-7";
+  auto plain = plain_server(caf::actor_cast<caf::actor>(auth));
+  auto plain_client_opts = plain_client("admin", "secret");
+  plain_client_opts.identity = "client-8";
+  for (auto [server_opts, client_opts, expected] :
+       {std::tuple{curve, curve_client_opts, std::string{"client-7"}},
+        std::tuple{plain, plain_client_opts, std::string{}}}) {
+    auto a = mq::spawn_router(*sys, server_opts);
+    auto b = mq::spawn_dealer(*sys, client_opts);
+    auto ep = bind(a, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    CAF_REQUIRE(!connect(b, *ep));
+    CAF_REQUIRE(!send(b, "hi"));
+    auto got = recv_from(*self, a);
+    CAF_REQUIRE(got.from != nullptr);
+    CAF_MESSAGE(got.from->mechanism);
+    CAF_CHECK_EQUAL(property(*got.from, "Routing-Id"), expected);
+    // The routing id the peer announced, for both mechanisms.
+    CAF_CHECK_EQUAL(got.from->routing_id,
+                    got.from->mechanism == "CURVE" ? "client-7" : "client-8");
+  }
   caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
 }
 

@@ -146,6 +146,38 @@ CAF_TEST(timed_recv_does_not_swallow_the_next_message) {
   CAF_CHECK_EQUAL(roundtrip(b, a, "m1"), "m1");
 }
 
+// A timed recv that was answered leaves its timeout pending; the timer
+// must not hold the socket: once its handles are gone, the socket goes long
+// before the (1 h) timeout, and ~actor_system does not wait for it.
+CAF_TEST(an_answered_timed_recv_does_not_keep_the_socket_alive) {
+  caf::actor_addr addr;
+  {
+    auto a = mq::spawn_dealer(*sys);
+    auto b = mq::spawn_dealer(*sys);
+    auto ep = bind(a, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    CAF_REQUIRE(!connect(b, *ep));
+    // Parked first (nothing there yet), answered by the message.
+    auto pending = (*self)->request(a, 10s, mq::recv_atom::value,
+                                    caf::timespan{1h});
+    (*self)
+      ->request(b, 5s, mq::send_atom::value, mq::make_message({"m1"}))
+      .receive([](caf::ok_atom) {},
+               [](caf::error& e) { CAF_FAIL("send: " << e); });
+    std::string got;
+    pending.receive([&](mq::multipart& m) { got = m.front().to_string(); },
+                    [](caf::error& e) { CAF_FAIL("recv: " << e); });
+    CAF_CHECK_EQUAL(got, "m1");
+    (*self)->monitor(a);
+    addr = a.address();
+  }
+  bool gone = false;
+  (*self)->receive(
+    [&](caf::down_msg& dm) { gone = dm.source == addr; },
+    caf::after(std::chrono::seconds{30}) >> [] {});
+  CAF_CHECK(gone);
+}
+
 CAF_TEST(batch_send_keeps_order) {
   auto a = mq::spawn_dealer(*sys);
   auto b = mq::spawn_dealer(*sys);

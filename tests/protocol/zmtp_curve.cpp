@@ -218,6 +218,8 @@ CAF_TEST(curve_initiate_with_a_255_byte_identity) {
                  chunking::bytewise()};
   auto req = run_to_auth(p, p.b);
   CAF_REQUIRE(req.has_value());
+  // The Identity reaches the authenticator with the request, before READY.
+  CAF_CHECK_EQUAL(req->routing_id, std::string(255, 'i'));
   CAF_REQUIRE_EQUAL(p.b.authenticated(curve_verdict(auth_status::success),
                                       p.now),
                     local_error::none);
@@ -226,6 +228,23 @@ CAF_TEST(curve_initiate_with_a_255_byte_identity) {
   CAF_CHECK_EQUAL(p.b.peer().identity, std::string(255, 'i'));
   auto initiate = parse_frames(p.a_sent)[1];
   CAF_CHECK_GREATER(initiate.body.size(), 2000u + 255u);
+}
+
+// The routing id in the request is the client's Identity, or empty for a
+// client that announces none.
+CAF_TEST(curve_request_carries_the_clients_routing_id) {
+  keys k;
+  for (std::string id : {"", "client-7"}) {
+    auto client = curve_client_config(socket_type::dealer, k.client,
+                                      k.server.public_key);
+    client.identity = id;
+    session_pair p{client, curve_server_config(socket_type::router, k.server),
+                   chunking::split(5)};
+    auto req = run_to_auth(p, p.b);
+    CAF_REQUIRE(req.has_value());
+    CAF_CHECK_EQUAL(req->routing_id, id);
+    CAF_CHECK_EQUAL(p.b.peer().identity, ""); // nothing is up yet
+  }
 }
 
 // A hand-made client (libsodium directly) against our server: the layout

@@ -147,6 +147,23 @@ CAF_TEST(empty_and_255_byte_credentials) {
   }
 }
 
+// A PLAIN client announces its Identity in INITIATE, after the verdict: the
+// request carries no routing id, even for a client that has one.
+CAF_TEST(plain_request_has_no_routing_id) {
+  auto client = plain_client_config(socket_type::dealer, "admin", "secret");
+  client.identity = "client-7";
+  session_pair p{client, plain_server_config(socket_type::router),
+                 chunking::split(7)};
+  auto req = run_to_auth(p);
+  CAF_REQUIRE(req.has_value());
+  CAF_CHECK_EQUAL(req->routing_id, "");
+  CAF_REQUIRE_EQUAL(p.b.authenticated(verdict(auth_status::success), p.now),
+                    local_error::none);
+  p.run();
+  CAF_REQUIRE(p.a.ready() && p.b.ready());
+  CAF_CHECK_EQUAL(p.b.peer().identity, "client-7");
+}
+
 CAF_TEST(the_user_id_comes_from_the_authenticator_only) {
   for (std::string granted : {"alice", ""}) {
     auto client = plain_client_config(socket_type::dealer, "alice", "pw");

@@ -21,6 +21,7 @@ zap_request make_zap_request(zmtp::auth_request&& req,
   if (result.mechanism == "CURVE") {
     result.client_key.assign(req.client_key.begin(), req.client_key.end());
     result.client_key_z85 = zmtp::z85_encode_key(req.client_key);
+    result.routing_id = std::move(req.routing_id);
     default_user_id = result.client_key_z85;
   } else {
     result.username = std::move(req.username);

@@ -38,9 +38,12 @@ public:
       sock_(std::move(sock)),
       owner_(std::move(owner)),
       cfg_(std::move(zcfg)),
-      session_(cfg_.session),
-      subscriber_(zmtp::sends_subscriptions(cfg_.session.type)) {
-    // nop
+      session_(std::move(cfg_.session)),
+      subscriber_(zmtp::sends_subscriptions(session_.config().type)) {
+    // The session got the configuration, credentials included (and drops
+    // them once used): no copy of a secret key or password stays in `cfg_`
+    // for the connection's lifetime.
+    cfg_.session.security = {};
   }
 
   const char* name() const override {
@@ -108,12 +111,21 @@ public:
       },
       [this](timer_atom, uint64_t generation) {
         if (generation == linger_timer) {
-          // Linger expired: drop what is left, and say so.
-          if (!msg_ends_.empty())
-            detail::log::actors()->warn(
-              "connection {} epoch {}: dropped {} unwritten message(s) "
-              "(linger expired)",
-              cfg_.key, cfg_.epoch, msg_ends_.size());
+          // Linger expired: drop what is left, and say so. The socket
+          // reports writes in batches, so some of these may be out already:
+          // "up to". With linger 0 the application asked for the drop.
+          if (!msg_ends_.empty()) {
+            auto log = detail::log::actors();
+            auto level = linger_.count() > 0 ? spdlog::level::warn
+                                             : spdlog::level::debug;
+            log->log(level,
+                     "connection {} epoch {}: up to {} message(s) not "
+                     "confirmed written when the linger ({} ms) expired",
+                     cfg_.key, cfg_.epoch, msg_ends_.size(),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                       linger_)
+                       .count());
+          }
           return quit();
         }
         if (generation != timer_gen_)
@@ -292,7 +304,8 @@ private:
       unasked_ = 0;
     // While a PONG is unwritten, later PINGs only refresh the one held back
     // in the session: ask how far the socket got, so it can go out.
-    report = report || session_.awaiting_write();
+    // Closing: ask too, so that a linger that expires counts honestly.
+    report = report || session_.awaiting_write() || closing_;
     send(sock_, write_atom::value, std::move(bytes), report);
   }
 
@@ -323,6 +336,7 @@ private:
     if (closing_)
       return;
     closing_ = true;
+    linger_ = linger;
     update_reading();
     flush();
     send(sock_, close_atom::value);
@@ -363,6 +377,7 @@ private:
   uint64_t timer_gen_ = 0;
   uint64_t timer_id_ = 0;  // ring timer of the session deadline
   uint64_t linger_id_ = 0; // ring timer of the linger deadline
+  timespan linger_{0};      // the linger of `close`
 };
 
 } // namespace

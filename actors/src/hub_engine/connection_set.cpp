@@ -304,6 +304,12 @@ void connection_set<Self>::schedule_reconnect(uint64_t key, slot& sl) {
 }
 
 template <class Self>
+void connection_set<Self>::schedule_recv_timeout(uint64_t id,
+                                                 timespan delay) {
+  anon_send(keeper(), recv_timeout_atom::value, id, delay);
+}
+
+template <class Self>
 void connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
                                  std::optional<connect_target> target,
                                  std::string where, std::string routing_id) {

@@ -45,8 +45,10 @@ void park(hub_self self, std::optional<timespan> timeout, bool with_from) {
   auto& st = self->state;
   auto id = st.next_waiter++;
   st.waiters.push_back(parked_recv{id, deferred_reply{self}, with_from});
+  // Through the keeper: a timer to ourselves would keep the socket (and
+  // `~actor_system`) waiting until it fires, long after the answer.
   if (timeout)
-    self->delayed_send(self, *timeout, recv_timeout_atom::value, id);
+    st.conns->schedule_recv_timeout(id, *timeout);
 }
 
 // Who sent a message of `p`: its identity, set when it came up (a record

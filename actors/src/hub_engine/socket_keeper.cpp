@@ -44,6 +44,13 @@ behavior keeper_fun(stateful_actor<keeper_state>* self, weak_actor_ptr owner) {
         if (auto hdl = actor_cast<actor>(self->state.owner))
           anon_send(hdl, reconnect_atom::value, key);
       },
+      [self](recv_timeout_atom, uint64_t id, timespan delay) {
+        self->delayed_send(self, delay, recv_timeout_atom::value, id);
+      },
+      [self](recv_timeout_atom, uint64_t id) {
+        if (auto hdl = actor_cast<actor>(self->state.owner))
+          anon_send(hdl, recv_timeout_atom::value, id);
+      },
       [self](keep_atom, strong_actor_ptr& owner) {
         self->state.kept = std::move(owner);
       },

@@ -27,6 +27,11 @@ struct zap_request {
   /// The peer's IP address without port, e.g. "192.0.2.7" or "::1".
   std::string address;
   /// The routing id the peer announced in its handshake (may be empty).
+  /// CURVE: the Identity property of the client's INITIATE, which comes
+  /// before the verdict. PLAIN: always empty, as the client sends its
+  /// Identity in INITIATE only after WELCOME, i.e. after the verdict.
+  /// (libzmq fills this field with the server socket's *own* routing id,
+  /// libzmq#4161; ours is the peer's, or nothing.)
   std::string routing_id;
   /// "PLAIN" or "CURVE".
   std::string mechanism;

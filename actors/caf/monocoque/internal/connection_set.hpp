@@ -131,6 +131,11 @@ public:
   /// Asks the connection of `p` to close within `linger` (once).
   void close_peer(peer& p, timespan linger);
 
+  /// Sends the owner `(recv_timeout_atom, id)` after `delay` through the
+  /// keeper: a pending timeout neither keeps the socket alive nor makes
+  /// `~actor_system` wait for it.
+  void schedule_recv_timeout(uint64_t id, timespan delay);
+
 private:
   struct slot {
     endpoint ep;

@@ -42,9 +42,6 @@ namespace caf::monocoque::detail {
 /// The linger timer of `close` expired.
 using linger_atom = atom_constant<atom("mqlinger")>;
 
-/// The deadline of a timed `recv` passed.
-using recv_timeout_atom = atom_constant<atom("mqrecvto")>;
-
 /// What the hub engine handles: the union of the two families' verbs
 /// (`router_hub_actor`, `pubsub_hub_actor`) plus what its connections,
 /// listeners, timers and tests send it. Users never hold this handle: they

@@ -21,6 +21,11 @@ using resolved_atom = atom_constant<atom("mqresolvd")>;
 // `delay` if the socket still exists; `(timer_atom, key)` is that timer
 // firing in the keeper.
 
+/// The deadline of a timed `recv` passed: `(recv_timeout_atom, id)` to the
+/// socket. Timed through the keeper too: `(recv_timeout_atom, id, delay)`
+/// sends it to the socket after `delay` if the socket still exists.
+using recv_timeout_atom = atom_constant<atom("mqrecvto")>;
+
 /// To a socket's keeper: `(keep_atom, strong_actor_ptr)` holds the socket
 /// until it exits (a closing socket lingers even when its last handle is
 /// gone).

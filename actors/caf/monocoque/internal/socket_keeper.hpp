@@ -10,7 +10,7 @@ namespace caf::monocoque::detail {
 // ----------------------------------------------------------------
 
 /// Spawns the keeper of a socket (hub engine): a small hidden actor that
-/// runs the socket's reconnect timers and, once asked, holds the socket
+/// runs the socket's reconnect and `recv` timeout timers and, once asked, holds the socket
 /// alive until it exits.
 ///
 /// Why: in CAF 0.17 an actor lives while a strong handle to it exists, and a

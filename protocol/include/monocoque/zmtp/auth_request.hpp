@@ -20,6 +20,10 @@ struct auth_request {
   secret_buffer password;
   /// CURVE: the client's long-term public key C, proven by its vouch.
   curve_key client_key{};
+  /// CURVE: the Identity property of the client's INITIATE metadata (its
+  /// routing id, 0..255 bytes), empty without one. PLAIN clients announce
+  /// theirs in INITIATE, after the verdict: empty there.
+  std::string routing_id;
 };
 
 } // namespace monocoque::zmtp
