@@ -3,6 +3,7 @@
 // directories of public certificates, in a temporary directory.
 
 #define CAF_SUITE certificate
+#include "temp_dir.hpp"
 #include "caf/monocoque/certificate.hpp"
 #include "caf/monocoque/curve_keypair.hpp"
 #include "caf/monocoque/errc.hpp"
@@ -20,6 +21,8 @@ using namespace caf;
 using namespace caf::monocoque;
 
 namespace {
+
+using monocoque_test::temp_dir;
 
 // The keypairs of libzmq's CURVE documentation and tests.
 constexpr std::string_view server_public
@@ -58,23 +61,6 @@ mode_t mode_of(const std::string& path) {
     return 0;
   return st.st_mode & 07777;
 }
-
-// A temporary directory, removed with its files (one level) at the end.
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/mq-cert-test-XXXXXX";
-    CAF_REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    auto cmd = "rm -rf '" + path + "'";
-    static_cast<void>(std::system(cmd.c_str()));
-  }
-  std::string operator/(const std::string& name) const {
-    return path + "/" + name;
-  }
-};
 
 std::string server_cert_text() {
   return "#   ****  Generated on 2015-02-16 01:23:56 by CZMQ  ****\n"
