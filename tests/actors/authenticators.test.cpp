@@ -5,6 +5,7 @@
 // configuration errors and replacing the configuration.
 
 #define CAF_SUITE authenticators
+#include "error_helpers.hpp"
 #include "temp_dir.hpp"
 #include "caf/monocoque/authenticators.hpp"
 #include "caf/monocoque/curve_keypair.hpp"
@@ -24,18 +25,9 @@ using namespace caf::monocoque;
 
 namespace {
 
+using monocoque_test::context;
+using monocoque_test::is;
 using monocoque_test::temp_dir;
-
-bool is(const error& err, errc code) {
-  return err.category() == errc_category
-         && err.code() == static_cast<uint8_t>(code);
-}
-
-std::string context(const error& err) {
-  auto& ctx = err.context();
-  return ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
-                                           : std::string{};
-}
 
 // Sets the modification time of `path` (deterministic change detection:
 // file system clocks are coarse).

@@ -3,6 +3,7 @@
 // directories of public certificates, in a temporary directory.
 
 #define CAF_SUITE certificate
+#include "error_helpers.hpp"
 #include "temp_dir.hpp"
 #include "caf/monocoque/certificate.hpp"
 #include "caf/monocoque/curve_keypair.hpp"
@@ -22,6 +23,8 @@ using namespace caf::monocoque;
 
 namespace {
 
+using monocoque_test::context;
+using monocoque_test::is;
 using monocoque_test::temp_dir;
 
 // The keypairs of libzmq's CURVE documentation and tests.
@@ -31,17 +34,6 @@ constexpr std::string_view server_secret
   = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
 constexpr std::string_view client_public
   = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
-
-bool is(const error& err, errc code) {
-  return err.category() == errc_category
-         && err.code() == static_cast<uint8_t>(code);
-}
-
-std::string context(const error& err) {
-  auto& ctx = err.context();
-  return ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
-                                           : std::string{};
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream in{path};

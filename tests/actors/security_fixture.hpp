@@ -196,6 +196,16 @@ struct fixture {
     return *ep;
   }
 
+  /// Connects `client` to `server` (bound on a fresh tcp port), sends a
+  /// message that must not arrive and returns the error the client's
+  /// endpoint then shows (see `last_error`).
+  template <class Server, class Client>
+  std::string refused(const Server& server, const Client& client) {
+    bind_and_connect(server, client);
+    CAF_REQUIRE(!send(client, "must not arrive"));
+    return last_error(client);
+  }
+
   /// Returns the last error of the client's connect endpoint once it shows
   /// one (within 5 s), e.g. the ERROR reason the server sent.
   template <class Handle>
