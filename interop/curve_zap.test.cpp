@@ -13,44 +13,6 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-/// Reads monitor events of a libzmq socket.
-class zmonitor {
-public:
-  zmonitor(zmq::context_t& ctx, zmq::socket_t& sock, const std::string& addr)
-      : pair_(ctx, zmq::socket_type::pair) {
-    zmq_socket_monitor(sock.handle(), addr.c_str(), ZMQ_EVENT_ALL);
-    pair_.set(zmq::sockopt::rcvtimeo, 50);
-    pair_.set(zmq::sockopt::linger, 0);
-    pair_.connect(addr);
-  }
-
-  /// Waits up to `limit` for `event`; returns its value.
-  std::optional<uint32_t> wait_for(uint16_t event,
-                                   std::chrono::milliseconds limit = 3000ms) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      std::vector<zmq::message_t> ev;
-      try {
-        if (!zmq::recv_multipart(pair_, std::back_inserter(ev)) || ev.empty()
-            || ev[0].size() < 6)
-          continue;
-      } catch (const zmq::error_t&) {
-        continue;
-      }
-      uint16_t number = 0;
-      uint32_t value = 0;
-      std::memcpy(&number, ev[0].data(), 2);
-      std::memcpy(&value, static_cast<const char*>(ev[0].data()) + 2, 4);
-      if (number == event)
-        return value;
-    }
-    return std::nullopt;
-  }
-
-private:
-  zmq::socket_t pair_;
-};
-
 struct zap_fixture : fixture {
   watchdog guard{"interop_curve_zap test", std::chrono::seconds{60}};
   security_setup setup;
@@ -193,7 +155,7 @@ CAF_TEST(libzmq ZAP 400 keeps our PLAIN client out while it retries) {
 CAF_TEST(a wrong server key never reaches libzmq ZAP) {
   auto z = zserver();
   auto ep = zbind(z);
-  zmonitor mon{ctx, z, "inproc://mon-wrong-key"};
+  zmq_monitor mon{ctx, z, "inproc://mon-wrong-key"};
   zkeys other;
   auto opts = client_opts();
   opts.security.curve_server_key = other.public_z85;
@@ -223,7 +185,7 @@ CAF_TEST(a 400 from our authenticator as a libzmq CURVE client sees it) {
   auto ep = bind(ours);
   auto z = zsock(ctx, zmq::socket_type::dealer);
   zsecure(z, setup, false);
-  zmonitor mon{ctx, z, "inproc://mon-client-400"};
+  zmq_monitor mon{ctx, z, "inproc://mon-client-400"};
   z.connect(ep);
   auto ev = mon.wait_for(ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   CAF_CHECK(ev.has_value());

@@ -45,14 +45,7 @@ CAF_TEST(a thousand clients stalled after HELLO stay cheap and time out) {
   CAF_CHECK(await([&] { return peers() >= n_stalled + 1; }, 5s));
   // Nobody but the canary takes part in the socket.
   CAF_CHECK_EQUAL(status(router), 1u);
-  canary_tally tally;
-  for (int i = 0; i < 5; ++i) {
-    int64_t took = 0;
-    ++tally.probes;
-    if (!canary_answers(canary_limit, &took))
-      ++tally.misses;
-    tally.slowest_ms = std::max(tally.slowest_ms, took);
-  }
+  auto tally = probe_canary(5);
   CAF_MESSAGE("per stalled connection: "
               << static_cast<double>(rss.peak_growth()) / n_stalled
               << " KiB");

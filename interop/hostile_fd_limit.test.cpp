@@ -92,14 +92,7 @@ CAF_TEST(accept survives running out of descriptors) {
                                << " connections; CPU over 1 s: " << busy_cpu
                                << " s (idle: " << idle_cpu << " s)");
   CAF_CHECK_LESS(busy_cpu, idle_cpu + 0.3);
-  canary_tally tally;
-  for (int i = 0; i < 3; ++i) {
-    int64_t took = 0;
-    ++tally.probes;
-    if (!canary_answers(canary_limit, &took))
-      ++tally.misses;
-    tally.slowest_ms = std::max(tally.slowest_ms, took);
-  }
+  auto tally = probe_canary(3);
   CAF_CHECK(reap(pid, 15s));
   // The attacker's connections are gone: descriptors free up and the
   // backlog drains.

@@ -36,14 +36,7 @@ CAF_TEST(a thousand idle connections stay cheap) {
   CAF_CHECK(await([&] { return peers() >= n_idle + 1; }, 20s));
   CAF_MESSAGE("the ROUTER knows " << peers() << " connections");
   std::this_thread::sleep_for(500ms);
-  canary_tally tally;
-  for (int i = 0; i < 5; ++i) {
-    int64_t took = 0;
-    ++tally.probes;
-    if (!canary_answers(canary_limit, &took))
-      ++tally.misses;
-    tally.slowest_ms = std::max(tally.slowest_ms, took);
-  }
+  auto tally = probe_canary(5);
   CAF_MESSAGE("per idle connection: "
               << static_cast<double>(rss.peak_growth()) / n_idle << " KiB");
   size_t closed = 0;

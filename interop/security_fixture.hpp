@@ -11,6 +11,8 @@
 // that includes it).
 
 #include "interop_fixture.hpp"
+#include "zap_handler.hpp"
+#include "zmq_monitor.hpp"
 
 #include <atomic>
 #include <functional>
@@ -138,138 +140,19 @@ inline void zsecure(zmq::socket_t& sock, const security_setup& s,
   }
 }
 
-/// Returns the Z85 text of a 32-byte key.
-inline std::string z85_of(const std::string& raw) {
-  if (raw.size() != 32)
-    return {};
-  char out[41];
-  if (zmq_z85_encode(out, reinterpret_cast<const uint8_t*>(raw.data()), 32)
-      == nullptr)
-    return {};
-  return out;
-}
-
 // -- libzmq's ZAP handler ------------------------------------------------------
 
-/// One request a ZAP handler answered.
-struct zap_seen {
-  std::string domain;
-  std::string address;
-  std::string mechanism;
-  /// PLAIN: user name; CURVE: the client key in Z85.
-  std::string credential;
-  /// PLAIN: the password (test credentials only).
-  std::string password;
-  /// The status it answered.
-  std::string status;
-};
-
-/// What a ZAP handler answers: status code, user id.
-struct zap_verdict {
-  std::string status = "200";
-  std::string user_id;
-};
-
-/// A ZAP handler (RFC 27) of a libzmq context on a thread: an inproc REP
-/// socket on "inproc://zeromq.zap.01" that asks `policy` about every
-/// request and records what it saw. Without a policy it accepts every CURVE
-/// key (user id "zap-" + Z85 key) and the suite's PLAIN credentials (user id
+/// The usual policy of the suites' ZAP handlers: accepts every CURVE key
+/// (user id "zap-" + Z85 key) and the suite's PLAIN credentials (user id
 /// "zap-" + user name), and refuses anything else with 400.
-class zap_handler {
-public:
-  using policy_fn = std::function<zap_verdict(const zap_seen&)>;
-
-  explicit zap_handler(zmq::context_t& ctx, policy_fn policy = {})
-      : sock_(ctx, zmq::socket_type::rep), policy_(std::move(policy)) {
-    sock_.set(zmq::sockopt::linger, 0);
-    sock_.bind("inproc://zeromq.zap.01");
-    if (!policy_)
-      policy_ = default_policy;
-    thread_ = std::thread{[this] { run(); }};
-  }
-
-  zap_handler(const zap_handler&) = delete;
-
-  zap_handler& operator=(const zap_handler&) = delete;
-
-  ~zap_handler() {
-    stop_ = true;
-    thread_.join();
-  }
-
-  /// The default policy (see the class comment).
-  static zap_verdict default_policy(const zap_seen& req) {
-    if (req.mechanism == "CURVE" && req.credential.size() == 40)
-      return {"200", "zap-" + req.credential};
-    if (req.mechanism == "PLAIN" && req.credential == plain_user
-        && req.password == plain_password)
-      return {"200", "zap-" + req.credential};
-    return {"400", ""};
-  }
-
-  /// Every request answered so far.
-  std::vector<zap_seen> requests() const {
-    std::lock_guard<std::mutex> guard{mtx_};
-    return seen_;
-  }
-
-  /// Number of requests answered so far.
-  size_t count() const {
-    std::lock_guard<std::mutex> guard{mtx_};
-    return seen_.size();
-  }
-
-private:
-  void run() {
-    while (!stop_) {
-      zmq::pollitem_t item{sock_.handle(), 0, ZMQ_POLLIN, 0};
-      try {
-        if (zmq::poll(&item, 1, std::chrono::milliseconds{20}) <= 0)
-          continue;
-      } catch (const zmq::error_t&) {
-        continue; // EINTR
-      }
-      std::vector<zmq::message_t> req;
-      if (!zmq::recv_multipart(sock_, std::back_inserter(req)))
-        continue;
-      // version, request id, domain, address, identity, mechanism, creds
-      auto at = [&](size_t i) {
-        return i < req.size() ? req[i].to_string() : std::string{};
-      };
-      zap_seen seen;
-      seen.domain = at(2);
-      seen.address = at(3);
-      seen.mechanism = at(5);
-      if (seen.mechanism == "CURVE")
-        seen.credential = z85_of(at(6));
-      else
-        seen.credential = at(6);
-      seen.password = at(7);
-      auto verdict = policy_(seen);
-      seen.status = verdict.status;
-      std::string request_id = at(1);
-      std::vector<zmq::const_buffer> reply{
-          zmq::buffer(std::string_view{"1.0"}),
-          zmq::buffer(request_id),
-          zmq::buffer(verdict.status),
-          zmq::buffer(std::string_view{"test"}),
-          zmq::buffer(verdict.user_id),
-          zmq::buffer(std::string_view{})};
-      {
-        std::lock_guard<std::mutex> guard{mtx_};
-        seen_.push_back(std::move(seen));
-      }
-      zmq::send_multipart(sock_, reply);
-    }
-  }
-
-  zmq::socket_t sock_;
-  policy_fn policy_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  mutable std::mutex mtx_;
-  std::vector<zap_seen> seen_;
-};
+inline zap_verdict default_zap_policy(const zap_seen& req) {
+  if (req.mechanism == "CURVE" && req.credential.size() == 40)
+    return {"200", "zap-" + req.credential};
+  if (req.mechanism == "PLAIN" && req.credential == plain_user
+      && req.password == plain_password)
+    return {"200", "zap-" + req.credential};
+  return {"400", ""};
+}
 
 /// Receives one multipart message from a libzmq socket along with the
 /// "User-Id" property of its first frame ("" when it has none).

@@ -94,7 +94,7 @@ struct matrix_fixture : pubsub_fixture {
   /// Whether libzmq's ZAP handler gives no user id (see `rep_req`).
   std::atomic<bool> zap_without_uid{false};
   zap_handler zap{ctx, [this](const zap_seen& req) {
-                    auto verdict = zap_handler::default_policy(req);
+                    auto verdict = default_zap_policy(req);
                     if (zap_without_uid)
                       verdict.user_id.clear();
                     return verdict;

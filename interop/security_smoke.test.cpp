@@ -4,6 +4,7 @@
 // matrix lives in its own suites.
 #define CAF_SUITE interop_security_smoke
 #include "interop_fixture.hpp"
+#include "zap_handler.hpp"
 
 #include "caf/monocoque/authenticator.hpp"
 #include "caf/monocoque/peer_identity.hpp"
@@ -53,52 +54,15 @@ mq::authenticator_actor::behavior_type plain_table() {
   };
 }
 
-// libzmq's own ZAP handler (RFC 27 over inproc://zeromq.zap.01): accepts
-// PLAIN "admin"/"secret", refuses everything else. Runs until destroyed.
-class zap_handler {
-public:
-  explicit zap_handler(zmq::context_t& ctx)
-    : sock_(zsock(ctx, zmq::socket_type::rep)) {
-    sock_.set(zmq::sockopt::rcvtimeo, 50);
-    sock_.bind("inproc://zeromq.zap.01");
-    thread_ = std::thread([this] { run(); });
-  }
-
-  ~zap_handler() {
-    stop_ = true;
-    thread_.join();
-  }
-
-private:
-  void run() {
-    while (!stop_) {
-      strings req;
-      for (;;) {
-        zmq::message_t part;
-        if (!sock_.recv(part))
-          break;
-        req.push_back(part.to_string());
-        if (!part.more())
-          break;
-      }
-      if (req.size() < 6)
-        continue;
-      // version, request id, domain, address, identity, mechanism, creds...
-      bool ok = req[5] == "PLAIN" && req.size() >= 8 && req[6] == "admin"
-                && req[7] == "secret";
-      strings rep{"1.0", req[1], ok ? "200" : "400", ok ? "OK" : "denied",
-                  ok ? "admin" : "", ""};
-      for (size_t i = 0; i < rep.size(); ++i)
-        sock_.send(zmq::buffer(rep[i]), i + 1 < rep.size()
-                                          ? zmq::send_flags::sndmore
-                                          : zmq::send_flags::none);
-    }
-  }
-
-  zmq::socket_t sock_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
+// The policy of libzmq's own ZAP handler (RFC 27 over
+// inproc://zeromq.zap.01): accepts PLAIN "admin"/"secret" (user id
+// "admin"), refuses everything else.
+zap_verdict smoke_zap_policy(const zap_seen& req) {
+  if (req.mechanism == "PLAIN" && req.credential == "admin"
+      && req.password == "secret")
+    return {"200", "admin", "OK"};
+  return {"400", "", "denied"};
+}
 
 struct smoke_fixture : fixture {
   // Our DEALER (identity "ours") connects to a libzmq ROUTER configured by
@@ -182,7 +146,7 @@ CAF_TEST(curve_a_libzmq_dealer_to_our_router) {
 
 CAF_TEST(plain_our_dealer_to_a_libzmq_router) {
   // libzmq 4.3 refuses PLAIN clients without a ZAP handler.
-  zap_handler zap{ctx};
+  zap_handler zap{ctx, smoke_zap_policy};
   auto opts = defaults();
   opts.security.plain_username = "admin";
   opts.security.plain_password = mq::secret{std::string_view{"secret"}};

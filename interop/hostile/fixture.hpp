@@ -175,6 +175,20 @@ struct fixture : failure_log_holder, interop::fixture {
     }
   }
 
+  /// Sends `n` probes through the canary, one after the other, and tallies
+  /// the misses (no echo within `canary_limit`) and the slowest echo.
+  canary_tally probe_canary(size_t n) {
+    canary_tally tally;
+    for (size_t i = 0; i < n; ++i) {
+      int64_t took = 0;
+      ++tally.probes;
+      if (!canary_answers(canary_limit, &took))
+        ++tally.misses;
+      tally.slowest_ms = std::max(tally.slowest_ms, took);
+    }
+    return tally;
+  }
+
   /// Sends one probe through the canary and returns whether its echo came
   /// back within `limit` (echoes of earlier probes are skipped).
   bool canary_answers(std::chrono::milliseconds limit = canary_limit,

@@ -5,6 +5,8 @@
 // configuration errors and replacing the configuration.
 
 #define CAF_SUITE authenticators
+#include "error_helpers.hpp"
+#include "temp_dir.hpp"
 #include "caf/monocoque/authenticators.hpp"
 #include "caf/monocoque/curve_keypair.hpp"
 #include "caf/monocoque/errc.hpp"
@@ -23,32 +25,9 @@ using namespace caf::monocoque;
 
 namespace {
 
-bool is(const error& err, errc code) {
-  return err.category() == errc_category
-         && err.code() == static_cast<uint8_t>(code);
-}
-
-std::string context(const error& err) {
-  auto& ctx = err.context();
-  return ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
-                                           : std::string{};
-}
-
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/mq-auth-test-XXXXXX";
-    CAF_REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    auto cmd = "rm -rf '" + path + "'";
-    static_cast<void>(std::system(cmd.c_str()));
-  }
-  std::string operator/(const std::string& name) const {
-    return path + "/" + name;
-  }
-};
+using monocoque_test::context;
+using monocoque_test::is;
+using monocoque_test::temp_dir;
 
 // Sets the modification time of `path` (deterministic change detection:
 // file system clocks are coarse).

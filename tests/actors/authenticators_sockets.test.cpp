@@ -6,6 +6,7 @@
 
 #define CAF_SUITE authenticators_sockets
 #include "security_fixture.hpp"
+#include "temp_dir.hpp"
 
 #include <cstdlib>
 #include <unistd.h>
@@ -14,36 +15,7 @@ using namespace security_test;
 
 namespace {
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/mq-auth-sock-XXXXXX";
-    CAF_REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    auto cmd = "rm -rf '" + path + "'";
-    static_cast<void>(std::system(cmd.c_str()));
-  }
-};
-
-struct received {
-  std::string text;
-  mq::peer_identity_ptr from;
-};
-
-template <class Handle>
-received recv_from(caf::scoped_actor& self, const Handle& h) {
-  received result;
-  self->request(h, 10s, mq::recv_atom::value, mq::from_atom::value)
-    .receive(
-      [&](mq::multipart& m, mq::peer_identity_ptr& from) {
-        result.text = m.back().to_string();
-        result.from = std::move(from);
-      },
-      [](caf::error& err) { CAF_FAIL("recv from: " << err); });
-  return result;
-}
+using monocoque_test::temp_dir;
 
 mq::certificate make_cert(const std::string& name) {
   auto cert = mq::certificate::generate();

@@ -3,6 +3,8 @@
 // directories of public certificates, in a temporary directory.
 
 #define CAF_SUITE certificate
+#include "error_helpers.hpp"
+#include "temp_dir.hpp"
 #include "caf/monocoque/certificate.hpp"
 #include "caf/monocoque/curve_keypair.hpp"
 #include "caf/monocoque/errc.hpp"
@@ -21,6 +23,10 @@ using namespace caf::monocoque;
 
 namespace {
 
+using monocoque_test::context;
+using monocoque_test::is;
+using monocoque_test::temp_dir;
+
 // The keypairs of libzmq's CURVE documentation and tests.
 constexpr std::string_view server_public
   = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
@@ -28,17 +34,6 @@ constexpr std::string_view server_secret
   = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
 constexpr std::string_view client_public
   = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
-
-bool is(const error& err, errc code) {
-  return err.category() == errc_category
-         && err.code() == static_cast<uint8_t>(code);
-}
-
-std::string context(const error& err) {
-  auto& ctx = err.context();
-  return ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
-                                           : std::string{};
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream in{path};
@@ -58,23 +53,6 @@ mode_t mode_of(const std::string& path) {
     return 0;
   return st.st_mode & 07777;
 }
-
-// A temporary directory, removed with its files (one level) at the end.
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/mq-cert-test-XXXXXX";
-    CAF_REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    auto cmd = "rm -rf '" + path + "'";
-    static_cast<void>(std::system(cmd.c_str()));
-  }
-  std::string operator/(const std::string& name) const {
-    return path + "/" + name;
-  }
-};
 
 std::string server_cert_text() {
   return "#   ****  Generated on 2015-02-16 01:23:56 by CZMQ  ****\n"

@@ -79,8 +79,7 @@ CAF_TEST(a_pending_verdict_does_not_hold_up_a_pull_socket) {
   auto fast = make_keypair();
   auto auth = sys->spawn(silent_authenticator,
                          std::set<std::string>{slow.public_z85});
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   auto a = mq::spawn_pull(*sys, opts);
   auto ep = bind(a, "tcp://127.0.0.1:*");
   CAF_REQUIRE(ep);
@@ -117,8 +116,7 @@ CAF_TEST(a_pending_verdict_takes_no_router_table_entry) {
   auto fast = make_keypair();
   auto auth = sys->spawn(silent_authenticator,
                          std::set<std::string>{slow.public_z85});
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   opts.router_mandatory = true;
   auto a = mq::spawn_router(*sys, opts);
   auto ep = bind(a, "tcp://127.0.0.1:*");
@@ -165,8 +163,7 @@ CAF_TEST(a_pending_verdict_gets_no_pub_fan_out) {
   auto fast = make_keypair();
   auto auth = sys->spawn(silent_authenticator,
                          std::set<std::string>{slow.public_z85});
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   opts.linger = caf::timespan{0};
   auto a = mq::spawn_pub(*sys, opts);
   auto ep = bind(a, "tcp://127.0.0.1:*");
@@ -228,8 +225,7 @@ CAF_TEST(a_client_that_stops_after_hello_does_not_block_others) {
 
 CAF_TEST(a_zmtp20_peer_is_refused_by_curve_and_plain_sockets) {
   auto server_keys = make_keypair();
-  mq::socket_options plain;
-  plain.security.plain_server = true;
+  auto plain = plain_server();
   for (auto& opts : {curve_server(server_keys), plain}) {
     auto a = mq::spawn_pull(*sys, opts);
     auto ep = bind(a, "tcp://127.0.0.1:*");

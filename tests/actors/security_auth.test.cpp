@@ -9,25 +9,6 @@
 
 using namespace security_test;
 
-namespace {
-
-// Returns the last error of the client's connect endpoint once it shows
-// one (within 5 s), e.g. the ERROR reason the server sent.
-template <class Handle>
-std::string last_error(fixture& f, const Handle& h) {
-  auto until = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < until) {
-    auto st = f.stats(h);
-    for (auto& c : st.connecting)
-      if (!c.last_error.empty())
-        return c.last_error;
-    std::this_thread::sleep_for(20ms);
-  }
-  return {};
-}
-
-} // namespace
-
 CAF_TEST_FIXTURE_SCOPE(security_auth_tests, fixture)
 
 CAF_TEST(unknown_curve_key_is_refused_by_an_allow_list) {
@@ -36,21 +17,18 @@ CAF_TEST(unknown_curve_key_is_refused_by_an_allow_list) {
   auto stranger = make_keypair();
   auto auth = sys->spawn(table_authenticator,
                          std::set<std::string>{known.public_z85});
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator = auth;
+  auto opts = curve_server(server_keys, auth);
   auto a = mq::spawn_pull(*sys, opts);
   auto bad = mq::spawn_push(*sys, curve_client(server_keys, &stranger));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(bad, *ep));
+  auto ep = bind_and_connect(a, bad);
   CAF_REQUIRE(!send(bad, "from a stranger"));
-  auto why = last_error(*this, bad);
+  auto why = last_error(bad);
   CAF_MESSAGE("refused client sees: " << why);
   CAF_CHECK(why.find("400") != std::string::npos);
   CAF_CHECK_EQUAL(peers_up(a, 1, 200ms), 0u);
   // The known key gets through on the same socket.
   auto good = mq::spawn_push(*sys, curve_client(server_keys, &known));
-  CAF_REQUIRE(!connect(good, *ep));
+  CAF_REQUIRE(!connect(good, ep));
   CAF_REQUIRE(!send(good, "from a friend"));
   CAF_CHECK_EQUAL(recv(a), "from a friend");
   CAF_CHECK_EQUAL(recv(a, 300ms), "");
@@ -59,16 +37,10 @@ CAF_TEST(unknown_curve_key_is_refused_by_an_allow_list) {
 
 CAF_TEST(plain_wrong_password_sends_error_400) {
   auto auth = sys->spawn(table_authenticator, std::set<std::string>{});
-  mq::socket_options server;
-  server.security.plain_server = true;
-  server.security.authenticator = auth;
+  auto server = plain_server(auth);
   auto a = mq::spawn_pull(*sys, server);
   auto b = mq::spawn_push(*sys, plain_client("admin", "guess"));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
-  CAF_REQUIRE(!send(b, "must not arrive"));
-  auto why = last_error(*this, b);
+  auto why = refused(a, b);
   CAF_MESSAGE("refused client sees: " << why);
   CAF_CHECK(why.find("400") != std::string::npos);
   CAF_CHECK(why.find("guess") == std::string::npos);
@@ -81,15 +53,11 @@ CAF_TEST(plain_wrong_password_sends_error_400) {
 CAF_TEST(an_authenticator_that_never_answers_fails_the_handshake) {
   auto server_keys = make_keypair();
   auto auth = sys->spawn(silent_authenticator, std::set<std::string>{});
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator =
-    caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   opts.handshake_timeout = 300ms;
   auto a = mq::spawn_pull(*sys, opts);
   auto b = mq::spawn_push(*sys, curve_client(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "must not arrive"));
   // The server gives up on the connection: its record goes away.
   auto until = std::chrono::steady_clock::now() + 10s;
@@ -126,16 +94,10 @@ CAF_TEST(a_malformed_status_counts_as_500) {
   mq::zap_reply odd;
   odd.status = 999;
   auto auth = sys->spawn(fixed_authenticator, odd);
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator =
-    caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   auto a = mq::spawn_pull(*sys, opts);
   auto b = mq::spawn_push(*sys, curve_client(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
-  CAF_REQUIRE(!send(b, "must not arrive"));
-  auto why = last_error(*this, b);
+  auto why = refused(a, b);
   CAF_MESSAGE("refused client sees: " << why);
   CAF_CHECK(why.find("500") != std::string::npos);
   CAF_CHECK_EQUAL(recv(a, 300ms), "");
@@ -149,16 +111,10 @@ CAF_TEST(a_dead_authenticator_counts_as_500) {
   caf::anon_send_exit(auth, caf::exit_reason::user_shutdown);
   (*self)->receive([](caf::down_msg&) {},
                    caf::after(5s) >> [] { CAF_FAIL("authenticator lives"); });
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator =
-    caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   auto a = mq::spawn_pull(*sys, opts);
   auto b = mq::spawn_push(*sys, curve_client(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
-  CAF_REQUIRE(!send(b, "must not arrive"));
-  auto why = last_error(*this, b);
+  auto why = refused(a, b);
   CAF_MESSAGE("refused client sees: " << why);
   CAF_CHECK(why.find("500") != std::string::npos);
   CAF_CHECK_EQUAL(recv(a, 300ms), "");
@@ -170,16 +126,10 @@ CAF_TEST(status_300_closes_without_admitting) {
   later.status = 300;
   later.status_text = "try again later";
   auto auth = sys->spawn(fixed_authenticator, later);
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator =
-    caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   auto a = mq::spawn_pull(*sys, opts);
   auto b = mq::spawn_push(*sys, curve_client(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
-  CAF_REQUIRE(!send(b, "must not arrive"));
-  auto why = last_error(*this, b);
+  auto why = refused(a, b);
   CAF_MESSAGE("client sees: " << why);
   CAF_CHECK(!why.empty());
   CAF_CHECK_EQUAL(recv(a, 300ms), "");
@@ -199,14 +149,14 @@ CAF_TEST(mechanism_mismatches_are_refused) {
     auto b = mq::spawn_push(*sys, null_opts);
     CAF_REQUIRE(!connect(b, *ep));
     CAF_REQUIRE(!send(b, "must not arrive"));
-    CAF_CHECK(!last_error(*this, b).empty());
+    CAF_CHECK(!last_error(b).empty());
   }
   {
     CAF_MESSAGE("PLAIN client at a CURVE server");
     auto b = mq::spawn_push(*sys, plain_client("admin", "secret"));
     CAF_REQUIRE(!connect(b, *ep));
     CAF_REQUIRE(!send(b, "must not arrive"));
-    CAF_CHECK(!last_error(*this, b).empty());
+    CAF_CHECK(!last_error(b).empty());
   }
   {
     CAF_MESSAGE("CURVE client with the wrong server key");
@@ -214,7 +164,7 @@ CAF_TEST(mechanism_mismatches_are_refused) {
     auto b = mq::spawn_push(*sys, curve_client(other));
     CAF_REQUIRE(!connect(b, *ep));
     CAF_REQUIRE(!send(b, "must not arrive"));
-    CAF_CHECK(!last_error(*this, b).empty());
+    CAF_CHECK(!last_error(b).empty());
   }
   CAF_CHECK_EQUAL(recv(a, 300ms), "");
   CAF_CHECK_EQUAL(peers_up(a, 1, 100ms), 0u);

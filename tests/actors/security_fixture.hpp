@@ -57,6 +57,30 @@ inline mq::socket_options curve_server(const keypair& kp) {
   return opts;
 }
 
+/// Options of a CURVE server with `kp` whose peers `auth` checks (any
+/// actor handle that answers `authenticate_atom`).
+template <class Auth>
+mq::socket_options curve_server(const keypair& kp, const Auth& auth) {
+  auto opts = curve_server(kp);
+  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  return opts;
+}
+
+/// Options of a PLAIN server (no authenticator: it refuses every peer).
+inline mq::socket_options plain_server() {
+  mq::socket_options opts;
+  opts.security.plain_server = true;
+  return opts;
+}
+
+/// Options of a PLAIN server whose peers `auth` checks.
+template <class Auth>
+mq::socket_options plain_server(const Auth& auth) {
+  auto opts = plain_server();
+  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  return opts;
+}
+
 /// Options of a CURVE client of `server` (with `own` as its keypair, or a
 /// fresh one when null).
 inline mq::socket_options curve_client(const keypair& server,
@@ -107,6 +131,27 @@ table_authenticator(std::set<std::string> allowed) {
   };
 }
 
+/// A message's last frame and who sent it.
+struct received {
+  std::string text;
+  mq::peer_identity_ptr from;
+};
+
+/// What (recv_atom, from_atom) answers, within 10 s (fails the test on an
+/// error).
+template <class Handle>
+received recv_from(caf::scoped_actor& self, const Handle& h) {
+  received result;
+  self->request(h, 10s, mq::recv_atom::value, mq::from_atom::value)
+    .receive(
+      [&](mq::multipart& m, mq::peer_identity_ptr& from) {
+        result.text = m.back().to_string();
+        result.from = std::move(from);
+      },
+      [](caf::error& err) { CAF_FAIL("recv from: " << err); });
+  return result;
+}
+
 struct fixture {
   mq::config cfg;
   std::unique_ptr<caf::actor_system> sys;
@@ -139,6 +184,41 @@ struct fixture {
       ->request(h, 5s, mq::connect_atom::value, ep)
       .receive([](caf::ok_atom) {}, [&](caf::error& e) { result = e; });
     return result;
+  }
+
+  /// Binds `server` to a fresh tcp port and connects `client` to it
+  /// (requiring both); returns the endpoint.
+  template <class Server, class Client>
+  std::string bind_and_connect(const Server& server, const Client& client) {
+    auto ep = bind(server, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    CAF_REQUIRE(!connect(client, *ep));
+    return *ep;
+  }
+
+  /// Connects `client` to `server` (bound on a fresh tcp port), sends a
+  /// message that must not arrive and returns the error the client's
+  /// endpoint then shows (see `last_error`).
+  template <class Server, class Client>
+  std::string refused(const Server& server, const Client& client) {
+    bind_and_connect(server, client);
+    CAF_REQUIRE(!send(client, "must not arrive"));
+    return last_error(client);
+  }
+
+  /// Returns the last error of the client's connect endpoint once it shows
+  /// one (within 5 s), e.g. the ERROR reason the server sent.
+  template <class Handle>
+  std::string last_error(const Handle& h) {
+    auto until = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < until) {
+      auto st = stats(h);
+      for (auto& c : st.connecting)
+        if (!c.last_error.empty())
+          return c.last_error;
+      std::this_thread::sleep_for(20ms);
+    }
+    return {};
   }
 
   template <class Handle>

@@ -19,32 +19,6 @@ std::string property(const mq::peer_identity& id, const std::string& name) {
   return "<none>";
 }
 
-struct received {
-  std::string text;
-  mq::peer_identity_ptr from;
-};
-
-// What (recv_atom, from_atom) answers, within 10 s.
-template <class Handle>
-received recv_from(caf::scoped_actor& self, const Handle& h) {
-  received result;
-  self->request(h, 10s, mq::recv_atom::value, mq::from_atom::value)
-    .receive(
-      [&](mq::multipart& m, mq::peer_identity_ptr& from) {
-        result.text = m.back().to_string();
-        result.from = std::move(from);
-      },
-      [](caf::error& err) { CAF_FAIL("recv from: " << err); });
-  return result;
-}
-
-mq::socket_options plain_server(const caf::actor& auth) {
-  mq::socket_options opts;
-  opts.security.plain_server = true;
-  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
-  return opts;
-}
-
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(security_identity_tests, fixture)
@@ -53,9 +27,7 @@ CAF_TEST(plain_user_and_properties_reach_the_receiver) {
   auto auth = sys->spawn(table_authenticator, std::set<std::string>{});
   auto a = mq::spawn_dealer(*sys, plain_server(caf::actor_cast<caf::actor>(auth)));
   auto b = mq::spawn_dealer(*sys, plain_client("admin", "secret"));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "one"));
   auto got = recv_from(*self, a);
   CAF_CHECK_EQUAL(got.text, "one");
@@ -90,13 +62,10 @@ CAF_TEST(curve_key_and_properties_reach_a_delivery_target) {
   auto client_keys = make_keypair();
   auto auth = sys->spawn(table_authenticator,
                          std::set<std::string>{client_keys.public_z85});
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator = auth;
+  auto opts = curve_server(server_keys, auth);
   auto a = mq::spawn_pull(*sys, opts);
   auto b = mq::spawn_push(*sys, curve_client(server_keys, &client_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   (*self)->send(a, mq::deliver_atom::value, mq::from_atom::value,
                 caf::actor{*self}, uint64_t{2});
   CAF_REQUIRE(!send(b, "first"));
@@ -129,9 +98,7 @@ CAF_TEST(curve_without_authenticator_names_the_client_key) {
   auto client_keys = make_keypair();
   auto a = mq::spawn_dealer(*sys, curve_server(server_keys));
   auto b = mq::spawn_dealer(*sys, curve_client(server_keys, &client_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "hi"));
   auto got = recv_from(*self, a);
   CAF_CHECK_EQUAL(got.text, "hi");
@@ -145,13 +112,10 @@ CAF_TEST(the_authenticator_may_name_the_user) {
   auto reply = mq::zap_reply::accept("alice");
   reply.properties.emplace_back("Team", "blue");
   auto auth = sys->spawn(fixed_authenticator, reply);
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator = caf::actor_cast<mq::authenticator_actor>(auth);
+  auto opts = curve_server(server_keys, auth);
   auto a = mq::spawn_dealer(*sys, opts);
   auto b = mq::spawn_dealer(*sys, curve_client(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "hi"));
   auto got = recv_from(*self, a);
   CAF_REQUIRE(got.from != nullptr);
@@ -178,14 +142,11 @@ CAF_TEST(the_authenticator_sees_domain_and_address) {
       },
     };
   });
-  auto opts = curve_server(server_keys);
-  opts.security.authenticator = auth;
+  auto opts = curve_server(server_keys, auth);
   opts.security.zap_domain = "billing";
   auto a = mq::spawn_dealer(*sys, opts);
   auto b = mq::spawn_dealer(*sys, curve_client(server_keys, &client_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "hi"));
   auto got = recv_from(*self, a);
   CAF_REQUIRE(got.from != nullptr);
@@ -282,9 +243,7 @@ CAF_TEST(a_peer_cannot_claim_its_user_id) {
 CAF_TEST(null_peers_have_a_null_identity) {
   auto a = mq::spawn_router(*sys);
   auto b = mq::spawn_dealer(*sys);
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "hi"));
   received got;
   (*self)

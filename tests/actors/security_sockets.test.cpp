@@ -11,9 +11,7 @@ CAF_TEST(curve_dealer_pair_without_authenticator) {
   auto server_keys = make_keypair();
   auto a = mq::spawn_dealer(*sys, curve_server(server_keys));
   auto b = mq::spawn_dealer(*sys, curve_client(server_keys));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "hello over curve"));
   CAF_CHECK_EQUAL(recv(a), "hello over curve");
   CAF_REQUIRE(!send(a, "and back"));
@@ -22,14 +20,10 @@ CAF_TEST(curve_dealer_pair_without_authenticator) {
 
 CAF_TEST(plain_dealer_pair_with_authenticator) {
   auto auth = sys->spawn(table_authenticator, std::set<std::string>{});
-  mq::socket_options server;
-  server.security.plain_server = true;
-  server.security.authenticator = auth;
+  auto server = plain_server(auth);
   auto a = mq::spawn_dealer(*sys, server);
   auto b = mq::spawn_dealer(*sys, plain_client("admin", "secret"));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "hello over plain"));
   CAF_CHECK_EQUAL(recv(a), "hello over plain");
   CAF_REQUIRE(!send(a, "and back"));
@@ -39,14 +33,10 @@ CAF_TEST(plain_dealer_pair_with_authenticator) {
 
 CAF_TEST(plain_wrong_password_is_refused) {
   auto auth = sys->spawn(table_authenticator, std::set<std::string>{});
-  mq::socket_options server;
-  server.security.plain_server = true;
-  server.security.authenticator = auth;
+  auto server = plain_server(auth);
   auto a = mq::spawn_dealer(*sys, server);
   auto b = mq::spawn_dealer(*sys, plain_client("admin", "wrong"));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "must not arrive"));
   CAF_CHECK_EQUAL(recv(a, 500ms), "");
   CAF_CHECK_EQUAL(peers_up(a, 1, 200ms), 0u);
@@ -56,13 +46,10 @@ CAF_TEST(plain_wrong_password_is_refused) {
 }
 
 CAF_TEST(plain_without_authenticator_is_refused) {
-  mq::socket_options server;
-  server.security.plain_server = true;
+  auto server = plain_server();
   auto a = mq::spawn_dealer(*sys, server);
   auto b = mq::spawn_dealer(*sys, plain_client("admin", "secret"));
-  auto ep = bind(a, "tcp://127.0.0.1:*");
-  CAF_REQUIRE(ep);
-  CAF_REQUIRE(!connect(b, *ep));
+  bind_and_connect(a, b);
   CAF_REQUIRE(!send(b, "must not arrive"));
   CAF_CHECK_EQUAL(recv(a, 500ms), "");
   CAF_CHECK_EQUAL(peers_up(a, 1, 200ms), 0u);

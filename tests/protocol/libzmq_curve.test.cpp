@@ -7,6 +7,8 @@
 // and a wire check: the bytes each side wrote never carry a payload in clear.
 
 #define CAF_SUITE zmtp_libzmq_curve
+#include "../../interop/zap_handler.hpp"
+#include "../../interop/zmq_monitor.hpp"
 #include "libzmq_peer.hpp"
 #include "monocoque/zmtp/auth_reply.hpp"
 #include "monocoque/zmtp/curve_key.hpp"
@@ -45,110 +47,28 @@ struct zkeys {
   }
 };
 
+using interop::zap_handler;
+using interop::zap_seen;
+using interop::zap_verdict;
+using interop::zmq_monitor;
+
+/// The policy of a libzmq ZAP handler (RFC 27) that answers 200 with user
+/// id "curve:" + the Z85 key for `allowed`, 400 for any other key.
+zap_handler::policy_fn allow_only(const curve_key& allowed) {
+  std::string raw(allowed.begin(), allowed.end());
+  auto user_id = "curve:" + z85_encode_key(allowed);
+  return [raw, user_id](const zap_seen& req) -> zap_verdict {
+    if (req.mechanism == "CURVE" && req.raw_credential == raw)
+      return {"200", user_id, "OK"};
+    return {"400", "", "Unknown key"};
+  };
+}
+
 bool contains(const bytes& haystack, std::string_view needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(),
                      needle.end())
          != haystack.end();
 }
-
-/// A ZAP handler (RFC 27) on a thread: answers 200 with user id
-/// "curve:" + the Z85 key for `allowed`, 400 for any other key, and records
-/// the mechanisms and keys it was asked about.
-class zap_handler {
-public:
-  zap_handler(zmq::context_t& ctx, curve_key allowed)
-    : sock_(ctx, zmq::socket_type::rep), allowed_(allowed) {
-    sock_.set(zmq::sockopt::linger, 0);
-    sock_.bind("inproc://zeromq.zap.01");
-    thread_ = std::thread{[this] { run(); }};
-  }
-
-  ~zap_handler() {
-    stop_ = true;
-    thread_.join();
-  }
-
-  std::vector<std::pair<std::string, bytes>> requests() {
-    std::lock_guard<std::mutex> guard{mtx_};
-    return seen_;
-  }
-
-private:
-  void run() {
-    while (!stop_) {
-      zmq::pollitem_t item{sock_.handle(), 0, ZMQ_POLLIN, 0};
-      if (zmq::poll(&item, 1, 20ms) <= 0)
-        continue;
-      std::vector<zmq::message_t> req;
-      if (!zmq::recv_multipart(sock_, std::back_inserter(req)))
-        continue;
-      // version, request id, domain, address, identity, mechanism, key
-      std::string mechanism = req.size() > 5 ? req[5].to_string() : "";
-      bytes key;
-      if (req.size() > 6) {
-        auto* p = static_cast<const uint8_t*>(req[6].data());
-        key.assign(p, p + req[6].size());
-      }
-      auto ok = mechanism == "CURVE" && key.size() == 32
-                && std::equal(key.begin(), key.end(), allowed_.begin());
-      std::string request_id = req.size() > 1 ? req[1].to_string() : "";
-      std::string user_id = ok ? "curve:" + z85_encode_key(allowed_) : "";
-      std::vector<zmq::const_buffer> reply{
-        zmq::buffer(std::string_view{"1.0"}),
-        zmq::buffer(request_id),
-        zmq::buffer(std::string_view{ok ? "200" : "400"}),
-        zmq::buffer(std::string_view{ok ? "OK" : "Unknown key"}),
-        zmq::buffer(user_id),
-        zmq::buffer(std::string_view{})};
-      {
-        std::lock_guard<std::mutex> guard{mtx_};
-        seen_.emplace_back(std::move(mechanism), std::move(key));
-      }
-      zmq::send_multipart(sock_, reply);
-    }
-  }
-
-  zmq::socket_t sock_;
-  curve_key allowed_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::mutex mtx_;
-  std::vector<std::pair<std::string, bytes>> seen_;
-};
-
-/// Reads monitor events of a libzmq socket (event number and value).
-class monitor {
-public:
-  monitor(zmq::context_t& ctx, zmq::socket_t& sock, const char* addr)
-    : pair_(ctx, zmq::socket_type::pair) {
-    zmq_socket_monitor(sock.handle(), addr, ZMQ_EVENT_ALL);
-    pair_.set(zmq::sockopt::rcvtimeo, 100);
-    pair_.set(zmq::sockopt::linger, 0);
-    pair_.connect(addr);
-  }
-
-  /// Waits up to `limit` for an event `event`; returns its value.
-  std::optional<uint32_t> wait_for(uint16_t event,
-                                   std::chrono::milliseconds limit = 3000ms) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      std::vector<zmq::message_t> ev;
-      if (!zmq::recv_multipart(pair_, std::back_inserter(ev)) || ev.empty()
-          || ev[0].size() < 6)
-        continue;
-      uint16_t number;
-      uint32_t value;
-      std::memcpy(&number, ev[0].data(), 2);
-      std::memcpy(&value, static_cast<const char*>(ev[0].data()) + 2, 4);
-      if (number == event)
-        return value;
-    }
-    return std::nullopt;
-  }
-
-private:
-  zmq::socket_t pair_;
-};
 
 session_config curve_client_cfg(socket_type type, std::string identity,
                                 const zkeys& ours, const curve_key& server) {
@@ -231,7 +151,7 @@ CAF_TEST(our_curve_client_at_a_libzmq_curve_server_without_zap) {
 CAF_TEST(our_curve_client_with_a_libzmq_zap_handler) {
   zkeys server_keys;
   zkeys client_keys;
-  zap_handler zap{ctx, client_keys.public_key};
+  zap_handler zap{ctx, allow_only(client_keys.public_key)};
   auto router = make(zmq::socket_type::router);
   make_curve_server(router, server_keys);
   router.set(zmq::sockopt::zap_domain, "test");
@@ -244,10 +164,10 @@ CAF_TEST(our_curve_client_with_a_libzmq_zap_handler) {
   CAF_REQUIRE(us.handshake().has_value());
   auto seen = zap.requests();
   CAF_REQUIRE_EQUAL(seen.size(), 1u);
-  CAF_CHECK_EQUAL(seen[0].first, "CURVE");
-  CAF_CHECK(seen[0].second
-            == bytes(client_keys.public_key.begin(),
-                     client_keys.public_key.end()));
+  CAF_CHECK_EQUAL(seen[0].mechanism, "CURVE");
+  CAF_CHECK(seen[0].raw_credential
+            == std::string(client_keys.public_key.begin(),
+                           client_keys.public_key.end()));
   CAF_REQUIRE(us.send({"hello"}));
   std::vector<zmq::message_t> got;
   CAF_REQUIRE(zmq::recv_multipart(router, std::back_inserter(got)));
@@ -260,7 +180,7 @@ CAF_TEST(our_unknown_curve_client_gets_error_400) {
   zkeys server_keys;
   zkeys client_keys;
   zkeys allowed;
-  zap_handler zap{ctx, allowed.public_key};
+  zap_handler zap{ctx, allow_only(allowed.public_key)};
   auto router = make(zmq::socket_type::router);
   make_curve_server(router, server_keys);
   router.set(zmq::sockopt::zap_domain, "test");
@@ -283,7 +203,7 @@ CAF_TEST(our_curve_client_with_the_wrong_server_key) {
   zkeys other;
   auto router = make(zmq::socket_type::router);
   make_curve_server(router, server_keys);
-  monitor mon{ctx, router, "inproc://curve-server-monitor"};
+  zmq_monitor mon{ctx, router, "inproc://curve-server-monitor"};
   auto port = bind_ephemeral(router);
   raw_peer us{connect_tcp(port),
               curve_client_cfg(socket_type::dealer, "us", client_keys,
@@ -387,7 +307,7 @@ CAF_TEST(a_libzmq_curve_client_refused_by_our_server) {
   CAF_REQUIRE(listener.get() >= 0);
   auto dealer = make(zmq::socket_type::dealer);
   make_curve_client(dealer, client_keys, server_keys.public_z85);
-  monitor mon{ctx, dealer, "inproc://curve-client-monitor"};
+  zmq_monitor mon{ctx, dealer, "inproc://curve-client-monitor"};
   dealer.connect("tcp://127.0.0.1:" + std::to_string(port));
   raw_peer us{accept_tcp(listener.get()),
               curve_server_cfg(socket_type::router, server_keys)};

@@ -6,6 +6,8 @@
 // message each way after the handshake. Helpers and facts: libzmq_peer.hpp.
 
 #define CAF_SUITE zmtp_libzmq_plain
+#include "../../interop/zap_handler.hpp"
+#include "../../interop/zmq_monitor.hpp"
 #include "libzmq_peer.hpp"
 #include "monocoque/zmtp/auth_reply.hpp"
 #include "monocoque/zmtp/security_config.hpp"
@@ -22,86 +24,23 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// One ZAP request as the handler saw it.
-struct zap_request_seen {
-  std::string version;
-  std::string domain;
-  std::string address;
-  std::string mechanism;
-  std::string username;
-  std::string password;
-};
+using interop::zap_handler;
+using interop::zap_seen;
+using interop::zap_verdict;
+using interop::zmq_monitor;
 
-/// A ZAP handler (RFC 27) on a thread: answers 200 with user id "user:NAME"
-/// for admin/password and for 255 'u's / 255 'p's, 400 otherwise, and
-/// records what it was asked.
-class zap_handler {
-public:
-  explicit zap_handler(zmq::context_t& ctx)
-      : sock_(ctx, zmq::socket_type::rep) {
-    sock_.set(zmq::sockopt::linger, 0);
-    sock_.bind("inproc://zeromq.zap.01");
-    thread_ = std::thread{[this] { run(); }};
-  }
-
-  ~zap_handler() {
-    stop_ = true;
-    thread_.join();
-  }
-
-  std::vector<zap_request_seen> requests() {
-    std::lock_guard<std::mutex> guard{mtx_};
-    return seen_;
-  }
-
-private:
-  void run() {
-    while (!stop_) {
-      zmq::pollitem_t item{sock_.handle(), 0, ZMQ_POLLIN, 0};
-      if (zmq::poll(&item, 1, 20ms) <= 0)
-        continue;
-      std::vector<zmq::message_t> req;
-      if (!zmq::recv_multipart(sock_, std::back_inserter(req)))
-        continue;
-      // version, request id, domain, address, identity, mechanism, creds...
-      zap_request_seen seen;
-      if (req.size() >= 8) {
-        seen.version = req[0].to_string();
-        seen.domain = req[2].to_string();
-        seen.address = req[3].to_string();
-        seen.mechanism = req[5].to_string();
-        seen.username = req[6].to_string();
-        seen.password = req.size() > 7 ? req[7].to_string() : std::string{};
-      }
-      auto ok = seen.mechanism == "PLAIN" &&
-                ((seen.username == "admin" && seen.password == "password") ||
-                 (seen.username == std::string(255, 'u') &&
-                  seen.password == std::string(255, 'p')));
-      std::string request_id = req.size() > 1 ? req[1].to_string() : "";
-      // Named: the reply's buffers must outlive the send.
-      std::string user_id = ok ? "user:" + seen.username : std::string{};
-      std::vector<zmq::const_buffer> reply{
-          zmq::buffer(std::string_view{"1.0"}),
-          zmq::buffer(request_id),
-          zmq::buffer(std::string_view{ok ? "200" : "400"}),
-          zmq::buffer(std::string_view{ok ? "OK" : "Invalid password"}),
-          zmq::buffer(user_id),
-          zmq::buffer(std::string_view{})};
-      {
-        // Recorded before the reply: the test looks once libzmq answered.
-        std::lock_guard<std::mutex> guard{mtx_};
-        seen_.push_back(std::move(seen));
-      }
-      zmq::send_multipart(sock_, reply);
-    }
-  }
-
-  zmq::socket_t sock_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::mutex mtx_;
-  std::vector<zap_request_seen> seen_;
-};
+/// The policy of a libzmq ZAP handler (RFC 27): 200 with user id
+/// "user:NAME" for admin/password and for 255 'u's / 255 'p's, 400
+/// otherwise.
+zap_verdict plain_policy(const zap_seen& seen) {
+  auto ok = seen.mechanism == "PLAIN"
+            && ((seen.credential == "admin" && seen.password == "password")
+                || (seen.credential == std::string(255, 'u')
+                    && seen.password == std::string(255, 'p')));
+  if (ok)
+    return {"200", "user:" + seen.credential, "OK"};
+  return {"400", "", "Invalid password"};
+}
 
 bool ends_with(const bytes& xs, const bytes& suffix) {
   return xs.size() >= suffix.size() &&
@@ -123,40 +62,6 @@ session_config plain_server_cfg(socket_type type) {
   return cfg;
 }
 
-/// Reads monitor events of a libzmq socket (event number and value).
-class monitor {
-public:
-  monitor(zmq::context_t& ctx, zmq::socket_t& sock, const char* addr)
-      : pair_(ctx, zmq::socket_type::pair) {
-    zmq_socket_monitor(sock.handle(), addr, ZMQ_EVENT_ALL);
-    pair_.set(zmq::sockopt::rcvtimeo, 100);
-    pair_.set(zmq::sockopt::linger, 0);
-    pair_.connect(addr);
-  }
-
-  /// Waits up to `limit` for an event `event`; returns its value.
-  std::optional<uint32_t> wait_for(uint16_t event,
-                                   std::chrono::milliseconds limit = 3000ms) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      std::vector<zmq::message_t> ev;
-      if (!zmq::recv_multipart(pair_, std::back_inserter(ev)) || ev.empty() ||
-          ev[0].size() < 6)
-        continue;
-      uint16_t number;
-      uint32_t value;
-      std::memcpy(&number, ev[0].data(), 2);
-      std::memcpy(&value, static_cast<const char*>(ev[0].data()) + 2, 4);
-      if (number == event)
-        return value;
-    }
-    return std::nullopt;
-  }
-
-private:
-  zmq::socket_t pair_;
-};
-
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(zmtp_libzmq_plain_tests, fixture)
@@ -165,7 +70,7 @@ CAF_TEST_FIXTURE_SCOPE(zmtp_libzmq_plain_tests, fixture)
 // ------------------------------------
 
 CAF_TEST(our_plain_client_at_a_libzmq_plain_server) {
-  zap_handler zap{ctx};
+  zap_handler zap{ctx, plain_policy};
   auto router = make(zmq::socket_type::router);
   router.set(zmq::sockopt::plain_server, 1);
   router.set(zmq::sockopt::zap_domain, "test");
@@ -184,7 +89,7 @@ CAF_TEST(our_plain_client_at_a_libzmq_plain_server) {
   CAF_CHECK_EQUAL(seen[0].domain, "test");
   CAF_CHECK_EQUAL(seen[0].address, "127.0.0.1");
   CAF_CHECK_EQUAL(seen[0].mechanism, "PLAIN");
-  CAF_CHECK_EQUAL(seen[0].username, "admin");
+  CAF_CHECK_EQUAL(seen[0].credential, "admin");
   CAF_CHECK_EQUAL(seen[0].password, "password");
   // A message each way; libzmq tags ours with the ZAP user id.
   CAF_REQUIRE(us.send({"hello", "over plain"}));
@@ -202,7 +107,7 @@ CAF_TEST(our_plain_client_at_a_libzmq_plain_server) {
 }
 
 CAF_TEST(our_plain_req_with_255_byte_credentials_at_a_libzmq_rep) {
-  zap_handler zap{ctx};
+  zap_handler zap{ctx, plain_policy};
   auto rep = make(zmq::socket_type::rep);
   rep.set(zmq::sockopt::plain_server, 1);
   auto port = bind_ephemeral(rep);
@@ -214,7 +119,7 @@ CAF_TEST(our_plain_req_with_255_byte_credentials_at_a_libzmq_rep) {
   CAF_REQUIRE(us.handshake().has_value());
   auto seen = zap.requests();
   CAF_REQUIRE_EQUAL(seen.size(), 1u);
-  CAF_CHECK_EQUAL(seen[0].username.size(), 255u);
+  CAF_CHECK_EQUAL(seen[0].credential.size(), 255u);
   CAF_CHECK_EQUAL(seen[0].password.size(), 255u);
   // REQ/REP over PLAIN: our request (with its empty delimiter), its reply.
   CAF_REQUIRE(us.send({"", "ping"}));
@@ -228,7 +133,7 @@ CAF_TEST(our_plain_req_with_255_byte_credentials_at_a_libzmq_rep) {
 }
 
 CAF_TEST(our_plain_client_with_a_wrong_password_gets_error_400) {
-  zap_handler zap{ctx};
+  zap_handler zap{ctx, plain_policy};
   auto router = make(zmq::socket_type::router);
   router.set(zmq::sockopt::plain_server, 1);
   auto port = bind_ephemeral(router);
@@ -347,7 +252,7 @@ CAF_TEST(a_refused_libzmq_client_fails_its_handshake) {
   auto dealer = make(zmq::socket_type::dealer);
   dealer.set(zmq::sockopt::plain_username, "admin");
   dealer.set(zmq::sockopt::plain_password, "wrong");
-  monitor mon{ctx, dealer, "inproc://plain-client-monitor"};
+  zmq_monitor mon{ctx, dealer, "inproc://plain-client-monitor"};
   dealer.connect("tcp://127.0.0.1:" + std::to_string(port));
   raw_peer us{accept_tcp(listener.get()),
               plain_server_cfg(socket_type::router)};

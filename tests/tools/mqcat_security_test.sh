@@ -10,11 +10,8 @@
 # Exit status: 0 all checks passed, 1 a check failed, 77 skipped (no pyzmq).
 # Every mqcat and python run is bounded by `timeout`.
 
-set -u
-
-MQCAT=${1:?usage: $0 path/to/mqcat}
-PY=/usr/bin/python3
-T=10 # seconds any single command may take
+# shellcheck source=mqcat_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mqcat_lib.sh"
 
 if ! "$PY" -c 'import zmq, zmq.auth.thread' 2>/dev/null; then
   echo "SKIP: $PY has no pyzmq (apt-get install python3-zmq)"
@@ -24,78 +21,6 @@ if ! "$PY" -c 'import zmq, sys; sys.exit(0 if zmq.has("curve") else 1)'; then
   echo "SKIP: pyzmq's libzmq has no CURVE"
   exit 77
 fi
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-failures=0
-pass() { echo "ok   - $1"; }
-fail() {
-  echo "FAIL - $1"
-  shift
-  for detail in "$@"; do
-    echo "       $detail"
-  done
-  failures=$((failures + 1))
-}
-
-# Waits up to 5 s for file $1 to contain a line matching $2; prints the match.
-await_line() {
-  local i
-  for ((i = 0; i < 50; i++)); do
-    if grep -m1 -E "$2" "$1" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
-
-# Runs mqcat with stdin from $1 (printf format), the rest as arguments; sets
-# $out, $err and $rc.
-run() {
-  local input=$1
-  shift
-  out=$(printf "$input" | timeout "$T" "$MQCAT" "$@" 2>"$work/stderr")
-  rc=$?
-  err=$(cat "$work/stderr")
-}
-
-# Starts `mqcat ARGS...` in the background (stdout/stderr in $work/$1.out and
-# .err, stdin from $work/$1.in if it exists) and waits for its bound
-# endpoint; sets $mqcat_pid and $bound, or returns 1.
-start_bound() {
-  local tag=$1 input=/dev/null
-  shift
-  [[ -e $work/$tag.in ]] && input=$work/$tag.in
-  timeout "$T" "$MQCAT" "$@" <"$input" >"$work/$tag.out" \
-    2>"$work/$tag.err" &
-  mqcat_pid=$!
-  pids+=($mqcat_pid)
-  bound=$(await_line "$work/$tag.err" '^mqcat: bound tcp://') || return 1
-  bound=${bound#mqcat: bound }
-}
-
-# Starts the pyzmq script $2 (arguments: the rest) with its output in
-# $work/$1.peer and waits for it to print its port; sets $peer_pid and
-# $peer_ep, or returns 1.
-start_peer() {
-  local tag=$1
-  shift
-  timeout "$T" "$PY" "$@" >"$work/$tag.peer" 2>&1 &
-  peer_pid=$!
-  pids+=($peer_pid)
-  local port
-  port=$(await_line "$work/$tag.peer" '^[0-9]+$') || return 1
-  peer_ep=tcp://127.0.0.1:$port
-}
 
 # -- pyzmq peers -----------------------------------------------------------------
 
@@ -495,5 +420,4 @@ run '' --help
 if [[ $rc == 0 && $out == *--curve-serverkey* && $out == *--plain-allow* ]]
 then pass "$name"; else fail "$name" "rc=$rc"; fi
 
-echo "$failures check(s) failed"
-[[ $failures == 0 ]]
+finish
