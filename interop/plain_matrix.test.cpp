@@ -73,4 +73,8 @@ CAF_TEST(our PLAIN server refuses a wrong password and a missing one) {
   close(nobody);
 }
 
+CAF_TEST(a proxy with PLAIN on its frontend) {
+  CAF_CHECK_EQUAL(run_proxy(mech::plain), 0);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
