@@ -26,6 +26,7 @@
 #include "caf/monocoque/message_types.hpp"
 #include "caf/monocoque/module.hpp"
 #include "caf/monocoque/options.hpp"
+#include "caf/monocoque/socket_event.hpp"
 #include "caf/monocoque/socket_options.hpp"
 #include "caf/monocoque/authenticator.hpp"
 #include "caf/monocoque/certificate.hpp"

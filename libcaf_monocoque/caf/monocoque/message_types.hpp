@@ -88,6 +88,23 @@ using resume_atom = atom_constant<atom("mqresume")>;
 /// Proxy: forwards what it holds, lets go of its sockets and exits.
 using terminate_atom = atom_constant<atom("mqterm")>;
 
+/// Events: `(monitor_atom, subscriber, mask)` subscribes an actor to a
+/// socket's events (`socket_event.hpp`); `(unmonitor_atom, subscriber)`
+/// unsubscribes it.
+using monitor_atom = atom_constant<atom("mqmonitor")>;
+
+/// Events: see `monitor_atom`.
+using unmonitor_atom = atom_constant<atom("mqunmon")>;
+
+/// Events: what a subscriber gets, `(event_atom, socket_event)`.
+using event_atom = atom_constant<atom("mqevent")>;
+
+/// Stops listening on a bound endpoint (like `zmq_unbind`).
+using unbind_atom = atom_constant<atom("mqunbind")>;
+
+/// Drops a connect endpoint and its connection (like `zmq_disconnect`).
+using disconnect_atom = atom_constant<atom("mqdisconn")>;
+
 } // namespace caf::monocoque
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::frame)
