@@ -1,0 +1,246 @@
+#include "host.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace hosts {
+
+namespace {
+
+constexpr const char* base_prefix = "mqh";
+
+/// Returns the pid in a name `mqh<pid>...`, or 0.
+pid_t pid_of(const std::string& name) {
+  if (name.rfind(base_prefix, 0) != 0)
+    return 0;
+  pid_t result = 0;
+  size_t i = 3;
+  for (; i < name.size() && isdigit(static_cast<unsigned char>(name[i])); ++i)
+    result = result * 10 + (name[i] - '0');
+  return i > 3 ? result : 0;
+}
+
+/// Returns whether a process `pid` exists.
+bool alive(pid_t pid) {
+  return ::kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/// Returns the first word of each line of `out` (after `skip` words).
+std::vector<std::string> words(const std::string& out, size_t skip) {
+  std::vector<std::string> result;
+  std::istringstream lines{out};
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream ws{line};
+    std::string w;
+    for (size_t i = 0; i <= skip && ws >> w; ++i)
+      if (i == skip)
+        result.push_back(w);
+  }
+  return result;
+}
+
+/// Namespaces (first word of `ip netns list`).
+std::vector<std::string> namespaces() {
+  return words(run({"ip", "netns", "list"}).out, 0);
+}
+
+/// Links of the root namespace (`ip -o link`: "3: name@peer: ...").
+std::vector<std::string> links() {
+  std::vector<std::string> result;
+  for (auto& w : words(run({"ip", "-o", "link", "show"}).out, 1)) {
+    auto name = w.substr(0, w.find_first_of("@:"));
+    result.push_back(name);
+  }
+  return result;
+}
+
+/// nft tables of the root namespace ("table inet name").
+std::vector<std::string> tables() {
+  return words(run({"nft", "list", "tables"}).out, 2);
+}
+
+/// Kills every process in namespace `ns`.
+void kill_all_in(const std::string& ns) {
+  for (auto& w : words(run({"ip", "netns", "pids", ns}).out, 0)) {
+    auto pid = static_cast<pid_t>(std::stol(w));
+    if (pid > 0 && pid != ::getpid())
+      ::kill(pid, SIGKILL);
+  }
+}
+
+} // namespace
+
+std::string name_prefix() {
+  return base_prefix + std::to_string(::getpid());
+}
+
+std::string unavailable() {
+  if (::geteuid() != 0)
+    return "needs root (network namespaces, nftables, tc)";
+  for (auto* name : {"ip", "nft", "tc"})
+    if (tool(name).empty())
+      return std::string{"`"} + name + "` not found (apt-get install "
+             + (std::string{name} == "nft" ? "nftables" : "iproute2") + ")";
+  auto probe = name_prefix() + "probe";
+  if (!run({"ip", "netns", "add", probe}).ok())
+    return "`ip netns add` failed (no network namespaces here)";
+  run({"ip", "netns", "del", probe});
+  if (!run({"nft", "list", "tables"}).ok())
+    return "`nft list tables` failed (no nftables in this kernel)";
+  return {};
+}
+
+int cleanup_stale() {
+  int removed = 0;
+  auto stale = [](const std::string& name) {
+    auto pid = pid_of(name);
+    return pid != 0 && pid != ::getpid() && !alive(pid);
+  };
+  for (auto& ns : namespaces())
+    if (stale(ns)) {
+      kill_all_in(ns);
+      run({"ip", "netns", "del", ns});
+      ++removed;
+    }
+  for (auto& link : links())
+    if (stale(link)) {
+      run({"ip", "link", "del", link});
+      ++removed;
+    }
+  for (auto& table : tables())
+    if (stale(table)) {
+      run({"nft", "delete", "table", "inet", table});
+      ++removed;
+    }
+  return removed;
+}
+
+std::vector<std::string> leftovers() {
+  std::vector<std::string> result;
+  auto mine = [](const std::string& name) {
+    return pid_of(name) == ::getpid();
+  };
+  for (auto& ns : namespaces())
+    if (mine(ns))
+      result.push_back("netns " + ns);
+  for (auto& link : links())
+    if (mine(link))
+      result.push_back("link " + link);
+  for (auto& table : tables())
+    if (mine(table))
+      result.push_back("nft table " + table);
+  return result;
+}
+
+// -- host ---------------------------------------------------------------------
+
+host::host(int index) {
+  auto prefix = name_prefix();
+  auto i = std::to_string(index);
+  ns_ = prefix + "h" + i;
+  root_link_ = prefix + "r" + i;
+  host_link_ = prefix + "p" + i;
+  table_ = prefix + "h" + i;
+  addr_ = "10.231." + i + ".2";
+  root_addr_ = "10.231." + i + ".1";
+  valid_ = power_on();
+}
+
+host::~host() {
+  heal();
+  unlimit_rate();
+  power_off();
+}
+
+bool host::power_on() {
+  valid_ = run_ok({"ip", "netns", "add", ns_})
+           && run_ok({"ip", "link", "add", root_link_, "type", "veth", "peer",
+                      "name", host_link_})
+           && run_ok({"ip", "link", "set", host_link_, "netns", ns_})
+           && run_ok({"ip", "addr", "add", root_addr_ + "/24", "dev",
+                      root_link_})
+           && run_ok({"ip", "link", "set", root_link_, "up"})
+           && run_ok({"ip", "-n", ns_, "addr", "add", addr_ + "/24", "dev",
+                      host_link_})
+           && run_ok({"ip", "-n", ns_, "link", "set", host_link_, "up"})
+           && run_ok({"ip", "-n", ns_, "link", "set", "lo", "up"});
+  return valid_;
+}
+
+void host::power_off() {
+  // The namespace's own drop rules go with it; the root one by name.
+  if (cut_) {
+    remove_root_rule();
+    cut_ = false;
+  }
+  limited_ = false;
+  kill_all_in(ns_);
+  // Deleting the root end takes the pair with it at once; the namespace's
+  // own teardown may run later in the kernel, and a new link of the same
+  // name must not collide with it.
+  run({"ip", "link", "del", root_link_});
+  run({"ip", "netns", "del", ns_});
+  valid_ = false;
+}
+
+bool host::cut() {
+  if (cut_)
+    return true;
+  // Root side: packets from the host vanish on arrival.
+  auto chain = "add chain inet " + table_
+               + " input { type filter hook input priority -10; }";
+  cut_ = run_ok({"nft", "add", "table", "inet", table_})
+         && run_ok({"nft", chain})
+         && run_ok({"nft", "add rule inet " + table_ + " input iifname \""
+                             + root_link_ + "\" drop"});
+  // Host side: everything but loopback vanishes on arrival.
+  cut_ = cut_
+         && run_ok({"ip", "netns", "exec", ns_, "nft", "add", "table", "inet",
+                    "mqhcut"})
+         && run_ok({"ip", "netns", "exec", ns_, "nft",
+                    "add chain inet mqhcut input { type filter hook input "
+                    "priority -10; }"})
+         && run_ok({"ip", "netns", "exec", ns_, "nft",
+                    "add rule inet mqhcut input iifname != \"lo\" drop"});
+  if (!cut_) {
+    remove_root_rule();
+    run({"ip", "netns", "exec", ns_, "nft", "delete", "table", "inet",
+         "mqhcut"});
+  }
+  return cut_;
+}
+
+bool host::heal() {
+  if (!cut_)
+    return true;
+  cut_ = false;
+  auto ok = run_ok({"ip", "netns", "exec", ns_, "nft", "delete", "table",
+                    "inet", "mqhcut"});
+  remove_root_rule();
+  return ok;
+}
+
+void host::remove_root_rule() {
+  run({"nft", "delete", "table", "inet", table_});
+}
+
+bool host::limit_rate(const std::string& rate) {
+  // A small bucket and queue: the link, not a buffer, sets the pace.
+  limited_ = run_ok({"tc", "qdisc", "replace", "dev", root_link_, "root",
+                     "tbf", "rate", rate, "burst", "16kb", "latency",
+                     "50ms"});
+  return limited_;
+}
+
+bool host::unlimit_rate() {
+  if (!limited_)
+    return true;
+  limited_ = false;
+  return run_ok({"tc", "qdisc", "del", "dev", root_link_, "root"});
+}
+
+} // namespace hosts

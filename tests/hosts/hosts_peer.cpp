@@ -1,0 +1,438 @@
+// hosts-peer: the libzmq side of the host suites (tests/hosts/), one
+// process per host, run inside the host's namespace by `ip netns exec`.
+//
+//   hosts-peer socket type=T (bind=EP | connect=EP) [options]
+//   hosts-peer dealers n=N connect=EP prefix=P [options]
+//
+// `socket`: one libzmq socket of type T (dealer, router, pub, sub, push,
+// pull). `echo=1` sends every received message back as it came (a ROUTER's
+// reply goes to the routing id it came from); otherwise each one is reported
+// as `msg <first frame> <bytes>` (`quiet=1`: only counted). `subscribe=X`
+// (SUB, repeatable) subscribes to prefix X.
+//
+// `dealers`: N DEALERs with routing ids P-0 .. P-(N-1); each keeps one
+// request `<id> <seq>` out, sends the next one `pace` ms after the reply
+// and sends again when no reply came within `resend` ms.
+//
+// Options: id=, sndhwm=, rcvhwm=, hb_ivl=, hb_timeout=, hb_ttl=,
+// reconnect_ivl=, connect_timeout=, tcp_keepalive=, tcp_keepalive_idle=,
+// tcp_keepalive_intvl=, tcp_keepalive_cnt=, tcp_maxrt= (libzmq's options,
+// times in ms), pace=, resend=.
+//
+// Stdout, one line each: `ready <endpoint>` once bound/connected; `event
+// <NAME> <t_ns> <value> <endpoint>` for each monitor event (steady clock,
+// comparable with the test's); `msg ...`; answers to stdin commands:
+//   send F1 F2 ...   sends a multipart message (frames split at spaces)
+//   count            -> `count <messages> <bytes>`
+//   report           -> `report <dealers with a reply since the last report>
+//                       <replies> <longest gap between replies in ms>`
+//   quit             exits
+
+#include <zmq.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           clock_type::now().time_since_epoch())
+    .count();
+}
+
+void say(const std::string& line) {
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+const char* event_name(uint16_t ev) {
+  switch (ev) {
+    case ZMQ_EVENT_CONNECTED:
+      return "CONNECTED";
+    case ZMQ_EVENT_CONNECT_DELAYED:
+      return "CONNECT_DELAYED";
+    case ZMQ_EVENT_CONNECT_RETRIED:
+      return "CONNECT_RETRIED";
+    case ZMQ_EVENT_LISTENING:
+      return "LISTENING";
+    case ZMQ_EVENT_BIND_FAILED:
+      return "BIND_FAILED";
+    case ZMQ_EVENT_ACCEPTED:
+      return "ACCEPTED";
+    case ZMQ_EVENT_ACCEPT_FAILED:
+      return "ACCEPT_FAILED";
+    case ZMQ_EVENT_CLOSED:
+      return "CLOSED";
+    case ZMQ_EVENT_CLOSE_FAILED:
+      return "CLOSE_FAILED";
+    case ZMQ_EVENT_DISCONNECTED:
+      return "DISCONNECTED";
+    case ZMQ_EVENT_MONITOR_STOPPED:
+      return "MONITOR_STOPPED";
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+      return "HANDSHAKE_FAILED_NO_DETAIL";
+    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+      return "HANDSHAKE_SUCCEEDED";
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+      return "HANDSHAKE_FAILED_PROTOCOL";
+    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+      return "HANDSHAKE_FAILED_AUTH";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+/// key=value arguments (a key may repeat).
+using args_map = std::multimap<std::string, std::string>;
+
+int num(const args_map& args, const std::string& key, int fallback) {
+  auto i = args.find(key);
+  return i == args.end() ? fallback : std::stoi(i->second);
+}
+
+std::string str(const args_map& args, const std::string& key) {
+  auto i = args.find(key);
+  return i == args.end() ? std::string{} : i->second;
+}
+
+/// Applies the liveness and queue options of `args` to `s`.
+void configure(zmq::socket_t& s, const args_map& args) {
+  s.set(zmq::sockopt::linger, 0);
+  auto opt = [&](const char* key, int zopt) {
+    auto i = args.find(key);
+    if (i != args.end()) {
+      int v = std::stoi(i->second);
+      zmq_setsockopt(s.handle(), zopt, &v, sizeof(v));
+    }
+  };
+  opt("sndhwm", ZMQ_SNDHWM);
+  opt("rcvhwm", ZMQ_RCVHWM);
+  opt("hb_ivl", ZMQ_HEARTBEAT_IVL);
+  opt("hb_timeout", ZMQ_HEARTBEAT_TIMEOUT);
+  opt("hb_ttl", ZMQ_HEARTBEAT_TTL);
+  opt("reconnect_ivl", ZMQ_RECONNECT_IVL);
+  opt("connect_timeout", ZMQ_CONNECT_TIMEOUT);
+  opt("tcp_keepalive", ZMQ_TCP_KEEPALIVE);
+  opt("tcp_keepalive_idle", ZMQ_TCP_KEEPALIVE_IDLE);
+  opt("tcp_keepalive_intvl", ZMQ_TCP_KEEPALIVE_INTVL);
+  opt("tcp_keepalive_cnt", ZMQ_TCP_KEEPALIVE_CNT);
+  opt("tcp_maxrt", ZMQ_TCP_MAXRT);
+}
+
+/// Reports the monitor events of one socket.
+struct monitor {
+  zmq::socket_t pair;
+
+  monitor(zmq::context_t& ctx, zmq::socket_t& s, const std::string& addr)
+    : pair(ctx, zmq::socket_type::pair) {
+    zmq_socket_monitor(s.handle(), addr.c_str(), ZMQ_EVENT_ALL);
+    pair.set(zmq::sockopt::linger, 0);
+    pair.connect(addr);
+  }
+
+  void drain() {
+    for (;;) {
+      zmq::message_t head;
+      zmq::message_t addr;
+      if (!pair.recv(head, zmq::recv_flags::dontwait))
+        return;
+      if (head.more())
+        (void) pair.recv(addr);
+      if (head.size() < 6)
+        continue;
+      uint16_t ev = 0;
+      uint32_t value = 0;
+      std::memcpy(&ev, head.data(), 2);
+      std::memcpy(&value, static_cast<const char*>(head.data()) + 2, 4);
+      say(std::string{"event "} + event_name(ev) + " "
+          + std::to_string(now_ns()) + " " + std::to_string(value) + " "
+          + addr.to_string());
+    }
+  }
+};
+
+zmq::socket_type type_of(const std::string& name) {
+  if (name == "dealer")
+    return zmq::socket_type::dealer;
+  if (name == "router")
+    return zmq::socket_type::router;
+  if (name == "pub")
+    return zmq::socket_type::pub;
+  if (name == "sub")
+    return zmq::socket_type::sub;
+  if (name == "push")
+    return zmq::socket_type::push;
+  if (name == "pull")
+    return zmq::socket_type::pull;
+  say("error unknown socket type " + name);
+  std::exit(2);
+}
+
+/// Reads stdin lines without blocking; returns false at end of input.
+bool read_commands(std::string& partial, std::vector<std::string>& out) {
+  char buf[4096];
+  auto n = ::read(STDIN_FILENO, buf, sizeof(buf));
+  if (n <= 0)
+    return n < 0 && errno == EINTR;
+  partial.append(buf, static_cast<size_t>(n));
+  size_t pos;
+  while ((pos = partial.find('\n')) != std::string::npos) {
+    out.push_back(partial.substr(0, pos));
+    partial.erase(0, pos + 1);
+  }
+  return true;
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> result;
+  std::istringstream in{line};
+  std::string w;
+  while (in >> w)
+    result.push_back(w);
+  return result;
+}
+
+void send_parts(zmq::socket_t& s, const std::vector<std::string>& parts,
+                size_t first) {
+  for (auto i = first; i < parts.size(); ++i) {
+    auto flags = i + 1 < parts.size() ? zmq::send_flags::sndmore
+                                      : zmq::send_flags::dontwait;
+    (void) s.send(zmq::buffer(parts[i]), flags);
+  }
+}
+
+int run_socket(const args_map& args) {
+  zmq::context_t ctx;
+  zmq::socket_t s{ctx, type_of(str(args, "type"))};
+  configure(s, args);
+  if (auto id = str(args, "id"); !id.empty())
+    s.set(zmq::sockopt::routing_id, id);
+  auto [lo, hi] = args.equal_range("subscribe");
+  for (auto i = lo; i != hi; ++i)
+    s.set(zmq::sockopt::subscribe, i->second);
+  monitor mon{ctx, s, "inproc://monitor"};
+  std::string ep;
+  if (auto b = str(args, "bind"); !b.empty()) {
+    s.bind(b);
+    ep = s.get(zmq::sockopt::last_endpoint);
+  } else {
+    ep = str(args, "connect");
+    s.connect(ep);
+  }
+  say("ready " + ep);
+  bool echo = num(args, "echo", 0) != 0;
+  bool quiet = num(args, "quiet", 0) != 0;
+  bool can_recv = str(args, "type") != "pub" && str(args, "type") != "push";
+  uint64_t count = 0;
+  uint64_t bytes = 0;
+  std::string partial;
+  for (;;) {
+    zmq::pollitem_t items[] = {
+      {s.handle(), 0, static_cast<short>(can_recv ? ZMQ_POLLIN : 0), 0},
+      {mon.pair.handle(), 0, ZMQ_POLLIN, 0},
+      {nullptr, STDIN_FILENO, ZMQ_POLLIN, 0},
+    };
+    try {
+      zmq::poll(items, 3, std::chrono::milliseconds{100});
+    } catch (const zmq::error_t&) {
+      continue; // EINTR (SIGSTOP / SIGCONT)
+    }
+    if (items[1].revents & ZMQ_POLLIN)
+      mon.drain();
+    if (items[0].revents & ZMQ_POLLIN) {
+      for (int k = 0; k < 256; ++k) {
+        std::vector<zmq::message_t> parts;
+        zmq::message_t part;
+        if (!s.recv(part, zmq::recv_flags::dontwait))
+          break;
+        parts.push_back(std::move(part));
+        while (parts.back().more()) {
+          zmq::message_t next;
+          (void) s.recv(next);
+          parts.push_back(std::move(next));
+        }
+        ++count;
+        size_t n = 0;
+        for (auto& p : parts)
+          n += p.size();
+        bytes += n;
+        if (echo) {
+          for (size_t i = 0; i < parts.size(); ++i)
+            (void) s.send(parts[i], i + 1 < parts.size()
+                                      ? zmq::send_flags::sndmore
+                                      : zmq::send_flags::dontwait);
+        } else if (!quiet) {
+          // ROUTER: the first frame is the routing id; report the next.
+          auto& first = parts.size() > 1 && str(args, "type") == "router"
+                          ? parts[1]
+                          : parts[0];
+          auto text = first.to_string().substr(0, 64);
+          for (auto& c : text)
+            if (c == '\n' || c == '\0')
+              c = '.';
+          say("msg " + text + " " + std::to_string(n));
+        }
+      }
+    }
+    if (items[2].revents & ZMQ_POLLIN) {
+      std::vector<std::string> cmds;
+      if (!read_commands(partial, cmds))
+        return 0;
+      for (auto& cmd : cmds) {
+        auto w = split(cmd);
+        if (w.empty())
+          continue;
+        if (w[0] == "send")
+          send_parts(s, w, 1);
+        else if (w[0] == "count")
+          say("count " + std::to_string(count) + " " + std::to_string(bytes));
+        else if (w[0] == "quit")
+          return 0;
+      }
+    }
+  }
+}
+
+int run_dealers(const args_map& args) {
+  struct dealer {
+    dealer(zmq::socket_t s, std::string name)
+      : sock(std::move(s)), id(std::move(name)) {
+      // nop
+    }
+    zmq::socket_t sock;
+    std::string id;
+    uint64_t seq = 0;
+    bool waiting = false;
+    clock_type::time_point sent;
+    clock_type::time_point next_send;
+    clock_type::time_point last_reply;
+    std::chrono::milliseconds max_gap{0};
+    bool progressed = false;
+  };
+  zmq::context_t ctx;
+  auto n = num(args, "n", 10);
+  auto pace = std::chrono::milliseconds{num(args, "pace", 50)};
+  auto resend = std::chrono::milliseconds{num(args, "resend", 1000)};
+  auto ep = str(args, "connect");
+  auto prefix = str(args, "prefix");
+  std::vector<dealer> ds;
+  auto start = clock_type::now();
+  for (int i = 0; i < n; ++i) {
+    dealer d{zmq::socket_t{ctx, zmq::socket_type::dealer},
+             prefix + "-" + std::to_string(i)};
+    configure(d.sock, args);
+    d.sock.set(zmq::sockopt::routing_id, d.id);
+    d.sock.connect(ep);
+    d.next_send = start;
+    d.last_reply = start;
+    ds.push_back(std::move(d));
+  }
+  say("ready " + ep);
+  uint64_t replies = 0;
+  std::string partial;
+  for (;;) {
+    auto now = clock_type::now();
+    for (auto& d : ds) {
+      if ((!d.waiting && now >= d.next_send)
+          || (d.waiting && now - d.sent >= resend)) {
+        auto body = d.id + " " + std::to_string(++d.seq);
+        (void) d.sock.send(zmq::buffer(body), zmq::send_flags::dontwait);
+        d.waiting = true;
+        d.sent = now;
+      }
+    }
+    std::vector<zmq::pollitem_t> items;
+    for (auto& d : ds)
+      items.push_back({d.sock.handle(), 0, ZMQ_POLLIN, 0});
+    items.push_back({nullptr, STDIN_FILENO, ZMQ_POLLIN, 0});
+    try {
+      zmq::poll(items.data(), items.size(), std::chrono::milliseconds{10});
+    } catch (const zmq::error_t&) {
+      continue;
+    }
+    now = clock_type::now();
+    for (size_t i = 0; i < ds.size(); ++i) {
+      if (!(items[i].revents & ZMQ_POLLIN))
+        continue;
+      auto& d = ds[i];
+      zmq::message_t msg;
+      while (d.sock.recv(msg, zmq::recv_flags::dontwait)) {
+        // Only the reply to the request out counts (older ones were resent).
+        if (msg.to_string() != d.id + " " + std::to_string(d.seq))
+          continue;
+        ++replies;
+        d.waiting = false;
+        d.next_send = now + pace;
+        auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(
+          now - d.last_reply);
+        d.max_gap = std::max(d.max_gap, gap);
+        d.last_reply = now;
+        d.progressed = true;
+      }
+    }
+    if (items.back().revents & ZMQ_POLLIN) {
+      std::vector<std::string> cmds;
+      if (!read_commands(partial, cmds))
+        return 0;
+      for (auto& cmd : cmds) {
+        if (cmd == "quit")
+          return 0;
+        if (cmd != "report")
+          continue;
+        int progressed = 0;
+        std::chrono::milliseconds gap{0};
+        for (auto& d : ds) {
+          progressed += d.progressed ? 1 : 0;
+          auto open = std::chrono::duration_cast<std::chrono::milliseconds>(
+            now - d.last_reply);
+          gap = std::max({gap, d.max_gap, open});
+          d.progressed = false;
+          d.max_gap = std::chrono::milliseconds{0};
+        }
+        say("report " + std::to_string(progressed) + " "
+            + std::to_string(replies) + " " + std::to_string(gap.count()));
+        replies = 0;
+      }
+    }
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: hosts-peer socket|dealers key=value...\n");
+    return 2;
+  }
+  args_map args;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto eq = a.find('=');
+    if (eq == std::string::npos)
+      args.emplace(a, "1");
+    else
+      args.emplace(a.substr(0, eq), a.substr(eq + 1));
+  }
+  try {
+    std::string role = argv[1];
+    if (role == "socket")
+      return run_socket(args);
+    if (role == "dealers")
+      return run_dealers(args);
+    std::fprintf(stderr, "hosts-peer: unknown role %s\n", role.c_str());
+    return 2;
+  } catch (const std::exception& ex) {
+    say(std::string{"error "} + ex.what());
+    return 1;
+  }
+}
