@@ -186,6 +186,21 @@ public:
     return handshakes_;
   }
 
+  /// Receives one message without waiting (its frames as strings).
+  std::optional<std::vector<std::string>> try_recv() {
+    std::vector<std::string> result;
+    zmq::message_t part;
+    if (!sock_.recv(part, zmq::recv_flags::dontwait))
+      return std::nullopt;
+    result.push_back(part.to_string());
+    while (part.more()) {
+      if (!sock_.recv(part))
+        break;
+      result.push_back(part.to_string());
+    }
+    return result;
+  }
+
   /// Drains every received message; returns how many.
   size_t drain() {
     size_t n = 0;
