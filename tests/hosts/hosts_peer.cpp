@@ -2,7 +2,7 @@
 // process per host, run inside the host's namespace by `ip netns exec`.
 //
 //   hosts-peer socket type=T (bind=EP | connect=EP) [options]
-//   hosts-peer dealers n=N connect=EP prefix=P [options]
+//   hosts-peer dealers n=N (connect=EP | bind=EP) prefix=P [options]
 //
 // `socket`: one libzmq socket of type T (dealer, router, pub, sub, push,
 // pull). `echo=1` sends every received message back as it came (a ROUTER's
@@ -10,7 +10,9 @@
 // as `msg <first frame> <bytes>` (`quiet=1`: only counted). `subscribe=X`
 // (SUB, repeatable) subscribes to prefix X.
 //
-// `dealers`: N DEALERs with routing ids P-0 .. P-(N-1); each keeps one
+// `socket` may connect= several endpoints.
+// `dealers`: N DEALERs with routing ids P-0 .. P-(N-1), each connecting to
+// EP or binding its own port of EP (reported as `endpoint <ep>`); each keeps one
 // request `<id> <seq>` out, sends the next one `pace` ms after the reply
 // and sends again when no reply came within `resend` ms.
 //
@@ -226,8 +228,12 @@ int run_socket(const args_map& args) {
     s.bind(b);
     ep = s.get(zmq::sockopt::last_endpoint);
   } else {
-    ep = str(args, "connect");
-    s.connect(ep);
+    // Several connect= arguments: one socket connected to each.
+    auto [first, last] = args.equal_range("connect");
+    for (auto i = first; i != last; ++i) {
+      ep = i->second;
+      s.connect(ep);
+    }
   }
   say("ready " + ep);
   bool echo = num(args, "echo", 0) != 0;
@@ -332,7 +338,12 @@ int run_dealers(const args_map& args) {
              prefix + "-" + std::to_string(i)};
     configure(d.sock, args);
     d.sock.set(zmq::sockopt::routing_id, d.id);
-    d.sock.connect(ep);
+    if (auto b = str(args, "bind"); !b.empty()) {
+      d.sock.bind(b);
+      say("endpoint " + d.sock.get(zmq::sockopt::last_endpoint));
+    } else {
+      d.sock.connect(ep);
+    }
     d.next_send = start;
     d.last_reply = start;
     ds.push_back(std::move(d));
@@ -345,8 +356,14 @@ int run_dealers(const args_map& args) {
     for (auto& d : ds) {
       if ((!d.waiting && now >= d.next_send)
           || (d.waiting && now - d.sent >= resend)) {
-        auto body = d.id + " " + std::to_string(++d.seq);
-        (void) d.sock.send(zmq::buffer(body), zmq::send_flags::dontwait);
+        auto body = d.id + " " + std::to_string(d.seq + 1);
+        // Without a peer yet (a bound DEALER) the send fails: try later.
+        if (!d.sock.send(zmq::buffer(body), zmq::send_flags::dontwait)) {
+          d.waiting = false;
+          d.next_send = now + std::chrono::milliseconds{10};
+          continue;
+        }
+        ++d.seq;
         d.waiting = true;
         d.sent = now;
       }
