@@ -7,7 +7,9 @@
 // (same routing id, same port). The peer must come back as a new
 // incarnation: the old one cleaned from our introspection, a message to
 // "rebooted" reaches the new process (its echo comes back), nothing routes
-// to the old one.
+// to the old one. (The baseline is only measured: a libzmq ROUTER ignores
+// a peer that comes back with the id of a connection it still holds, and
+// that peer, connected, never retries; see docs/hosts.md.)
 #define CAF_SUITE hosts.reboot
 #include "hosts_fixture.hpp"
 
@@ -80,9 +82,17 @@ void run(interop::fixture& f, bool ours_binds) {
   std::optional<int64_t> ref_at;
   std::optional<int64_t> old_gone_at;
   int probe = 0;
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  while ((!ours_at || !ref_at || !old_gone_at)
-         && std::chrono::steady_clock::now() < deadline) {
+  // Ours must answer within 20 s; the baseline gets 3 s at least and as
+  // long as ours takes (a libzmq ROUTER ignores a peer that comes back with
+  // the id of a connection it still holds, and that peer never retries).
+  auto start = std::chrono::steady_clock::now();
+  auto deadline = start + 20s;
+  auto done = [&] {
+    auto now = std::chrono::steady_clock::now();
+    auto ours_done = ours_at && old_gone_at;
+    return now >= deadline || (ours_done && (ref_at || now >= start + 3s));
+  };
+  while (!done()) {
     auto body = "probe-" + std::to_string(++probe);
     (void) f.try_send(ours, interop::mp({"rebooted", body}), 50ms);
     (void) ref.sock().send(zmq::str_buffer("rebooted"),
@@ -91,6 +101,7 @@ void run(interop::fixture& f, bool ours_binds) {
     while (auto msg = f.try_recv(ours, caf::timespan{1ms}))
       if (!ours_at && interop::strs(*msg).size() == 2)
         ours_at = now_ns();
+    ref.poll_events();
     while (auto msg = ref.try_recv())
       if (!ref_at && msg->size() == 2)
         ref_at = now_ns();
@@ -109,7 +120,10 @@ void run(interop::fixture& f, bool ours_binds) {
       return ms_between(t0, *t);
     return std::nullopt;
   };
+  CAF_MESSAGE("libzmq ROUTER: " << ref.handshakes() << " handshakes");
   report("reboot-old-gone", live.name, side, "ours", since(old_gone_at));
+  report("reboot-old-gone", live.name, side, "libzmq",
+         since(ref.disconnected_after(t0)));
   report("reboot-answers", live.name, side, "ours", since(ours_at));
   report("reboot-answers", live.name, side, "libzmq", since(ref_at));
   CAF_REQUIRE(old_gone_at);
