@@ -12,20 +12,25 @@ namespace {
 
 constexpr const char* base_prefix = "mqh";
 
-/// Returns the pid in a name `mqh<pid>...`, or 0.
+/// Returns the pid in a name `mqh<pid>[hrp]<index>` (or the probe's
+/// `mqh<pid>probe`), or 0 for any other name.
 pid_t pid_of(const std::string& name) {
   if (name.rfind(base_prefix, 0) != 0)
     return 0;
-  pid_t result = 0;
-  size_t i = 3;
-  for (; i < name.size() && isdigit(static_cast<unsigned char>(name[i])); ++i)
-    result = result * 10 + (name[i] - '0');
-  return i > 3 ? result : 0;
-}
-
-/// Returns whether a process `pid` exists.
-bool alive(pid_t pid) {
-  return ::kill(pid, 0) == 0 || errno == EPERM;
+  auto digits = [&](size_t from) {
+    auto i = from;
+    while (i < name.size() && isdigit(static_cast<unsigned char>(name[i])))
+      ++i;
+    return i;
+  };
+  auto end = digits(3);
+  if (end == 3 || end >= name.size())
+    return 0;
+  auto rest = name.substr(end);
+  bool ok = rest == "probe"
+            || ((rest[0] == 'h' || rest[0] == 'r' || rest[0] == 'p')
+                && rest.size() > 1 && digits(end + 1) == name.size());
+  return ok ? static_cast<pid_t>(std::stol(name.substr(3, end - 3))) : 0;
 }
 
 /// Returns the first word of each line of `out` (after `skip` words).
@@ -80,7 +85,7 @@ std::string name_prefix() {
 
 std::string unavailable() {
   if (::geteuid() != 0)
-    return "needs root (network namespaces, nftables, tc)";
+    return "not running as root";
   for (auto* name : {"ip", "nft", "tc"})
     if (tool(name).empty())
       return std::string{"`"} + name + "` not found (apt-get install "
@@ -94,11 +99,15 @@ std::string unavailable() {
   return {};
 }
 
-int cleanup_stale() {
+namespace {
+
+/// Removes what `pred(pid of the name)` selects.
+template <class Pred>
+int remove_where(Pred pred) {
   int removed = 0;
-  auto stale = [](const std::string& name) {
+  auto stale = [&](const std::string& name) {
     auto pid = pid_of(name);
-    return pid != 0 && pid != ::getpid() && !alive(pid);
+    return pid != 0 && pred(pid);
   };
   for (auto& ns : namespaces())
     if (stale(ns)) {
@@ -117,6 +126,20 @@ int cleanup_stale() {
       ++removed;
     }
   return removed;
+}
+
+} // namespace
+
+int cleanup_stale() {
+  // The caller holds the machine-wide lock: whatever another process made
+  // is left over (its process may even live on as a zombie, or its pid be
+  // reused).
+  auto self = ::getpid();
+  return remove_where([self](pid_t pid) { return pid != self; });
+}
+
+int cleanup_of(pid_t owner) {
+  return remove_where([owner](pid_t pid) { return pid == owner; });
 }
 
 std::vector<std::string> leftovers() {

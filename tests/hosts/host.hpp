@@ -14,6 +14,7 @@
 #include "command.hpp"
 
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace hosts {
@@ -26,8 +27,14 @@ std::string name_prefix();
 std::string unavailable();
 
 /// Removes namespaces (and the processes in them), links and nft tables
-/// named `mqh<pid>...` whose process is gone; returns how many it removed.
+/// named `mqh<pid>...` of other processes (the caller holds the machine-wide
+/// lock: they are left over by a run that was killed); returns how many.
 int cleanup_stale();
+
+/// Removes what process `owner` made (namespaces and their processes, links,
+/// nft tables); returns how many. The guardian process calls it when the
+/// test process is gone, however it ended (abort, kill).
+int cleanup_of(pid_t owner);
 
 /// Returns the names of namespaces, links and nft tables of this process
 /// that still exist (empty after every `host` was destroyed).

@@ -2,12 +2,14 @@
 // can stand hosts up (root, `ip netns`, nft, tc), else exit 77, which CTest
 // shows as skipped (SKIP_RETURN_CODE). One run at a time per machine (a
 // file lock: the suites use fixed addresses), stale namespaces, links and
-// nft tables of killed runs removed first, this run's checked gone last.
+// nft tables of killed runs removed first, this run's checked gone last,
+// and a guardian process that removes them whenever this one ends.
 #define CAF_TEST_NO_MAIN
 #include <caf/test/unit_test_impl.hpp>
 
 #include "host.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -19,6 +21,37 @@
 namespace {
 
 constexpr int skip_code = 77;
+
+/// Starts the guardian: a child process that waits until this process is
+/// gone, however it ended (a failed CAF_REQUIRE aborts without running any
+/// destructor; ctest kills on timeouts), and then removes what it made. It
+/// inherits the lock's descriptor, so the next run waits for the cleanup.
+void start_guardian() {
+  int fds[2];
+  if (::pipe(fds) != 0)
+    return;
+  auto owner = ::getpid();
+  auto pid = ::fork();
+  if (pid < 0)
+    return;
+  if (pid == 0) {
+    ::close(fds[1]);
+    for (auto sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+      ::signal(sig, SIG_IGN);
+    char c;
+    while (::read(fds[0], &c, 1) != 0 && errno == EINTR) {
+      // the parent never writes: EOF when it is gone
+    }
+    if (auto n = hosts::cleanup_of(owner); n > 0)
+      std::cerr << "hosts: guardian removed " << n
+                << " namespace(s), link(s) or nft table(s) left by pid "
+                << owner << "\n";
+    ::_exit(0);
+  }
+  ::close(fds[0]);
+  // Keep the write end open for our lifetime, but not in exec'd children.
+  ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+}
 
 /// Takes the machine-wide lock of the host suites within `limit`.
 bool lock_machine(std::chrono::seconds limit) {
@@ -52,6 +85,7 @@ int main(int argc, char** argv) {
   if (auto n = hosts::cleanup_stale(); n > 0)
     std::cerr << "hosts: removed " << n << " stale namespace(s), link(s) or "
               << "nft table(s) of killed runs\n";
+  start_guardian();
   // A peer that died must not take the test process with it.
   ::signal(SIGPIPE, SIG_IGN);
   auto rc = caf::test::main(argc, argv);
