@@ -13,7 +13,10 @@
 #include "interop_fixture.hpp"
 #include "peer_process.hpp"
 
+#include <atomic>
 #include <cstring>
+#include <mutex>
+#include <thread>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -111,12 +114,13 @@ inline size_t up_peers(const mq::socket_stats& st) {
 // -- a libzmq reference socket in the test process ----------------------------
 
 /// A libzmq socket in the root namespace with a monitor: the libzmq side of
-/// the baseline (libzmq <-> libzmq across the same cut).
+/// the baseline (libzmq <-> libzmq across the same cut). A thread of its own
+/// reads the monitor and stamps each event when it arrives.
 class ref_socket {
 public:
   ref_socket(zmq::context_t& ctx, zmq::socket_type type, const liveness& live,
              const std::string& name)
-    : sock_(ctx, type), mon_(ctx, zmq::socket_type::pair) {
+    : sock_(ctx, type) {
     sock_.set(zmq::sockopt::linger, 0);
     sock_.set(zmq::sockopt::reconnect_ivl, 100);
     sock_.set(zmq::sockopt::connect_timeout, 500);
@@ -141,39 +145,25 @@ public:
     }
     auto addr = "inproc://ref-monitor-" + name;
     zmq_socket_monitor(sock_.handle(), addr.c_str(), ZMQ_EVENT_ALL);
-    mon_.set(zmq::sockopt::linger, 0);
-    mon_.connect(addr);
+    thread_ = std::thread{[this, &ctx, addr] { read_monitor(ctx, addr); }};
   }
+
+  ~ref_socket() {
+    stop_ = true;
+    thread_.join();
+  }
+
+  ref_socket(const ref_socket&) = delete;
+  ref_socket& operator=(const ref_socket&) = delete;
 
   /// The socket.
   zmq::socket_t& sock() noexcept {
     return sock_;
   }
 
-  /// Reads the pending monitor events; records DISCONNECTED times and
-  /// counts handshakes.
-  void poll_events() {
-    for (;;) {
-      zmq::message_t head;
-      zmq::message_t addr;
-      if (!mon_.recv(head, zmq::recv_flags::dontwait))
-        return;
-      if (head.more())
-        (void) mon_.recv(addr);
-      if (head.size() < 6)
-        continue;
-      uint16_t ev = 0;
-      std::memcpy(&ev, head.data(), 2);
-      if (ev == ZMQ_EVENT_DISCONNECTED)
-        disconnects_.push_back(now_ns());
-      else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
-        ++handshakes_;
-    }
-  }
-
   /// When the first DISCONNECTED at or after `since` came (`now_ns`).
   std::optional<int64_t> disconnected_after(int64_t since) {
-    poll_events();
+    std::lock_guard<std::mutex> guard{mtx_};
     for (auto t : disconnects_)
       if (t >= since)
         return t;
@@ -182,7 +172,7 @@ public:
 
   /// Handshakes that succeeded so far.
   size_t handshakes() {
-    poll_events();
+    std::lock_guard<std::mutex> guard{mtx_};
     return handshakes_;
   }
 
@@ -214,10 +204,41 @@ public:
   }
 
 private:
+  void read_monitor(zmq::context_t& ctx, const std::string& addr) {
+    zmq::socket_t mon{ctx, zmq::socket_type::pair};
+    mon.set(zmq::sockopt::linger, 0);
+    mon.set(zmq::sockopt::rcvtimeo, 20);
+    mon.connect(addr);
+    while (!stop_) {
+      zmq::message_t head;
+      zmq::message_t addr_part;
+      try {
+        if (!mon.recv(head))
+          continue;
+        if (head.more())
+          (void) mon.recv(addr_part);
+      } catch (const zmq::error_t&) {
+        continue; // EINTR
+      }
+      auto t = now_ns();
+      if (head.size() < 6)
+        continue;
+      uint16_t ev = 0;
+      std::memcpy(&ev, head.data(), 2);
+      std::lock_guard<std::mutex> guard{mtx_};
+      if (ev == ZMQ_EVENT_DISCONNECTED)
+        disconnects_.push_back(t);
+      else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+        ++handshakes_;
+    }
+  }
+
   zmq::socket_t sock_;
-  zmq::socket_t mon_;
+  std::atomic<bool> stop_{false};
+  std::mutex mtx_;
   std::vector<int64_t> disconnects_;
   size_t handshakes_ = 0;
+  std::thread thread_;
 };
 
 // -- waiting ------------------------------------------------------------------

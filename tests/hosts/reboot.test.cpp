@@ -101,7 +101,6 @@ void run(interop::fixture& f, bool ours_binds) {
     while (auto msg = f.try_recv(ours, caf::timespan{1ms}))
       if (!ours_at && interop::strs(*msg).size() == 2)
         ours_at = now_ns();
-    ref.poll_events();
     while (auto msg = ref.try_recv())
       if (!ref_at && msg->size() == 2)
         ref_at = now_ns();
