@@ -90,7 +90,8 @@ void run(interop::fixture& f, bool ours_binds) {
   auto done = [&] {
     auto now = std::chrono::steady_clock::now();
     auto ours_done = ours_at && old_gone_at;
-    return now >= deadline || (ours_done && (ref_at || now >= start + 3s));
+    auto ref_done = ref_at && ref.disconnected_after(t0);
+    return now >= deadline || (ours_done && (ref_done || now >= start + 3s));
   };
   while (!done()) {
     auto body = "probe-" + std::to_string(++probe);
