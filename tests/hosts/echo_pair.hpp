@@ -5,7 +5,8 @@
 // once connecting (the peer binds); a libzmq DEALER in the test process
 // does the same with a second echo peer on the same host (the baseline).
 // `run_fault` cuts them off by a fault, measures who notices when (the
-// DETECT lines), ends the fault and checks that traffic flows again and
+// DETECT lines), keeps the fault 1.5 s longer (reconnect attempts go into
+// it), ends the fault, measures who is back when, and checks that traffic flows again and
 // that our introspection lists exactly the live peer: a new incarnation,
 // no ghost.
 
@@ -155,6 +156,13 @@ inline void run_fault(echo_pair& r, const liveness& live,
   for (auto& p : st.peers)
     CAF_CHECK(!(p.key == before.first && p.epoch == before.second));
   CAF_CHECK_EQUAL(up_peers(st), 0u);
+  // The fault lasts a while longer: reconnect attempts go into it (a SYN
+  // that is never answered, a greeting a frozen peer never reads).
+  auto hold_end = std::chrono::steady_clock::now() + 1500ms;
+  while (std::chrono::steady_clock::now() < hold_end) {
+    r.exchange();
+    std::this_thread::sleep_for(20ms);
+  }
   // -- its end -----------------------------------------------------------------
   CAF_REQUIRE(x.end());
   auto t1 = now_ns();
