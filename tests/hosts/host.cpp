@@ -195,11 +195,6 @@ bool host::power_on() {
 }
 
 void host::power_off() {
-  // The namespace's own drop rules go with it; the root one by name.
-  if (cut_) {
-    remove_root_rule();
-    cut_ = false;
-  }
   limited_ = false;
   kill_all_in(ns_);
   // Deleting the root end takes the pair with it at once; the namespace's
@@ -207,6 +202,12 @@ void host::power_off() {
   // name must not collide with it.
   run({"ip", "link", "del", root_link_});
   run({"ip", "netns", "del", ns_});
+  // Only now the root drop rule (the namespace's went with it): until the
+  // link is gone, a retransmitted FIN of a killed process must not pass.
+  if (cut_) {
+    remove_root_rule();
+    cut_ = false;
+  }
   valid_ = false;
 }
 
