@@ -161,13 +161,13 @@ struct socket_options {
   /// every queue here is bounded); a negative `heartbeat_ivl`; a
   /// `heartbeat_ttl` that is negative or above 6553.5 s (the PING field
   /// counts deciseconds in 16 bits); a negative `connect_timeout` or
-  /// `tcp_maxrt`, or one above INT_MAX ms; a `tcp_keepalive` other than
-  /// -1, 0 or 1; a
-  /// `tcp_keepalive_idle` or `tcp_keepalive_intvl` outside 1..32767 and a
-  /// `tcp_keepalive_cnt` outside 1..127 (other than -1: libzmq takes 0 and
-  /// larger values, the kernel refuses them); a property whose name is not 1..255
-  /// characters of `[A-Za-z0-9.+_-]` or is one the socket sets itself
-  /// (`Socket-Type`, `Identity`), or whose value is 2 GiB or larger; in
+  /// `tcp_maxrt`, or one above INT_MAX ms; a `tcp_keepalive` other than -1,
+  /// 0 or 1; a `tcp_keepalive_idle` or `tcp_keepalive_intvl` outside
+  /// 1..32767 and a `tcp_keepalive_cnt` outside 1..127, other than -1
+  /// (libzmq takes 0 and larger values, the kernel refuses them); a
+  /// property whose name is not 1..255 characters of `[A-Za-z0-9.+_-]` or
+  /// is one the socket sets itself (`Socket-Type`, `Identity`), or whose
+  /// value is 2 GiB or larger; in
   /// `security`: a key that is not 32 bytes or 40 Z85 characters (or is all
   /// zero), CURVE and PLAIN fields both set, a CURVE server without
   /// `curve_secret_key` or with `curve_server_key`, a CURVE client without
