@@ -1,8 +1,8 @@
 // The liveness options against a network that drops packets silently:
 // connect_timeout (ZMQ_CONNECT_TIMEOUT) gives up on a connect whose SYNs
-// vanish and retries; tcp_maxrt (ZMQ_TCP_MAXRT, TCP_USER_TIMEOUT) and TCP
-// keepalive drop a connection whose packets vanish, where the same
-// connection without them stays up.
+// vanish and retries; tcp_maxrt (ZMQ_TCP_MAXRT, TCP_USER_TIMEOUT, on a
+// connecting and on a bound socket) and TCP keepalive drop a connection
+// whose packets vanish, where the same connection without them stays up.
 //
 // Each test runs in a network namespace of its own: before the actor system
 // starts, the test thread leaves the machine's namespace (unshare), so every
@@ -166,6 +166,27 @@ CAF_TEST(tcp_maxrt drops a connection whose packets vanish) {
   // Same cut, same unacknowledged data, no tcp_maxrt: still up (the kernel
   // retransmits for about 15 minutes).
   CAF_CHECK_EQUAL(up(control), 1u);
+}
+
+CAF_TEST(tcp_maxrt drops an accepted connection whose packets vanish) {
+  mq::socket_options opts;
+  opts.tcp_maxrt = 500ms;
+  auto a = mq::spawn_dealer(*sys, opts);
+  auto ep = bind(a, "tcp://127.0.0.1:*");
+  CAF_REQUIRE(ep);
+  auto b = mq::spawn_dealer(*sys); // no tcp_maxrt
+  CAF_REQUIRE(!connect(b, *ep));
+  CAF_REQUIRE(await([&] { return up(a) == 1 && up(b) == 1; }));
+  cut(port_of(*ep));
+  CAF_CHECK(send(a, "lost"));
+  CAF_CHECK(send(b, "lost too"));
+  // The bound side forgets the accepted connection; the connecting side,
+  // without tcp_maxrt, keeps retransmitting.
+  CAF_CHECK(await([&] {
+    auto st = stats(a);
+    return st && st->peers.empty();
+  }));
+  CAF_CHECK_EQUAL(up(b), 1u);
 }
 
 CAF_TEST(tcp keepalive drops an idle connection whose packets vanish) {
