@@ -334,7 +334,11 @@ void connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
   zc.linger = opts_.linger;
   zc.key = key;
   zc.epoch = next_epoch_++;
-  auto sock = spawn_socket_actor(sys, mpx, fd, target);
+  // TCP keepalive and TCP_USER_TIMEOUT, on connected and accepted sockets
+  // alike (libzmq tunes both).
+  if (auto failed = tune_liveness(fd, opts_); !failed.empty())
+    log::actors()->warn("{}: {}", where, failed);
+  auto sock = spawn_socket_actor(sys, mpx, fd, target, opts_.connect_timeout);
   auto hdl = spawn_zmtp_integrated_actor(sys, mpx, sock,
                                          actor_cast<weak_actor_ptr>(self_), zc);
   self_->monitor(hdl);
