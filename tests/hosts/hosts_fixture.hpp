@@ -53,6 +53,40 @@ inline liveness heartbeat_liveness() {
           false};
 }
 
+/// TCP keepalive, no heartbeats: probes after 1 s idle, every 1 s, dead
+/// after 2 unanswered (~3 s). The kernel probes only while nothing is in
+/// flight, so the cut comes when the connection is idle.
+inline liveness keepalive_liveness() {
+  return {"keepalive",
+          [](mq::socket_options& o) {
+            o.tcp_keepalive = 1;
+            o.tcp_keepalive_idle = 1;
+            o.tcp_keepalive_intvl = 1;
+            o.tcp_keepalive_cnt = 2;
+          },
+          {"tcp_keepalive=1", "tcp_keepalive_idle=1", "tcp_keepalive_intvl=1",
+           "tcp_keepalive_cnt=2"},
+          true};
+}
+
+/// TCP_USER_TIMEOUT (`tcp_maxrt`) 1 s, no heartbeats: unacknowledged data
+/// older than 1 s drops the connection. Plus the keepalive above, so the
+/// end that has nothing in flight at the cut notices too (TCP_USER_TIMEOUT
+/// alone never fires on an idle connection). Cut under traffic.
+inline liveness tcp_maxrt_liveness() {
+  return {"tcp_maxrt",
+          [](mq::socket_options& o) {
+            o.tcp_maxrt = 1000ms;
+            o.tcp_keepalive = 1;
+            o.tcp_keepalive_idle = 1;
+            o.tcp_keepalive_intvl = 1;
+            o.tcp_keepalive_cnt = 2;
+          },
+          {"tcp_maxrt=1000", "tcp_keepalive=1", "tcp_keepalive_idle=1",
+           "tcp_keepalive_intvl=1", "tcp_keepalive_cnt=2"},
+          false};
+}
+
 /// Peer arguments every libzmq peer gets: quick reconnects, and a connect
 /// that gives up after 500 ms (a SYN into a cut link is never answered).
 inline std::vector<std::string> peer_defaults() {
@@ -66,6 +100,7 @@ inline mq::socket_options our_options(client& c, const liveness& live) {
   opts.linger = caf::timespan{0};
   opts.reconnect_ivl = 100ms;
   opts.handshake_timeout = 2s;
+  opts.connect_timeout = 500ms; // as the libzmq peers (peer_defaults)
   if (live.ours)
     live.ours(opts);
   return opts;

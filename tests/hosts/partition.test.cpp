@@ -2,7 +2,9 @@
 // host 1 is cut with drop rules (nothing is refused, packets vanish) while
 // messages flow; our socket and the libzmq baseline must notice the peer
 // gone; after the heal the connecting side connects again, traffic flows
-// again, and our introspection lists exactly the live peer.
+// again, and our introspection lists exactly the live peer. Once with
+// heartbeats, then with heartbeats off and TCP keepalive (cut while idle:
+// the kernel probes only then), then with tcp_maxrt (TCP_USER_TIMEOUT).
 #define CAF_SUITE hosts.partition
 #include "echo_pair.hpp"
 
@@ -28,6 +30,22 @@ CAF_TEST(heartbeat ours binds) {
 
 CAF_TEST(heartbeat ours connects) {
   run(*this, heartbeat_liveness(), false);
+}
+
+CAF_TEST(keepalive ours binds) {
+  run(*this, keepalive_liveness(), true);
+}
+
+CAF_TEST(keepalive ours connects) {
+  run(*this, keepalive_liveness(), false);
+}
+
+CAF_TEST(tcp_maxrt ours binds) {
+  run(*this, tcp_maxrt_liveness(), true);
+}
+
+CAF_TEST(tcp_maxrt ours connects) {
+  run(*this, tcp_maxrt_liveness(), false);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
