@@ -29,33 +29,13 @@
 //   report           -> `report <dealers with a reply since the last report>
 //                       <replies> <longest gap between replies in ms>`
 //   quit             exits
+#include "hosts_peer.hpp"
 
-#include <zmq.hpp>
-
-#include <chrono>
-#include <cstdio>
 #include <cstring>
-#include <map>
-#include <sstream>
-#include <string>
-#include <unistd.h>
-#include <vector>
+
+using namespace hosts_peer;
 
 namespace {
-
-using clock_type = std::chrono::steady_clock;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           clock_type::now().time_since_epoch())
-    .count();
-}
-
-void say(const std::string& line) {
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
 
 const char* event_name(uint16_t ev) {
   switch (ev) {
@@ -92,43 +72,6 @@ const char* event_name(uint16_t ev) {
     default:
       return "UNKNOWN";
   }
-}
-
-/// key=value arguments (a key may repeat).
-using args_map = std::multimap<std::string, std::string>;
-
-int num(const args_map& args, const std::string& key, int fallback) {
-  auto i = args.find(key);
-  return i == args.end() ? fallback : std::stoi(i->second);
-}
-
-std::string str(const args_map& args, const std::string& key) {
-  auto i = args.find(key);
-  return i == args.end() ? std::string{} : i->second;
-}
-
-/// Applies the liveness and queue options of `args` to `s`.
-void configure(zmq::socket_t& s, const args_map& args) {
-  s.set(zmq::sockopt::linger, 0);
-  auto opt = [&](const char* key, int zopt) {
-    auto i = args.find(key);
-    if (i != args.end()) {
-      int v = std::stoi(i->second);
-      zmq_setsockopt(s.handle(), zopt, &v, sizeof(v));
-    }
-  };
-  opt("sndhwm", ZMQ_SNDHWM);
-  opt("rcvhwm", ZMQ_RCVHWM);
-  opt("hb_ivl", ZMQ_HEARTBEAT_IVL);
-  opt("hb_timeout", ZMQ_HEARTBEAT_TIMEOUT);
-  opt("hb_ttl", ZMQ_HEARTBEAT_TTL);
-  opt("reconnect_ivl", ZMQ_RECONNECT_IVL);
-  opt("connect_timeout", ZMQ_CONNECT_TIMEOUT);
-  opt("tcp_keepalive", ZMQ_TCP_KEEPALIVE);
-  opt("tcp_keepalive_idle", ZMQ_TCP_KEEPALIVE_IDLE);
-  opt("tcp_keepalive_intvl", ZMQ_TCP_KEEPALIVE_INTVL);
-  opt("tcp_keepalive_cnt", ZMQ_TCP_KEEPALIVE_CNT);
-  opt("tcp_maxrt", ZMQ_TCP_MAXRT);
 }
 
 /// Reports the monitor events of one socket.
@@ -178,30 +121,6 @@ zmq::socket_type type_of(const std::string& name) {
     return zmq::socket_type::pull;
   say("error unknown socket type " + name);
   std::exit(2);
-}
-
-/// Reads stdin lines without blocking; returns false at end of input.
-bool read_commands(std::string& partial, std::vector<std::string>& out) {
-  char buf[4096];
-  auto n = ::read(STDIN_FILENO, buf, sizeof(buf));
-  if (n <= 0)
-    return n < 0 && errno == EINTR;
-  partial.append(buf, static_cast<size_t>(n));
-  size_t pos;
-  while ((pos = partial.find('\n')) != std::string::npos) {
-    out.push_back(partial.substr(0, pos));
-    partial.erase(0, pos + 1);
-  }
-  return true;
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> result;
-  std::istringstream in{line};
-  std::string w;
-  while (in >> w)
-    result.push_back(w);
-  return result;
 }
 
 void send_parts(zmq::socket_t& s, const std::vector<std::string>& parts,
@@ -304,121 +223,6 @@ int run_socket(const args_map& args) {
           say("count " + std::to_string(count) + " " + std::to_string(bytes));
         else if (w[0] == "quit")
           return 0;
-      }
-    }
-  }
-}
-
-int run_dealers(const args_map& args) {
-  struct dealer {
-    dealer(zmq::socket_t s, std::string name)
-      : sock(std::move(s)), id(std::move(name)) {
-      // nop
-    }
-    zmq::socket_t sock;
-    std::string id;
-    uint64_t seq = 0;
-    bool waiting = false;
-    clock_type::time_point sent;
-    clock_type::time_point next_send;
-    clock_type::time_point last_reply;
-    std::chrono::milliseconds max_gap{0};
-    bool progressed = false;
-  };
-  zmq::context_t ctx;
-  auto n = num(args, "n", 10);
-  auto pace = std::chrono::milliseconds{num(args, "pace", 50)};
-  auto resend = std::chrono::milliseconds{num(args, "resend", 1000)};
-  auto ep = str(args, "connect");
-  auto prefix = str(args, "prefix");
-  std::vector<dealer> ds;
-  auto start = clock_type::now();
-  for (int i = 0; i < n; ++i) {
-    dealer d{zmq::socket_t{ctx, zmq::socket_type::dealer},
-             prefix + "-" + std::to_string(i)};
-    configure(d.sock, args);
-    d.sock.set(zmq::sockopt::routing_id, d.id);
-    if (auto b = str(args, "bind"); !b.empty()) {
-      d.sock.bind(b);
-      say("endpoint " + d.sock.get(zmq::sockopt::last_endpoint));
-    } else {
-      d.sock.connect(ep);
-    }
-    d.next_send = start;
-    d.last_reply = start;
-    ds.push_back(std::move(d));
-  }
-  say("ready " + ep);
-  uint64_t replies = 0;
-  std::string partial;
-  for (;;) {
-    auto now = clock_type::now();
-    for (auto& d : ds) {
-      if ((!d.waiting && now >= d.next_send)
-          || (d.waiting && now - d.sent >= resend)) {
-        auto body = d.id + " " + std::to_string(d.seq + 1);
-        // Without a peer yet (a bound DEALER) the send fails: try later.
-        if (!d.sock.send(zmq::buffer(body), zmq::send_flags::dontwait)) {
-          d.waiting = false;
-          d.next_send = now + std::chrono::milliseconds{10};
-          continue;
-        }
-        ++d.seq;
-        d.waiting = true;
-        d.sent = now;
-      }
-    }
-    std::vector<zmq::pollitem_t> items;
-    for (auto& d : ds)
-      items.push_back({d.sock.handle(), 0, ZMQ_POLLIN, 0});
-    items.push_back({nullptr, STDIN_FILENO, ZMQ_POLLIN, 0});
-    try {
-      zmq::poll(items.data(), items.size(), std::chrono::milliseconds{10});
-    } catch (const zmq::error_t&) {
-      continue;
-    }
-    now = clock_type::now();
-    for (size_t i = 0; i < ds.size(); ++i) {
-      if (!(items[i].revents & ZMQ_POLLIN))
-        continue;
-      auto& d = ds[i];
-      zmq::message_t msg;
-      while (d.sock.recv(msg, zmq::recv_flags::dontwait)) {
-        // Only the reply to the request out counts (older ones were resent).
-        if (msg.to_string() != d.id + " " + std::to_string(d.seq))
-          continue;
-        ++replies;
-        d.waiting = false;
-        d.next_send = now + pace;
-        auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(
-          now - d.last_reply);
-        d.max_gap = std::max(d.max_gap, gap);
-        d.last_reply = now;
-        d.progressed = true;
-      }
-    }
-    if (items.back().revents & ZMQ_POLLIN) {
-      std::vector<std::string> cmds;
-      if (!read_commands(partial, cmds))
-        return 0;
-      for (auto& cmd : cmds) {
-        if (cmd == "quit")
-          return 0;
-        if (cmd != "report")
-          continue;
-        int progressed = 0;
-        std::chrono::milliseconds gap{0};
-        for (auto& d : ds) {
-          progressed += d.progressed ? 1 : 0;
-          auto open = std::chrono::duration_cast<std::chrono::milliseconds>(
-            now - d.last_reply);
-          gap = std::max({gap, d.max_gap, open});
-          d.progressed = false;
-          d.max_gap = std::chrono::milliseconds{0};
-        }
-        say("report " + std::to_string(progressed) + " "
-            + std::to_string(replies) + " " + std::to_string(gap.count()));
-        replies = 0;
       }
     }
   }
