@@ -6,6 +6,7 @@
 #include "events_fixture.hpp"
 
 #include "raw_zmtp.hpp"
+#include "security_fixture.hpp"
 
 #include <zmq.hpp>
 
@@ -192,6 +193,36 @@ CAF_TEST(a_refused_plain_client_is_handshake_failed_auth) {
   CAF_MESSAGE(to_string(*cev));
   CAF_CHECK_EQUAL(cev->status, 400u);
   CAF_CHECK_EQUAL(cev->endpoint, ep);
+}
+
+CAF_TEST(a_refused_curve_client_is_handshake_failed_auth) {
+  auto server_kp = security_test::make_keypair();
+  auto opts = security_test::curve_server(server_kp, denying());
+  opts.linger = caf::timespan{0};
+  auto [a, log, ep] = bound_dealer(opts);
+  // A libzmq client with a keypair of its own.
+  char pub[41] = {};
+  char sec[41] = {};
+  CAF_REQUIRE_EQUAL(zmq_curve_keypair(pub, sec), 0);
+  auto z = zsock(zmq::socket_type::dealer);
+  z.set(zmq::sockopt::curve_serverkey, server_kp.public_z85);
+  z.set(zmq::sockopt::curve_publickey, std::string{pub});
+  z.set(zmq::sockopt::curve_secretkey, std::string{sec});
+  z.connect(ep);
+  auto ev = log->wait(ev_type::handshake_failed_auth);
+  CAF_REQUIRE(ev);
+  CAF_MESSAGE(to_string(*ev));
+  CAF_CHECK_EQUAL(ev->status, 400u);
+  CAF_CHECK(ev->reason.find("denied by test") != std::string::npos);
+  z.close();
+  // One of ours.
+  auto b = mq::spawn_dealer(*sys, security_test::curve_client(server_kp));
+  auto lb = subscribe(b);
+  CAF_REQUIRE(!connect(b, ep));
+  auto cev = lb->wait(ev_type::handshake_failed_auth);
+  CAF_REQUIRE(cev);
+  CAF_MESSAGE(to_string(*cev));
+  CAF_CHECK_EQUAL(cev->status, 400u);
 }
 
 CAF_TEST(a_silent_client_times_out_the_handshake) {
