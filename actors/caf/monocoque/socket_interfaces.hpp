@@ -33,7 +33,15 @@ namespace caf::monocoque {
 ///   connection lifecycle only (nothing per message), and without
 ///   subscribers they cost nothing. Every subscriber gets `monitor_stopped`
 ///   as its last event (after `unmonitor_atom`, or when the socket exits:
-///   best effort, as in libzmq).
+///   best effort, as in libzmq). Reasons read "peer closed", "connection
+///   reset", "connection timed out", "heartbeat timeout", "handshake
+///   timeout", "connect failed: <system message>", "name resolution
+///   failed: <resolver message>", the ZMTP failure as "<errc name>:
+///   <detail>", the authenticator's text for `handshake_failed_auth`, and
+///   for connections the socket itself ends "disconnect", "unbind",
+///   "socket closed", "refused by the socket" or "replaced". A closing
+///   socket reports `closed` for its listeners; the `disconnected` of its
+///   own connections is best effort (with linger 0 it exits first).
 /// - `(unmonitor_atom, subscriber)` → `ok` (also for a non-subscriber): ends
 ///   the subscription; `subscriber` gets `monitor_stopped`.
 /// - `(unbind_atom, ep)` → `ok`, like `zmq_unbind`: closes the listener of
