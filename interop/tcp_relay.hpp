@@ -3,7 +3,8 @@
 // A recording, tampering TCP relay for wire tests: it listens on a free
 // loopback port and connects every accepted client to a target port, copies
 // bytes both ways, records them (bounded) and, on request, duplicates one
-// ZMTP data frame after the handshake (a replayed CURVE MESSAGE).
+// ZMTP data frame after the handshake (a replayed CURVE MESSAGE) or freezes
+// every connection (a silent partition).
 //
 // It knows ZMTP 3.x framing (RFC 23): a 64-byte greeting, then frames of
 // flags (MORE 0x01, LONG 0x02, COMMAND 0x04), a 1- or 8-byte size and the
@@ -132,6 +133,11 @@ public:
     for (auto& c : conns_)
       c->kill = true;
   }
+
+  /// Stops forwarding in both directions on every connection, now and
+  /// later, while keeping them open: a silent partition (nothing arrives,
+  /// nobody hears a FIN).
+  void freeze() { frozen_ = true; }
 
   /// Stops accepting, closes every connection and joins every thread.
   void stop() {
@@ -338,6 +344,10 @@ private:
     std::string out;
     bool by_target = false;
     while (!stop_ && !c.kill) {
+      if (frozen_) {
+        ::poll(nullptr, 0, 50);
+        continue;
+      }
       pollfd pfd[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
       int rc = ::poll(pfd, 2, 50);
       if (rc < 0 && errno != EINTR)
@@ -380,6 +390,7 @@ private:
   int lfd_ = -1;
   std::thread acceptor_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> frozen_{false};
   mutable std::mutex mtx_;
   std::vector<std::shared_ptr<conn>> conns_;
   std::vector<std::thread> pumps_;

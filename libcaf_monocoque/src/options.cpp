@@ -35,6 +35,12 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.heartbeat-ivl", d.heartbeat_ivl);
   read_into(cfg, "monocoque.heartbeat-ttl", d.heartbeat_ttl);
   read_into(cfg, "monocoque.heartbeat-timeout", d.heartbeat_timeout);
+  read_into(cfg, "monocoque.connect-timeout", d.connect_timeout);
+  read_into(cfg, "monocoque.tcp-keepalive", d.tcp_keepalive);
+  read_into(cfg, "monocoque.tcp-keepalive-idle", d.tcp_keepalive_idle);
+  read_into(cfg, "monocoque.tcp-keepalive-intvl", d.tcp_keepalive_intvl);
+  read_into(cfg, "monocoque.tcp-keepalive-cnt", d.tcp_keepalive_cnt);
+  read_into(cfg, "monocoque.tcp-maxrt", d.tcp_maxrt);
   read_into(cfg, "monocoque.socket-on-ring", d.on_ring);
   read_into(cfg, "monocoque.max-subscription-bytes",
             d.max_subscription_bytes);
@@ -74,6 +80,19 @@ config::config() {
     .add<timespan>("heartbeat-ivl", "PING interval (0: off)")
     .add<timespan>("heartbeat-ttl", "TTL announced in PINGs")
     .add<timespan>("heartbeat-timeout", "PING timeout (negative: = ivl)")
+    .add<timespan>("connect-timeout",
+                   "connect attempt deadline (0: OS default)")
+    .add<int>("tcp-keepalive", "SO_KEEPALIVE: 1 on, 0 off, -1 OS default")
+    .add<int>("tcp-keepalive-idle",
+              "seconds idle before keepalive probes (-1: OS default)")
+    .add<int>("tcp-keepalive-intvl",
+              "seconds between keepalive probes (-1: OS default)")
+    .add<int>("tcp-keepalive-cnt",
+              "unanswered keepalive probes that drop a connection "
+              "(-1: OS default)")
+    .add<timespan>("tcp-maxrt",
+                   "TCP_USER_TIMEOUT: unacknowledged data drops a connection "
+                   "after this long (0: OS default)")
     .add<bool>("socket-on-ring",
                "run each socket (its hub engine) on an io_uring thread "
                "(default true)")

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace caf::monocoque::detail {
@@ -180,6 +181,50 @@ void tune_accepted(int fd) {
   int one = 1;
   // Fails with EOPNOTSUPP on Unix sockets, which is fine.
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+namespace {
+
+// Sets an int option; appends what failed to `failed`.
+void set_int(int fd, int level, int name, const char* what, int value,
+             std::string& failed) {
+  if (::setsockopt(fd, level, name, &value, sizeof(value)) == 0)
+    return;
+  if (!failed.empty())
+    failed += ", ";
+  failed += std::string{what} + "=" + std::to_string(value) + ": "
+            + std::strerror(errno);
+}
+
+} // namespace
+
+std::string tune_liveness(int fd, const socket_options& opts) {
+  int domain = 0;
+  socklen_t len = sizeof(domain);
+  if (::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0
+      || (domain != AF_INET && domain != AF_INET6))
+    return {};
+  std::string failed;
+  // As libzmq: the three details only apply with SO_KEEPALIVE set (to 0 or
+  // 1); -1 leaves everything to the OS.
+  if (opts.tcp_keepalive != -1) {
+    set_int(fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE", opts.tcp_keepalive,
+            failed);
+    if (opts.tcp_keepalive_cnt != -1)
+      set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT",
+              opts.tcp_keepalive_cnt, failed);
+    if (opts.tcp_keepalive_idle != -1)
+      set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE",
+              opts.tcp_keepalive_idle, failed);
+    if (opts.tcp_keepalive_intvl != -1)
+      set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL",
+              opts.tcp_keepalive_intvl, failed);
+  }
+  auto maxrt = std::chrono::ceil<std::chrono::milliseconds>(opts.tcp_maxrt);
+  if (maxrt.count() > 0)
+    set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT",
+            static_cast<int>(maxrt.count()), failed);
+  return failed;
 }
 
 } // namespace caf::monocoque::detail

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -36,6 +37,22 @@ constexpr required_op required_ops[] = {
   {IORING_OP_CONNECT, "CONNECT"},
   {IORING_OP_READ, "READ"},
   {IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL"},
+  {IORING_OP_LINK_TIMEOUT, "LINK_TIMEOUT"},
+};
+
+// The deadline of a linked operation. The kernel reads `ts` when the SQE is
+// submitted; the op keeps it until its completion anyway (-ETIME: it fired
+// and cancelled the operation; -ECANCELED: the operation finished first).
+struct link_timeout_op final : io_op {
+  explicit link_timeout_op(std::chrono::nanoseconds timeout) {
+    auto ns = std::max<int64_t>(1, timeout.count());
+    ts.tv_sec = ns / 1'000'000'000;
+    ts.tv_nsec = ns % 1'000'000'000;
+  }
+  bool complete(uring_multiplexer&, int, uint32_t) override {
+    return true;
+  }
+  __kernel_timespec ts{};
 };
 
 } // namespace
@@ -199,6 +216,18 @@ io_uring_sqe* uring_multiplexer::next_sqe() {
     sqe = io_uring_get_sqe(&ring_);
   }
   return sqe;
+}
+
+void uring_multiplexer::reserve_sqes(unsigned n) {
+  if (io_uring_sq_space_left(&ring_) < n)
+    io_uring_submit(&ring_);
+}
+
+void uring_multiplexer::submit_link_timeout(std::chrono::nanoseconds timeout) {
+  auto* op = new link_timeout_op(timeout);
+  submit(op, [&](io_uring_sqe* sqe) {
+    io_uring_prep_link_timeout(sqe, &op->ts, 0);
+  });
 }
 
 void uring_multiplexer::close_fd(int fd) {

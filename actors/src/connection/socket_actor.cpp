@@ -16,7 +16,10 @@
 #include <sys/uio.h>
 
 #include <array>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace caf::monocoque {
@@ -109,8 +112,12 @@ public:
 
   socket_actor_impl(actor_config& cfg, uring_multiplexer* mpx, int fd,
                     std::optional<connect_target> target,
-                    connect_notice notice)
-    : super(cfg, mpx), fd_(fd), target_(target), notice_(std::move(notice)) {
+                    timespan connect_timeout, connect_notice notice)
+    : super(cfg, mpx),
+      fd_(fd),
+      target_(target),
+      connect_timeout_(connect_timeout),
+      notice_(std::move(notice)) {
     // nop
   }
 
@@ -128,11 +135,17 @@ public:
     });
     if (target_) {
       auto* op = new connect_op(self_, *target_);
-      mpx().submit(op, [&](io_uring_sqe* sqe) {
+      auto prep = [&](io_uring_sqe* sqe) {
         io_uring_prep_connect(
           sqe, fd_, reinterpret_cast<const sockaddr*>(&op->target.addr),
           op->target.len);
-      });
+      };
+      // ZMQ_CONNECT_TIMEOUT: the kernel cancels a connect still pending
+      // then; the op completes with -ECANCELED and owns nothing else.
+      if (connect_timeout_.count() > 0)
+        mpx().submit(op, prep, connect_timeout_);
+      else
+        mpx().submit(op, prep);
     } else {
       connected_ = true;
     }
@@ -167,6 +180,14 @@ public:
           quit();
       },
       [this](connect_done_atom, int32_t res) {
+        if (res == -ECANCELED && connect_timeout_.count() > 0) {
+          auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+            connect_timeout_);
+          return quit(make_error(errc::connect_failed,
+                                 "connect timed out after "
+                                   + std::to_string(ms.count())
+                                   + " ms (connect_timeout)"));
+        }
         if (res < 0)
           return quit(make_error(errc::connect_failed,
                                  std::strerror(-res)));
@@ -318,6 +339,7 @@ private:
 
   int fd_;
   std::optional<connect_target> target_;
+  timespan connect_timeout_;
   connect_notice notice_;
   weak_actor_ptr self_;
   socket_upper upper_;
@@ -348,8 +370,10 @@ private:
 
 socket_actor spawn_socket_actor(actor_system& sys, uring_multiplexer* mpx,
                                 int fd, std::optional<connect_target> target,
+                                timespan connect_timeout,
                                 connect_notice notice) {
   return detail::spawn_on_ring<socket_actor_impl>(sys, mpx, fd, target,
+                                                  connect_timeout,
                                                   std::move(notice));
 }
 

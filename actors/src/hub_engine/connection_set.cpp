@@ -375,12 +375,17 @@ peer& connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
   zc.linger = opts_.linger;
   zc.key = key;
   zc.epoch = next_epoch_++;
+  // TCP keepalive and TCP_USER_TIMEOUT, on connected and accepted sockets
+  // alike (libzmq tunes both).
+  if (auto failed = tune_liveness(fd, opts_); !failed.empty())
+    log::actors()->warn("{}: {}", where, failed);
   zc.events = events_.interest();
   connect_notice notice;
   if (target)
     notice = connect_notice{actor_cast<weak_actor_ptr>(self_), key, zc.epoch,
                             events_.interest()};
-  auto sock = spawn_socket_actor(sys, mpx, fd, target, std::move(notice));
+  auto sock = spawn_socket_actor(sys, mpx, fd, target, opts_.connect_timeout,
+                                 std::move(notice));
   auto hdl = spawn_zmtp_integrated_actor(sys, mpx, sock,
                                          actor_cast<weak_actor_ptr>(self_), zc);
   self_->monitor(hdl);

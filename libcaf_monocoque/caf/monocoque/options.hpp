@@ -44,6 +44,8 @@ struct options {
   /// `.max-message-size`, `.max-handshake-size`, `.handshake-timeout`,
   /// `.max-connections`, `.reconnect-ivl`, `.reconnect-ivl-max`, `.linger`,
   /// `.heartbeat-ivl`, `.heartbeat-ttl`, `.heartbeat-timeout`,
+  /// `.connect-timeout`, `.tcp-keepalive`, `.tcp-keepalive-idle`,
+  /// `.tcp-keepalive-intvl`, `.tcp-keepalive-cnt`, `.tcp-maxrt`,
   /// `.socket-on-ring`, `.max-subscription-bytes`. The other
   /// `socket_options` fields are set per socket in code.
   socket_options defaults;

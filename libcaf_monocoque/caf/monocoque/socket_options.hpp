@@ -65,6 +65,36 @@ struct socket_options {
   /// PING timeout; negative: same as the interval (ZMQ_HEARTBEAT_TIMEOUT).
   timespan heartbeat_timeout = timespan{-1};
 
+  /// Connect attempt deadline (ZMQ_CONNECT_TIMEOUT): a TCP or IPC connect
+  /// that has not completed within it is abandoned and counts as a failed
+  /// attempt (the next one follows after the reconnect interval); zero: the
+  /// OS decides (Linux gives up on a TCP connect after about two minutes).
+  /// Milliseconds are enough; at most INT_MAX ms.
+  timespan connect_timeout = timespan{0};
+
+  /// SO_KEEPALIVE on every TCP connection, connected and accepted
+  /// (ZMQ_TCP_KEEPALIVE): 1 on, 0 off, -1 the OS default (off on Linux).
+  /// With -1 the three settings below are ignored too, as in libzmq.
+  int tcp_keepalive = -1;
+
+  /// Seconds of idleness before the first keepalive probe (TCP_KEEPIDLE,
+  /// ZMQ_TCP_KEEPALIVE_IDLE): 1..32767, or -1 for the OS default.
+  int tcp_keepalive_idle = -1;
+
+  /// Seconds between keepalive probes (TCP_KEEPINTVL,
+  /// ZMQ_TCP_KEEPALIVE_INTVL): 1..32767, or -1 for the OS default.
+  int tcp_keepalive_intvl = -1;
+
+  /// Unanswered probes before the connection is dropped (TCP_KEEPCNT,
+  /// ZMQ_TCP_KEEPALIVE_CNT): 1..127, or -1 for the OS default.
+  int tcp_keepalive_cnt = -1;
+
+  /// How long sent data may stay unacknowledged before the kernel drops the
+  /// connection (TCP_USER_TIMEOUT on connected and accepted TCP sockets,
+  /// ZMQ_TCP_MAXRT); zero: the OS default (retransmissions decide, about 15
+  /// minutes). Rounded up to whole milliseconds, at most INT_MAX.
+  timespan tcp_maxrt = timespan{0};
+
   /// ROUTER: a send to an unknown routing id fails with
   /// `errc::host_unreachable` and a send to a full peer waits, instead of
   /// dropping the message silently (ZMQ_ROUTER_MANDATORY).
@@ -130,9 +160,14 @@ struct socket_options {
   /// longer than 255 bytes; `sndhwm` or `rcvhwm` of 0 (libzmq's "no limit":
   /// every queue here is bounded); a negative `heartbeat_ivl`; a
   /// `heartbeat_ttl` that is negative or above 6553.5 s (the PING field
-  /// counts deciseconds in 16 bits); a property whose name is not 1..255
-  /// characters of `[A-Za-z0-9.+_-]` or is one the socket sets itself
-  /// (`Socket-Type`, `Identity`), or whose value is 2 GiB or larger; in
+  /// counts deciseconds in 16 bits); a negative `connect_timeout` or
+  /// `tcp_maxrt`, or one above INT_MAX ms; a `tcp_keepalive` other than -1,
+  /// 0 or 1; a `tcp_keepalive_idle` or `tcp_keepalive_intvl` outside
+  /// 1..32767 and a `tcp_keepalive_cnt` outside 1..127, other than -1
+  /// (libzmq takes 0 and larger values, the kernel refuses them); a
+  /// property whose name is not 1..255 characters of `[A-Za-z0-9.+_-]` or
+  /// is one the socket sets itself (`Socket-Type`, `Identity`), or whose
+  /// value is 2 GiB or larger; in
   /// `security`: a key that is not 32 bytes or 40 Z85 characters (or is all
   /// zero), CURVE and PLAIN fields both set, a CURVE server without
   /// `curve_secret_key` or with `curve_server_key`, a CURVE client without

@@ -5,6 +5,7 @@
 #include "caf/monocoque/internal/event_interest.hpp"
 #include "caf/monocoque/message_types.hpp"
 
+#include <caf/timespan.hpp>
 #include <caf/typed_actor.hpp>
 
 
@@ -76,10 +77,14 @@ struct connect_notice {
 };
 
 /// Spawns a SocketActor on `mpx` for the non-blocking socket `fd`. With a
-/// `target`, it first connects the fd there; writes wait until connected.
+/// `target`, it first connects the fd there; writes wait until connected. A
+/// positive `connect_timeout` (ZMQ_CONNECT_TIMEOUT) abandons a connect still
+/// pending after that long: the actor exits with `connect_failed`
+/// ("connect timed out after N ms").
 socket_actor spawn_socket_actor(actor_system& sys,
                                 detail::uring_multiplexer* mpx, int fd,
                                 std::optional<connect_target> target,
+                                timespan connect_timeout = timespan{0},
                                 connect_notice notice = {});
 
 } // namespace caf::monocoque

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "caf/monocoque/endpoint.hpp"
+#include "caf/monocoque/socket_options.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/expected.hpp>
@@ -78,6 +79,14 @@ std::string remote_address(int fd);
 
 /// Tunes an accepted TCP socket (TCP_NODELAY); harmless for IPC.
 void tune_accepted(int fd);
+
+/// Applies the TCP liveness settings of `opts` to a TCP socket, connected
+/// or accepted, as libzmq's `tune_tcp_keepalives` and `tune_tcp_maxrt` do:
+/// SO_KEEPALIVE unless `tcp_keepalive` is -1, then TCP_KEEPCNT, TCP_KEEPIDLE
+/// and TCP_KEEPINTVL for each that is not -1; TCP_USER_TIMEOUT for a
+/// non-zero `tcp_maxrt`. Does nothing for other sockets (IPC). Returns what
+/// the kernel refused, or an empty string.
+std::string tune_liveness(int fd, const socket_options& opts);
 
 } // namespace caf::monocoque::detail
 

@@ -84,6 +84,21 @@ public:
     ops_.insert(op);
   }
 
+  /// Like `submit`, with a deadline: an operation still pending `timeout`
+  /// after its submission is cancelled by the kernel (a linked
+  /// IORING_OP_LINK_TIMEOUT) and completes with -ECANCELED. The timeout's
+  /// own completion is consumed here.
+  template <class Prep>
+  void submit(io_op* op, Prep&& prep, std::chrono::nanoseconds timeout) {
+    // The two SQEs of a link must go to the kernel in one submission.
+    reserve_sqes(2);
+    submit(op, [&](io_uring_sqe* sqe) {
+      prep(sqe);
+      sqe->flags |= IOSQE_IO_LINK;
+    });
+    submit_link_timeout(timeout);
+  }
+
   /// Shuts down and closes a socket fd (thread-safe). On the ring thread it
   /// first submits queued SQEs, so none of them can name a reused fd number;
   /// elsewhere it hands the fd to the ring thread. The shutdown completes any
@@ -134,6 +149,8 @@ private:
   void run_jobs();
   void reap();
   void cancel_all();
+  void reserve_sqes(unsigned n);
+  void submit_link_timeout(std::chrono::nanoseconds timeout);
   void fire_timers();
   void wait_for_work();
 
