@@ -1,6 +1,7 @@
 #include "caf/monocoque/internal/socket_actor.hpp"
 
 #include "caf/monocoque/internal/deliver.hpp"
+#include "caf/monocoque/internal/event_reasons.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
@@ -107,8 +108,9 @@ public:
   using super = detail::ring_actor<socket_actor::base>;
 
   socket_actor_impl(actor_config& cfg, uring_multiplexer* mpx, int fd,
-                    std::optional<connect_target> target)
-    : super(cfg, mpx), fd_(fd), target_(target) {
+                    std::optional<connect_target> target,
+                    connect_notice notice)
+    : super(cfg, mpx), fd_(fd), target_(target), notice_(std::move(notice)) {
     // nop
   }
 
@@ -169,6 +171,7 @@ public:
           return quit(make_error(errc::connect_failed,
                                  std::strerror(-res)));
         connected_ = true;
+        notify_connected();
         pump_read();
         pump_write();
       },
@@ -231,6 +234,25 @@ public:
   }
 
 private:
+  // Tells the socket's event subscribers (if any) where the connection
+  // runs: the local address exists only now.
+  void notify_connected() {
+    if (!detail::any_interest(notice_.interest))
+      return;
+    auto owner = actor_cast<strong_actor_ptr>(notice_.owner);
+    if (!owner)
+      return;
+    socket_event ev;
+    ev.type = socket_event_type::connected;
+    ev.local_address = detail::socket_address(fd_, true);
+    ev.remote_address = detail::socket_address(fd_, false);
+    ev.key = notice_.key;
+    ev.epoch = notice_.epoch;
+    owner->enqueue(ctrl(), make_message_id(),
+                   caf::make_message(conn_event_atom::value, std::move(ev)),
+                   context());
+  }
+
   void pump_read() {
     if (!reading_ || receiving_ || !connected_ || fd_ < 0)
       return;
@@ -296,6 +318,7 @@ private:
 
   int fd_;
   std::optional<connect_target> target_;
+  connect_notice notice_;
   weak_actor_ptr self_;
   socket_upper upper_;
   bool connected_ = false;
@@ -324,8 +347,10 @@ private:
 } // namespace
 
 socket_actor spawn_socket_actor(actor_system& sys, uring_multiplexer* mpx,
-                                int fd, std::optional<connect_target> target) {
-  return detail::spawn_on_ring<socket_actor_impl>(sys, mpx, fd, target);
+                                int fd, std::optional<connect_target> target,
+                                connect_notice notice) {
+  return detail::spawn_on_ring<socket_actor_impl>(sys, mpx, fd, target,
+                                                  std::move(notice));
 }
 
 } // namespace caf::monocoque
