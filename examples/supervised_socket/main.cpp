@@ -10,9 +10,9 @@
 // the same port, and the libzmq DEALER peer reconnects by itself.
 // A watcher actor is subscribed to each socket's events (monitor_atom, with a
 // mask): it logs them and passes them on to the supervisor, which checks that
-// a libzmq PULL (the wrong socket type) fails its handshake and that a
-// visiting libzmq DEALER that closes is reported as disconnected, "peer
-// closed", with the key its handshake had.
+// a libzmq PLAIN client (the wrong security mechanism) fails its handshake
+// and that a visiting libzmq DEALER that closes is reported as disconnected,
+// "peer closed", with the key its handshake had.
 // Exits 0 on success; 1 with a message on failure or 5 s without progress.
 #include "caf/monocoque/all.hpp"
 
@@ -81,8 +81,7 @@ int main() { // hello_dealer shows command-line parsing too
     sock = mq::spawn_router(sys);
     app = sys.spawn(handler, sock);
     self->monitor(sock);
-    self->request(caf::actor_cast<caf::actor>(sock), 5s,
-                  mq::monitor_atom::value, events, watched)
+    self->request(sock, 5s, mq::monitor_atom::value, events, watched)
       .receive([](caf::ok_atom) {},
                [&](caf::error& e) { failure = "monitor: " + to_string(e); });
     caf::error err = mq::errc::bind_failed;
@@ -133,9 +132,11 @@ int main() { // hello_dealer shows command-line parsing too
   for (int i = 1; i <= 3 && failure.empty(); ++i)
     job(i);
   await_event(mq::socket_event_type::handshake_succeeded, any);
-  if (failure.empty()) { // the wrong socket type: the handshake fails
-    zmq::socket_t intruder{ctx, zmq::socket_type::pull};
+  if (failure.empty()) { // a PLAIN client meets our NULL socket: it fails
+    zmq::socket_t intruder{ctx, zmq::socket_type::dealer};
     intruder.set(zmq::sockopt::linger, 0);
+    intruder.set(zmq::sockopt::plain_username, "guest");
+    intruder.set(zmq::sockopt::plain_password, "guest");
     intruder.connect(ep);
     auto ev = await_event(mq::socket_event_type::handshake_failed_protocol,
                           any);
