@@ -22,7 +22,8 @@ std::string context_of(const error& err) {
 }
 
 bool is_errc(const error& err) {
-  return err.category() == errc_category;
+  // (A CAF 0.17 `error` without code has no category to read.)
+  return static_cast<bool>(err) && err.category() == errc_category;
 }
 
 errc code_of(const error& err) {
