@@ -257,4 +257,56 @@ CAF_TEST(a_frozen_peer_is_found_by_heartbeats) {
   CAF_CHECK(down->peer != nullptr);
 }
 
+CAF_TEST(a_reset_connection_says_connection_reset) {
+  auto [a, log, ep] = bound_dealer();
+  // A client that resets instead of closing (SO_LINGER 0).
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(port_of(ep))));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CAF_REQUIRE_EQUAL(
+    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  linger lg{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  {
+    interop::raw_tcp c{fd};
+    CAF_REQUIRE(c.write(interop::greeting(1, false)));
+    CAF_REQUIRE(c.write(interop::ready({{"Socket-Type", "DEALER"}})));
+    CAF_REQUIRE(c.read(64));
+    CAF_REQUIRE(log->wait(ev_type::handshake_succeeded));
+  }
+  auto down = log->wait(ev_type::disconnected);
+  CAF_REQUIRE(down);
+  CAF_CHECK_EQUAL(down->reason, "connection reset");
+  CAF_CHECK(down->peer != nullptr);
+}
+
+CAF_TEST(a_frozen_server_is_found_by_heartbeats_and_retried) {
+  uint16_t port = 0;
+  auto l = interop::raw_tcp::listen(port);
+  CAF_REQUIRE(l.valid());
+  auto opts = fast();
+  opts.heartbeat_ivl = 100ms;
+  opts.heartbeat_timeout = 300ms;
+  auto b = mq::spawn_dealer(*sys, opts);
+  auto log = subscribe(b);
+  auto ep = "tcp://127.0.0.1:" + std::to_string(port);
+  CAF_REQUIRE(!connect(b, ep));
+  auto c = l.accept();
+  CAF_REQUIRE(c.valid());
+  CAF_REQUIRE(c.write(interop::greeting(1, true)));
+  CAF_REQUIRE(c.write(interop::ready({{"Socket-Type", "ROUTER"}})));
+  CAF_REQUIRE(c.read(64));
+  CAF_REQUIRE(log->wait(ev_type::handshake_succeeded));
+  // Silent from now on; the kernel keeps the connection.
+  auto down = log->index_of(ev_type::disconnected);
+  CAF_REQUIRE(down);
+  CAF_CHECK_EQUAL(log->at(*down).reason, "heartbeat timeout");
+  CAF_CHECK_EQUAL(log->at(*down).endpoint, ep);
+  auto retry = log->index_of(ev_type::connect_retried, *down);
+  CAF_REQUIRE(retry);
+  CAF_CHECK_EQUAL(log->at(*retry).reason, "heartbeat timeout");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
