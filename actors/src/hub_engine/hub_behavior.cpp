@@ -147,27 +147,6 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
       return static_cast<uint64_t>(self->state.lb.size());
     },
     [self](stats_atom) -> socket_stats { return make_stats(self); },
-    [self](monitor_atom, actor& subscriber,
-           socket_event_mask mask) -> result<ok_atom> {
-      if (!subscriber)
-        return make_error(errc::invalid_operation, "monitor: null actor");
-      self->state.conns->events().subscribe(self, std::move(subscriber), mask);
-      return ok_atom::value;
-    },
-    [self](unmonitor_atom, const actor& subscriber) -> result<ok_atom> {
-      self->state.conns->events().unsubscribe(self, subscriber);
-      return ok_atom::value;
-    },
-    [self](unbind_atom, const std::string& ep) -> result<ok_atom> {
-      if (auto err = self->state.conns->unbind(ep))
-        return err;
-      return ok_atom::value;
-    },
-    [self](disconnect_atom, const std::string& ep) -> result<ok_atom> {
-      if (auto err = self->state.conns->disconnect(ep))
-        return err;
-      return ok_atom::value;
-    },
     [self](send_atom, multipart& msg) -> result<ok_atom> {
       std::vector<multipart> batch;
       batch.push_back(std::move(msg));
@@ -294,6 +273,29 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
       self->state.conns->on_resolve_failed(key, err);
     },
     [self](linger_atom) { on_linger_expired(self); },
+    // -- events and endpoints at runtime: rare, so after the message path
+    // (CAF tries the handlers in order)
+    [self](monitor_atom, actor& subscriber,
+           socket_event_mask mask) -> result<ok_atom> {
+      if (!subscriber)
+        return make_error(errc::invalid_operation, "monitor: null actor");
+      self->state.conns->events().subscribe(self, std::move(subscriber), mask);
+      return ok_atom::value;
+    },
+    [self](unmonitor_atom, const actor& subscriber) -> result<ok_atom> {
+      self->state.conns->events().unsubscribe(self, subscriber);
+      return ok_atom::value;
+    },
+    [self](unbind_atom, const std::string& ep) -> result<ok_atom> {
+      if (auto err = self->state.conns->unbind(ep))
+        return err;
+      return ok_atom::value;
+    },
+    [self](disconnect_atom, const std::string& ep) -> result<ok_atom> {
+      if (auto err = self->state.conns->disconnect(ep))
+        return err;
+      return ok_atom::value;
+    },
   };
 }
 
