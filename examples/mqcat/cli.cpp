@@ -199,6 +199,8 @@ std::optional<std::string> parse_args(int argc, char** argv, args& out) {
       err = flag(out.echo);
     } else if (name == "-v" || name == "--verbose") {
       err = flag(out.verbose);
+    } else if (name == "--events") {
+      err = flag(out.events);
     } else if (name == "--bind" || name == "--connect") {
       auto ep = in.value();
       if (!ep || ep->empty())
@@ -294,6 +296,12 @@ A netcat for ZeroMQ sockets, speaking ZMTP through caf-monocoque.
                      line for the socket, one per peer (routing id, endpoint,
                      epoch, security mechanism and user id, queue depths,
                      messages and bytes in and out, drops)
+  --events           print each event of the socket to stderr as one line:
+                     event NAME ENDPOINT [DETAIL] (NAME as libzmq's
+                     ZMQ_EVENT_*, in lower case: listening, accepted,
+                     connected, connect_retried, handshake_succeeded,
+                     handshake_failed_auth, disconnected, ...; DETAIL:
+                     peer=ADDR key=K epoch=E ... reason=WHY)
   --monocoque.NAME=VALUE
                      a plugin option, e.g. --monocoque.sndhwm=10
   -h, --help         show this text
@@ -326,7 +334,8 @@ Socket types:
                      lines to them (0x0141 subscribes to "A", 0x0041
                      cancels it); --subscribe P sends 0x01 + P at start.
 
-  mqcat proxy FRONTEND BACKEND [--capture SPEC] [-v] [--monocoque.NAME=VALUE]
+  mqcat proxy FRONTEND BACKEND [--capture SPEC] [-v] [--events]
+                     [--monocoque.NAME=VALUE]
                      runs a proxy (mqcat proxy --help).
   mqcat keygen [FILE]
                      prints a new CURVE keypair as a certificate, or saves

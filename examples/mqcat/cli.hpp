@@ -63,6 +63,8 @@ struct args {
   std::vector<std::string> caf_options;
   /// Print the socket's statistics to stderr on exit.
   bool verbose = false;
+  /// Print each event of the socket to stderr (`event NAME ENDPOINT ...`).
+  bool events = false;
   /// The security options (--curve-*, --plain-*, --zap-domain).
   security_args security;
   /// `-h` or `--help` was given.

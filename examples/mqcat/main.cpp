@@ -13,6 +13,7 @@
 // thread may be blocked waiting for a batch's acknowledgement meanwhile.
 
 #include "cli.hpp"
+#include "events.hpp"
 #include "frame_text.hpp"
 #include "proxy_main.hpp"
 #include "session.hpp"
@@ -134,11 +135,22 @@ int run(caf::actor_system& sys, const mqcat::args& args,
                     "cannot start the authenticator: " + sys.render(err));
   auto socket = mqcat::spawn_socket(sys, args.type, std::move(opts));
   caf::scoped_actor self{sys};
+  // Subscribed before any bind or connect: `listening`, `bind_failed` and
+  // the first connect's events print too.
+  std::vector<caf::actor> printers;
+  if (args.events) {
+    printers.push_back(mqcat::watch_events(sys, self, socket));
+    if (!printers.back()) {
+      self->send_exit(socket, caf::exit_reason::user_shutdown);
+      return exit_failure;
+    }
+  }
   auto rc = mqcat::set_up(sys, self, socket, args.endpoints);
   if (rc == exit_ok)
     rc = mqcat::subscribe(sys, self, socket, args.type, args.subscriptions);
   if (rc != exit_ok) {
     self->send_exit(socket, caf::exit_reason::user_shutdown);
+    mqcat::await_printers(self, printers);
     return rc;
   }
   auto wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -176,6 +188,7 @@ int run(caf::actor_system& sys, const mqcat::args& args,
       why = "internal error: the session died: " + sys.render(dm.reason);
     });
   ::close(wake_fd);
+  mqcat::await_printers(self, printers); // the socket is closing or gone
   if (rc != exit_ok)
     return complain(rc, why);
   return stdin_ok ? exit_ok : exit_failure;

@@ -119,6 +119,10 @@ std::optional<std::string> parse_proxy_args(int argc, char** argv,
       if (value)
         return name + " takes no value";
       out.verbose = true;
+    } else if (name == "--events") {
+      if (value)
+        return name + " takes no value";
+      out.events = true;
     } else if (name == "--capture") {
       if (!value && i + 1 < argc)
         value = argv[++i];
@@ -171,6 +175,9 @@ A bind to a `*` port prints "mqcat: bound ENDPOINT" to stderr.
                      given before them, e.g.
                      router,bind,tcp://*:5559 --curve-server --curve-secret K
   -v, --verbose      on exit, print the proxy's statistics to stderr
+  --events           print each socket's events to stderr, one line each:
+                     event NAME ENDPOINT side=SIDE [DETAIL], SIDE being
+                     frontend, backend or capture
   --monocoque.NAME=VALUE
                      a plugin option, e.g. --monocoque.sndhwm=10
   -h, --help         show this text

@@ -31,6 +31,8 @@ struct proxy_args {
   std::optional<socket_spec> capture;
   /// Print the proxy's statistics to stderr on exit.
   bool verbose = false;
+  /// Print each event of the three sockets to stderr, the side named.
+  bool events = false;
   /// `--monocoque.NAME=VALUE` options, handed to CAF's parser.
   std::vector<std::string> caf_options;
   /// `-h` or `--help` was given.

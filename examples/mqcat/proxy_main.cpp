@@ -1,5 +1,6 @@
 #include "proxy_main.hpp"
 
+#include "events.hpp"
 #include "proxy_cli.hpp"
 #include "security_cli.hpp"
 #include "signals.hpp"
@@ -68,7 +69,8 @@ int run(caf::actor_system& sys, const proxy_args& args,
   caf::scoped_actor self{sys};
   std::vector<caf::actor> sockets;
   int rc = exit_ok;
-  auto make = [&](const socket_spec& spec) {
+  std::vector<caf::actor> printers;
+  auto make = [&](const socket_spec& spec, const char* side) {
     auto side_opts = opts;
     if (auto err = apply_security(sys, spec.security, side_opts.security)) {
       if (rc == exit_ok)
@@ -78,22 +80,30 @@ int run(caf::actor_system& sys, const proxy_args& args,
     }
     auto s = spawn_socket(sys, spec.type, std::move(side_opts));
     sockets.push_back(s);
+    if (rc == exit_ok && args.events) {
+      printers.push_back(watch_events(sys, self, s, side));
+      if (!printers.back())
+        rc = exit_failure;
+    }
     if (rc == exit_ok)
       rc = set_up(sys, self, s, {spec.endpoint});
     return mq::proxy_socket{s, type_sends(spec.type),
                             type_receives(spec.type)};
   };
-  auto frontend = make(args.frontend);
-  auto backend = make(args.backend);
-  auto capture = args.capture ? make(*args.capture) : mq::proxy_socket{};
+  auto frontend = make(args.frontend, "frontend");
+  auto backend = make(args.backend, "backend");
+  auto capture = args.capture ? make(*args.capture, "capture")
+                              : mq::proxy_socket{};
   if (rc != exit_ok) {
     for (auto& s : sockets)
       self->send_exit(s, caf::exit_reason::user_shutdown);
+    await_printers(self, printers);
     return rc;
   }
   auto proxy = mq::spawn_proxy(sys, frontend, backend, capture);
   if (!proxy) {
     close_all(self, sockets);
+    await_printers(self, printers);
     return complain(exit_failure,
                     "cannot start the proxy: " + sys.render(proxy.error()));
   }
@@ -114,6 +124,7 @@ int run(caf::actor_system& sys, const proxy_args& args,
                     "the proxy stopped: " + sys.render(dm.reason));
     });
   close_all(self, sockets);
+  await_printers(self, printers);
   return rc;
 }
 

@@ -136,6 +136,8 @@ std::string to_string(errc x) {
       return "host_unreachable";
     case errc::invalid_certificate:
       return "invalid_certificate";
+    case errc::unknown_endpoint:
+      return "unknown_endpoint";
     default:
       return "unknown";
   }

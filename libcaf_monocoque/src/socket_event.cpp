@@ -1,6 +1,7 @@
 #include "caf/monocoque/socket_event.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 namespace caf::monocoque {
 
@@ -60,8 +61,14 @@ std::string to_string(const socket_event& x) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(x.retry_in);
     add("retry_in=" + std::to_string(ms.count()) + "ms");
   }
-  if (x.status != 0)
+  if (x.status != 0 && x.type == socket_event_type::handshake_failed_protocol) {
+    // libzmq's ZMQ_PROTOCOL_ERROR_* values read in hex (0x11000002).
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "0x%08x", static_cast<unsigned>(x.status));
+    add(std::string{"status="} + buf);
+  } else if (x.status != 0) {
     add("status=" + std::to_string(x.status));
+  }
   if (x.peer != nullptr && !x.peer->user_id.empty())
     add("user=" + x.peer->user_id);
   if (!x.reason.empty())

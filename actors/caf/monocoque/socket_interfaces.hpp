@@ -2,6 +2,7 @@
 
 #include "caf/monocoque/message_types.hpp"
 #include "caf/monocoque/peer_identity.hpp"
+#include "caf/monocoque/socket_event.hpp"
 #include "caf/monocoque/socket_stats.hpp"
 
 #include <caf/actor.hpp>
@@ -24,12 +25,46 @@ namespace caf::monocoque {
 ///   `linger` expired); then the actor exits.
 /// - `(status_atom)` → number of peers whose handshake completed.
 /// - `(stats_atom)` → per-peer introspection (`socket_stats`).
+/// - `(monitor_atom, subscriber, mask)` → `ok`: `subscriber` gets `(event_atom,
+///   socket_event)` for every event of a kind in `mask` (bits of
+///   `socket_event_type`, libzmq's values; `all_socket_events` for all).
+///   Several subscribers are allowed; subscribing again replaces the mask.
+///   The socket monitors its subscribers: a dead one is dropped. Events are
+///   connection lifecycle only (nothing per message), and without
+///   subscribers they cost nothing. Every subscriber gets `monitor_stopped`
+///   as its last event (after `unmonitor_atom`, or when the socket exits:
+///   best effort, as in libzmq). Reasons read "peer closed", "connection
+///   reset", "connection timed out", "heartbeat timeout", "handshake
+///   timeout", "connect failed: <system message>", "name resolution
+///   failed: <resolver message>", the ZMTP failure as "<errc name>:
+///   <detail>", the authenticator's text for `handshake_failed_auth`, and
+///   for connections the socket itself ends "disconnect", "unbind",
+///   "socket closed", "refused by the socket" or "replaced". A closing
+///   socket reports `closed` for its listeners; the `disconnected` of its
+///   own connections is best effort (with linger 0 it exits first).
+/// - `(unmonitor_atom, subscriber)` → `ok` (also for a non-subscriber): ends
+///   the subscription; `subscriber` gets `monitor_stopped`.
+/// - `(unbind_atom, ep)` → `ok`, like `zmq_unbind`: closes the listener of
+///   `ep`, the endpoint as `bind_atom` answered it (the string given to
+///   `bind_atom` works too while it names one listener). Event `closed`. As
+///   in libzmq, the connections accepted on it close too (within `linger`;
+///   events `disconnected`, reason "unbind"). An unknown endpoint fails with
+///   `errc::unknown_endpoint`.
+/// - `(disconnect_atom, ep)` → `ok`, like `zmq_disconnect`: forgets the
+///   connect endpoint `ep` (as given to `connect_atom`, or normalized): no
+///   more reconnects; its connection closes within `linger` (event
+///   `disconnected`, reason "disconnect"). Every connect of `ep` goes. An
+///   unknown endpoint fails with `errc::unknown_endpoint`.
 using socket_base_actor = typed_actor<
   replies_to<bind_atom, std::string>::with<std::string>,
   replies_to<connect_atom, std::string>::with<ok_atom>,
   replies_to<close_atom>::with<ok_atom>,
   replies_to<status_atom>::with<uint64_t>,
-  replies_to<stats_atom>::with<socket_stats>>;
+  replies_to<stats_atom>::with<socket_stats>,
+  replies_to<monitor_atom, actor, socket_event_mask>::with<ok_atom>,
+  replies_to<unmonitor_atom, actor>::with<ok_atom>,
+  replies_to<unbind_atom, std::string>::with<ok_atom>,
+  replies_to<disconnect_atom, std::string>::with<ok_atom>>;
 
 /// The verbs of sockets that send.
 ///

@@ -33,8 +33,13 @@ public:
   using super = detail::ring_actor<listener_actor::base>;
 
   listener_actor_impl(actor_config& cfg, uring_multiplexer* mpx, int fd,
-                      weak_actor_ptr owner, uint64_t key)
-    : super(cfg, mpx), fd_(fd), owner_(std::move(owner)), key_(key) {
+                      weak_actor_ptr owner, uint64_t key,
+                      detail::event_interest interest)
+    : super(cfg, mpx),
+      fd_(fd),
+      owner_(std::move(owner)),
+      key_(key),
+      interest_(std::move(interest)) {
     // nop
   }
 
@@ -65,9 +70,11 @@ public:
         } else if (res != -EAGAIN && res != -EINTR && res != -ECONNABORTED) {
           // Once per streak of failures: at the fd limit the retries below
           // come every 100 ms.
-          if (!failing_)
+          if (!failing_) {
             detail::log::uring()->warn("accept failed: {} (retrying every "
                                        "100 ms)", std::strerror(-res));
+            report_accept_failed(res);
+          }
           failing_ = true;
           if (res == -EMFILE || res == -ENFILE || res == -ENOBUFS
               || res == -ENOMEM) {
@@ -89,6 +96,23 @@ public:
   }
 
 private:
+  // Tells the socket's event subscribers (if any); `key` names this
+  // listener, the owner replaces it with the bound endpoint.
+  void report_accept_failed(int res) {
+    if (!detail::any_interest(interest_))
+      return;
+    auto ptr = actor_cast<strong_actor_ptr>(owner_);
+    if (!ptr)
+      return;
+    socket_event ev;
+    ev.type = socket_event_type::accept_failed;
+    ev.key = key_;
+    ev.reason = std::string{"accept: "} + std::strerror(-res);
+    ptr->enqueue(ctrl(), make_message_id(),
+                 caf::make_message(conn_event_atom::value, std::move(ev)),
+                 context());
+  }
+
   void arm() {
     if (accepting_ || fd_ < 0)
       return;
@@ -102,6 +126,7 @@ private:
   int fd_;
   weak_actor_ptr owner_;
   uint64_t key_;
+  detail::event_interest interest_;
   weak_actor_ptr self_;
   bool accepting_ = false;
   bool failing_ = false; // the last accept failed (logged once per streak)
@@ -111,9 +136,10 @@ private:
 
 listener_actor spawn_listener_actor(actor_system& sys, uring_multiplexer* mpx,
                                     int fd, weak_actor_ptr owner,
-                                    uint64_t key) {
-  return detail::spawn_on_ring<listener_actor_impl>(sys, mpx, fd,
-                                                    std::move(owner), key);
+                                    uint64_t key,
+                                    detail::event_interest interest) {
+  return detail::spawn_on_ring<listener_actor_impl>(
+    sys, mpx, fd, std::move(owner), key, std::move(interest));
 }
 
 } // namespace caf::monocoque

@@ -1,6 +1,7 @@
 #include "caf/monocoque/internal/socket_actor.hpp"
 
 #include "caf/monocoque/internal/deliver.hpp"
+#include "caf/monocoque/internal/event_reasons.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
@@ -111,11 +112,12 @@ public:
 
   socket_actor_impl(actor_config& cfg, uring_multiplexer* mpx, int fd,
                     std::optional<connect_target> target,
-                    timespan connect_timeout)
+                    timespan connect_timeout, connect_notice notice)
     : super(cfg, mpx),
       fd_(fd),
       target_(target),
-      connect_timeout_(connect_timeout) {
+      connect_timeout_(connect_timeout),
+      notice_(std::move(notice)) {
     // nop
   }
 
@@ -190,6 +192,7 @@ public:
           return quit(make_error(errc::connect_failed,
                                  std::strerror(-res)));
         connected_ = true;
+        notify_connected();
         pump_read();
         pump_write();
       },
@@ -252,6 +255,25 @@ public:
   }
 
 private:
+  // Tells the socket's event subscribers (if any) where the connection
+  // runs: the local address exists only now.
+  void notify_connected() {
+    if (!detail::any_interest(notice_.interest))
+      return;
+    auto owner = actor_cast<strong_actor_ptr>(notice_.owner);
+    if (!owner)
+      return;
+    socket_event ev;
+    ev.type = socket_event_type::connected;
+    ev.local_address = detail::socket_address(fd_, true);
+    ev.remote_address = detail::socket_address(fd_, false);
+    ev.key = notice_.key;
+    ev.epoch = notice_.epoch;
+    owner->enqueue(ctrl(), make_message_id(),
+                   caf::make_message(conn_event_atom::value, std::move(ev)),
+                   context());
+  }
+
   void pump_read() {
     if (!reading_ || receiving_ || !connected_ || fd_ < 0)
       return;
@@ -318,6 +340,7 @@ private:
   int fd_;
   std::optional<connect_target> target_;
   timespan connect_timeout_;
+  connect_notice notice_;
   weak_actor_ptr self_;
   socket_upper upper_;
   bool connected_ = false;
@@ -347,9 +370,11 @@ private:
 
 socket_actor spawn_socket_actor(actor_system& sys, uring_multiplexer* mpx,
                                 int fd, std::optional<connect_target> target,
-                                timespan connect_timeout) {
+                                timespan connect_timeout,
+                                connect_notice notice) {
   return detail::spawn_on_ring<socket_actor_impl>(sys, mpx, fd, target,
-                                                  connect_timeout);
+                                                  connect_timeout,
+                                                  std::move(notice));
 }
 
 } // namespace caf::monocoque

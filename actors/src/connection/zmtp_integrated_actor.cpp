@@ -1,6 +1,7 @@
 #include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
 
 #include "caf/monocoque/internal/connection_auth.hpp"
+#include "caf/monocoque/internal/event_reasons.hpp"
 
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
@@ -202,6 +203,7 @@ private:
                                   zmtp::to_string(fail->reason.code),
                                   fail->reason.detail);
         failure_ = to_error(fail->reason);
+        auth_status_ = fail->reason.auth_status;
       } else if (auto* sub = std::get_if<zmtp::events::subscription>(&*ev)) {
         // To the owner (PUB/XPUB) as the one-frame message `\x01prefix`
         // or `\x00prefix`, in order with the other messages and under the
@@ -220,6 +222,7 @@ private:
       flush();
       // Let the socket write a pending ERROR command, then go.
       send(sock_, close_atom::value);
+      report_handshake_failure(failure_);
       return quit(failure_);
     }
     schedule_flush();
@@ -263,6 +266,38 @@ private:
     // out) and `no_pending_auth` change nothing.
     static_cast<void>(session_.authenticated(std::move(reply), now()));
     after_activity();
+  }
+
+  // Tells the socket's event subscribers (if any) why a handshake failed;
+  // the owner adds the endpoint and reports `disconnected` on our exit.
+  void report_handshake_failure(const error& reason) {
+    if (session_.ready() || !detail::any_interest(cfg_.events)
+        || detail::is_connect_failure(reason))
+      return;
+    auto owner = actor_cast<strong_actor_ptr>(owner_);
+    if (!owner)
+      return;
+    socket_event ev;
+    ev.type = detail::handshake_failure_kind(reason);
+    ev.key = cfg_.key;
+    ev.epoch = cfg_.epoch;
+    if (ev.type == socket_event_type::handshake_failed_auth) {
+      // The status code, and the text our authenticator (or the server's
+      // ERROR) gave.
+      ev.status = auth_status_;
+      auto& ctx = reason.context();
+      ev.reason = ctx.match_elements<std::string>()
+                    ? ctx.get_as<std::string>(0)
+                    : detail::describe_end(reason);
+    } else {
+      if (ev.type == socket_event_type::handshake_failed_protocol)
+        ev.status = detail::protocol_status(reason);
+      ev.reason = detail::describe_end(reason);
+    }
+    ev.error = reason;
+    owner->enqueue(ctrl(), make_message_id(),
+                   caf::make_message(conn_event_atom::value, std::move(ev)),
+                   context());
   }
 
   // Writes after the messages already in the mailbox were handled: a burst
@@ -349,7 +384,10 @@ private:
   void on_down(const down_msg& dm) {
     if (dm.source == sock_.address()) {
       // The socket flushed and closed after our close, or it failed.
-      return quit(closing_ ? error{} : dm.reason);
+      if (closing_)
+        return quit();
+      report_handshake_failure(dm.reason);
+      return quit(dm.reason);
     }
     // The owner is gone: flush what it sent us within its linger, then close.
     close(cfg_.linger);
@@ -361,6 +399,7 @@ private:
   zmtp_integrated_actor_config cfg_;
   zmtp::session session_;
   error failure_;
+  uint32_t auth_status_ = 0; // the ZAP status of an auth failure
   bool subscriber_; // SUB/XSUB: subscription messages become commands
   bool reading_ = false;
   bool flush_scheduled_ = false;

@@ -3,6 +3,7 @@
 #include "caf/monocoque/internal/connection_set.hpp"
 
 #include "caf/monocoque/errc.hpp"
+#include "caf/monocoque/internal/event_reasons.hpp"
 #include "caf/monocoque/internal/hub_engine.hpp"
 #include "caf/monocoque/internal/lifecycle_atoms.hpp"
 #include "caf/monocoque/internal/log.hpp"
@@ -30,14 +31,24 @@ expected<std::string> connection_set<Self>::bind(const std::string& str) {
   if (mpx == nullptr)
     return backend_error();
   auto sock = listen_on(*ep);
-  if (!sock)
+  if (!sock) {
+    if (events_.wants(socket_event_type::bind_failed))
+      emit_listener(socket_event_type::bind_failed, listener_rec{{}, {}, str},
+                    {}, sock.error());
     return sock.error();
+  }
   auto key = next_key_++;
   auto hdl = spawn_listener_actor(self_->home_system(), mpx, sock->fd,
-                                  actor_cast<weak_actor_ptr>(self_), key);
-  listeners_.push_back(hdl);
-  log::actors()->debug("bound {}", sock->bound.to_string());
-  return sock->bound.to_string();
+                                  actor_cast<weak_actor_ptr>(self_), key,
+                                  events_.interest());
+  auto& l = listeners_[key];
+  l.hdl = std::move(hdl);
+  l.bound = sock->bound.to_string();
+  l.given = str;
+  log::actors()->debug("bound {}", l.bound);
+  if (events_.wants(socket_event_type::listening))
+    emit_listener(socket_event_type::listening, l);
+  return l.bound;
 }
 
 template <class Self> error connection_set<Self>::prepare_security() {
@@ -62,6 +73,7 @@ error connection_set<Self>::connect(const std::string& str,
   auto key = next_key_++;
   auto& s = slots_[key];
   s.ep = *ep;
+  s.given = str;
   s.targets = std::move(*targets);
   s.ivl = ivl_init_;
   s.routing_id = std::move(routing_id);
@@ -69,7 +81,8 @@ error connection_set<Self>::connect(const std::string& str,
   return none;
 }
 
-template <class Self> void connection_set<Self>::on_accepted(owned_fd fd) {
+template <class Self>
+void connection_set<Self>::on_accepted(uint64_t listener, owned_fd fd) {
   if (closing_)
     return;
   auto* mpx = ring();
@@ -77,6 +90,13 @@ template <class Self> void connection_set<Self>::on_accepted(owned_fd fd) {
     return;
   if (opts_.max_connections > 0 && table_.live() >= opts_.max_connections) {
     ++refused_;
+    if (events_.wants(socket_event_type::accept_failed)) {
+      auto l = listeners_.find(listener);
+      if (l != listeners_.end())
+        emit_listener(socket_event_type::accept_failed, l->second,
+                      "max_connections reached ("
+                        + std::to_string(table_.live()) + " live)");
+    }
     // Through the ring, like every other close: no SQE queued there can
     // name a reused fd number.
     mpx->close_fd(fd->release());
@@ -85,7 +105,11 @@ template <class Self> void connection_set<Self>::on_accepted(owned_fd fd) {
     return;
   }
   auto raw = fd->release();
-  start(next_key_++, mpx, raw, std::nullopt, remote_address(raw), {});
+  auto& p = start(next_key_++, mpx, raw, std::nullopt, remote_address(raw),
+                  {});
+  p.listener = listener;
+  if (events_.any())
+    emit_accepted(p, raw);
 }
 
 template <class Self>
@@ -119,7 +143,14 @@ void connection_set<Self>::on_resolve_failed(uint64_t key, const error& err) {
   if (s == slots_.end())
     return; // closed meanwhile
   auto& sl = s->second;
-  sl.last_error = self_->home_system().render(err);
+  // In the words of the resolver, without the endpoint it repeats.
+  auto& ctx = err.context();
+  auto what = ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0)
+                                                : to_string(err);
+  auto prefix = sl.ep.to_string() + ": ";
+  if (what.compare(0, prefix.size(), prefix) == 0)
+    what.erase(0, prefix.size());
+  sl.last_error = "name resolution failed: " + what;
   log::actors()->info("{}: {}", sl.ep.to_string(), sl.last_error);
   sl.resolving = false;
   schedule_reconnect(key, sl);
@@ -194,13 +225,15 @@ template <class Self> peer* connection_set<Self>::on_down(const down_msg& dm) {
   if (p->current) {
     log::actors()->debug("connection {} epoch {} down: {}", p->key, epoch,
                          self_->home_system().render(dm.reason));
+    if (events_.wants(socket_event_type::disconnected))
+      emit_down(*p, dm.reason);
     auto s = slots_.find(p->key);
     if (s != slots_.end() && !closing_) {
       // A connection that never came up failed its attempt (refused, reset
       // or timed out in the handshake): say why in the stats.
       if (!p->up)
         s->second.last_error = self_->home_system().render(dm.reason);
-      schedule_reconnect(p->key, s->second);
+      schedule_reconnect(p->key, s->second, &dm.reason);
     }
   }
   return p;
@@ -208,18 +241,18 @@ template <class Self> peer* connection_set<Self>::on_down(const down_msg& dm) {
 
 template <class Self> void connection_set<Self>::close(timespan linger) {
   closing_ = true;
-  for (auto& l : listeners_)
-    self_->send(l, close_atom::value);
-  listeners_.clear();
+  close_listeners("socket closed");
   slots_.clear();
-  table_.for_each([&](peer& p) { close_peer(p, linger); });
+  table_.for_each([&](peer& p) { close_peer(p, linger, "socket closed"); });
 }
 
 template <class Self>
-void connection_set<Self>::close_peer(peer& p, timespan linger) {
+void connection_set<Self>::close_peer(peer& p, timespan linger,
+                                      const char* why) {
   if (p.closing || !p.alive())
     return;
   p.closing = true;
+  p.close_reason = why;
   self_->send(p.hdl, close_atom::value, linger);
 }
 
@@ -257,7 +290,12 @@ template <class Self> void connection_set<Self>::attempt(uint64_t key) {
     schedule_reconnect(key, sl);
     return;
   }
-  start(key, mpx, *fd, target, sl.ep.to_string(), sl.routing_id);
+  auto& p = start(key, mpx, *fd, target, sl.ep.to_string(), sl.routing_id);
+  // io_uring completes every connect later: libzmq's EINPROGRESS.
+  if (events_.any()) {
+    p.remote_address = target_address(target);
+    emit(socket_event_type::connect_delayed, p);
+  }
 }
 
 template <class Self>
@@ -296,9 +334,12 @@ void connection_set<Self>::resolve(uint64_t key, slot& sl) {
 }
 
 template <class Self>
-void connection_set<Self>::schedule_reconnect(uint64_t key, slot& sl) {
+void connection_set<Self>::schedule_reconnect(uint64_t key, slot& sl,
+                                              const error* cause) {
   // Through the keeper: a timer of our own would hold this actor alive.
   anon_send(keeper(), timer_atom::value, key, sl.ivl);
+  if (events_.wants(socket_event_type::connect_retried))
+    emit_retry(key, sl, cause ? describe_end(*cause) : sl.last_error);
   if (opts_.reconnect_ivl_max.count() > 0)
     sl.ivl = std::min(sl.ivl * 2, opts_.reconnect_ivl_max);
 }
@@ -310,7 +351,7 @@ void connection_set<Self>::schedule_recv_timeout(uint64_t id,
 }
 
 template <class Self>
-void connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
+peer& connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
                                  std::optional<connect_target> target,
                                  std::string where, std::string routing_id) {
   auto& sys = self_->home_system();
@@ -338,12 +379,19 @@ void connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
   // alike (libzmq tunes both).
   if (auto failed = tune_liveness(fd, opts_); !failed.empty())
     log::actors()->warn("{}: {}", where, failed);
-  auto sock = spawn_socket_actor(sys, mpx, fd, target, opts_.connect_timeout);
+  zc.events = events_.interest();
+  connect_notice notice;
+  if (target)
+    notice = connect_notice{actor_cast<weak_actor_ptr>(self_), key, zc.epoch,
+                            events_.interest()};
+  auto sock = spawn_socket_actor(sys, mpx, fd, target, opts_.connect_timeout,
+                                 std::move(notice));
   auto hdl = spawn_zmtp_integrated_actor(sys, mpx, sock,
                                          actor_cast<weak_actor_ptr>(self_), zc);
   self_->monitor(hdl);
   auto& p = table_.insert(key, zc.epoch, hdl, std::move(where));
   p.routing_id = std::move(routing_id);
+  return p;
 }
 
 template class connection_set<hub_ptr>;

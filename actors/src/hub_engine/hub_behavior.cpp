@@ -243,8 +243,11 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
       dispatch(self);
       finish_close_if_done(self);
     },
-    [self](accepted_atom, uint64_t, detail::owned_fd& fd) {
-      self->state.conns->on_accepted(std::move(fd));
+    [self](accepted_atom, uint64_t listener, detail::owned_fd& fd) {
+      self->state.conns->on_accepted(listener, std::move(fd));
+    },
+    [self](conn_event_atom, socket_event& ev) {
+      self->state.conns->on_conn_event(std::move(ev));
     },
     // -- timers and test hooks
     [self](adopt_atom, uint64_t key,
@@ -270,6 +273,29 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
       self->state.conns->on_resolve_failed(key, err);
     },
     [self](linger_atom) { on_linger_expired(self); },
+    // -- events and endpoints at runtime: rare, so after the message path
+    // (CAF tries the handlers in order)
+    [self](monitor_atom, actor& subscriber,
+           socket_event_mask mask) -> result<ok_atom> {
+      if (!subscriber)
+        return make_error(errc::invalid_operation, "monitor: null actor");
+      self->state.conns->events().subscribe(self, std::move(subscriber), mask);
+      return ok_atom::value;
+    },
+    [self](unmonitor_atom, const actor& subscriber) -> result<ok_atom> {
+      self->state.conns->events().unsubscribe(self, subscriber);
+      return ok_atom::value;
+    },
+    [self](unbind_atom, const std::string& ep) -> result<ok_atom> {
+      if (auto err = self->state.conns->unbind(ep))
+        return err;
+      return ok_atom::value;
+    },
+    [self](disconnect_atom, const std::string& ep) -> result<ok_atom> {
+      if (auto err = self->state.conns->disconnect(ep))
+        return err;
+      return ok_atom::value;
+    },
   };
 }
 

@@ -84,6 +84,7 @@ void on_linger_expired(hub_self self) {
   // Give up on what is still queued.
   auto& st = self->state;
   drop_unsent(st, "linger expired");
+  st.conns->close_listeners("socket closed");
   for (auto& rp : st.closers)
     rp.deliver(self, ok_atom::value);
   st.closers.clear();
@@ -175,6 +176,7 @@ void finish_close_if_done(hub_self self) {
     st.conns->close(linger);
     return;
   }
+  st.conns->close_listeners("socket closed");
   for (auto& rp : st.closers)
     rp.deliver(self, ok_atom::value);
   st.closers.clear();

@@ -35,7 +35,7 @@ void apply_requests(hub_self self, policy_context& ctx) {
   ctx.retiring_.clear();
   for (auto r : retiring) {
     if (auto* other = st.get(r); other != nullptr && other->current) {
-      st.conns->close_peer(*other, timespan{0});
+      st.conns->close_peer(*other, timespan{0}, "replaced");
       retire(self, *other);
     }
   }
@@ -57,7 +57,7 @@ void refuse(hub_self self, peer& p) {
   log::actors()->info("{}: refused connection {} epoch {} ({}, id '{}')",
                       ::monocoque::zmtp::wire_name(st.policy->type()), p.key,
                       p.epoch, p.endpoint, p.routing_id);
-  st.conns->close_peer(p, timespan{0});
+  st.conns->close_peer(p, timespan{0}, "refused by the socket");
 }
 
 void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
@@ -72,7 +72,7 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
   // Retiring other peers never inserts one: `p` stays valid.
   apply_requests(self, ctx);
   if (!admitted) {
-    refuse(self, *p);
+    refuse(self, *p); // its `disconnected` says "refused by the socket"
     return;
   }
   p->up = true;
@@ -88,6 +88,8 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
   id.endpoint = p->endpoint;
   id.routing_id = p->routing_id;
   p->identity = std::make_shared<const peer_identity>(std::move(id));
+  if (st.conns->events().wants(socket_event_type::handshake_succeeded))
+    st.conns->emit(socket_event_type::handshake_succeeded, *p);
   st.lb.attach(st.ref(*p));
   if (!st.has_room(*p))
     st.lb.blocked(st.ref(*p)); // admit() handed it its SNDHWM already
@@ -98,6 +100,8 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
 
 void on_down(hub_self self, const down_msg& dm) {
   auto& st = self->state;
+  if (st.conns->events().on_down(dm))
+    return; // an event subscriber died
   auto* p = st.conns->on_down(dm);
   if (p == nullptr)
     return; // stale or duplicate

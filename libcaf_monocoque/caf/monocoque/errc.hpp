@@ -121,6 +121,9 @@ enum class errc : uint8_t {
   /// A certificate file could not be read, or is not a valid CURVE
   /// certificate (see `certificate.hpp`).
   invalid_certificate,
+  /// `unbind_atom` or `disconnect_atom` named an endpoint the socket does
+  /// not have (libzmq's ENOENT), or a bind string that matches several.
+  unknown_endpoint,
 };
 
 /// Returns the name of `x`.

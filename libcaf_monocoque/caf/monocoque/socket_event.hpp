@@ -105,7 +105,10 @@ struct socket_event {
   peer_identity_ptr peer;
 };
 
-/// Renders `x` as mqcat prints it: `NAME ENDPOINT [DETAIL]`.
+/// Renders `x` as mqcat prints it: `NAME ENDPOINT [DETAIL]`, the detail being
+/// `peer=ADDR key=K epoch=E retry_in=Nms status=S user=U reason=WHY` (the
+/// parts that apply, the reason last; `status` in hex for
+/// `handshake_failed_protocol`, as libzmq lists its protocol errors).
 std::string to_string(const socket_event& x);
 
 } // namespace caf::monocoque

@@ -2,6 +2,7 @@
 
 #include "caf/monocoque/endpoint.hpp"
 #include "caf/monocoque/errc.hpp"
+#include "caf/monocoque/internal/event_monitors.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/internal/listener_actor.hpp"
 #include "caf/monocoque/internal/peer_table.hpp"
@@ -63,6 +64,9 @@ public:
   /// Returns whether no connection is live (connected or connecting).
   bool empty() const noexcept { return table_.live() == 0; }
 
+  /// Returns the socket's event subscribers.
+  event_monitors& events() noexcept { return events_; }
+
   // -- endpoints --------------------------------------------------------------
 
   /// Binds to `str`; returns the bound endpoint (with the real port).
@@ -72,14 +76,23 @@ public:
   /// A non-empty `routing_id` names the peer (ZMQ_CONNECT_ROUTING_ID).
   error connect(const std::string& str, std::string routing_id = {});
 
+  /// Closes the listener of `str` (the bound endpoint, or the string given
+  /// to `bind` while it names one listener) and the connections it
+  /// accepted, within linger (as libzmq's `zmq_unbind`).
+  error unbind(const std::string& str);
+
+  /// Forgets every connect endpoint named `str` (as given or normalized):
+  /// no more reconnects; closes its connection within linger.
+  error disconnect(const std::string& str);
+
   /// Returns how many accepted connections were closed at once because the
   /// socket had `max_connections` live connections.
   uint64_t refused() const noexcept { return refused_; }
 
-  /// Handles an accepted connection of a listener. Beyond
+  /// Handles an accepted connection of listener `listener`. Beyond
   /// `max_connections` live connections it closes the fd at once (no
   /// greeting, no actors) and counts it in `refused`.
-  void on_accepted(owned_fd fd);
+  void on_accepted(uint64_t listener, owned_fd fd);
 
   /// Registers a connection whose actors were created elsewhere (tests, or
   /// transports that do not go through `bind`/`connect`) under `key`, or a
@@ -128,8 +141,25 @@ public:
   /// appeared since.
   void close(timespan linger);
 
-  /// Asks the connection of `p` to close within `linger` (once).
-  void close_peer(peer& p, timespan linger);
+  /// Closes every listener (event `closed`). Idempotent.
+  void close_listeners(const char* why);
+
+  /// Asks the connection of `p` to close within `linger` (once); `why` is
+  /// the reason of its `disconnected` event.
+  void close_peer(peer& p, timespan linger,
+                  const char* why = "closed by the socket");
+
+  // -- events -----------------------------------------------------------------
+
+  /// Handles a lifecycle fact a connection or listener reported
+  /// (`conn_event_atom`): completes it and hands it to the subscribers.
+  void on_conn_event(socket_event ev);
+
+  /// Emits an event of kind `type` about connection `p` (endpoint,
+  /// addresses, key, epoch and the peer identity filled in) if a
+  /// subscriber wants it.
+  void emit(socket_event_type type, const peer& p, std::string reason = {},
+            error err = {});
 
   /// Sends the owner `(recv_timeout_atom, id)` after `delay` through the
   /// keeper: a pending timeout neither keeps the socket alive nor makes
@@ -139,6 +169,8 @@ public:
 private:
   struct slot {
     endpoint ep;
+    /// The string given to `connect` (for `disconnect`).
+    std::string given;
     std::vector<connect_target> targets;
     size_t next_target = 0;
     timespan ivl{0};
@@ -160,11 +192,38 @@ private:
 
   void resolve(uint64_t key, slot& sl);
 
-  void schedule_reconnect(uint64_t key, slot& sl);
+  // `cause`: why the connection ended, if it did (for `connect_retried`).
+  void schedule_reconnect(uint64_t key, slot& sl,
+                          const error* cause = nullptr);
 
-  void start(uint64_t key, uring_multiplexer* mpx, int fd,
-             std::optional<connect_target> target, std::string where,
-             std::string routing_id);
+  peer& start(uint64_t key, uring_multiplexer* mpx, int fd,
+              std::optional<connect_target> target, std::string where,
+              std::string routing_id);
+
+  /// A bound endpoint.
+  struct listener_rec {
+    listener_actor hdl;
+    /// As `bind` answered it.
+    std::string bound;
+    /// As given to `bind`.
+    std::string given;
+  };
+
+  // Event helpers (connection_events.cpp); callers check `events_.wants`.
+
+  void fill(socket_event& ev, const peer& p);
+
+  void emit_listener(socket_event_type type, const listener_rec& l,
+                     std::string reason = {}, error err = {});
+
+  void emit_retry(uint64_t key, const slot& sl, std::string reason);
+
+  void emit_down(const peer& p, const error& reason);
+
+  void emit_accepted(peer& p, int fd);
+
+  void close_listener(typename std::map<uint64_t, listener_rec>::iterator i,
+                      const char* why);
 
   Self* self_;
   ::monocoque::zmtp::socket_type type_;
@@ -175,7 +234,8 @@ private:
   uint64_t next_key_ = 1;
   uint64_t next_epoch_ = 1;
   uint64_t refused_ = 0;
-  std::vector<listener_actor> listeners_;
+  std::map<uint64_t, listener_rec> listeners_;
+  event_monitors events_;
   std::map<uint64_t, slot> slots_;
   peer_table table_;
   actor keeper_;

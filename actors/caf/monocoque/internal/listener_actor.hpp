@@ -2,6 +2,7 @@
 
 #include "caf/monocoque/internal/transport.hpp"
 #include "caf/monocoque/internal/atoms.hpp"
+#include "caf/monocoque/internal/event_interest.hpp"
 #include "caf/monocoque/message_types.hpp"
 
 #include <caf/typed_actor.hpp>
@@ -30,9 +31,13 @@ using listener_actor
 using listener_owner
   = typed_actor<reacts_to<accepted_atom, uint64_t, detail::owned_fd>>;
 
-/// Spawns a ListenerActor for the listening socket `fd` on `mpx`.
+/// Spawns a ListenerActor for the listening socket `fd` on `mpx`. While
+/// `interest` is non-zero, a failing accept is reported to the owner as
+/// `(conn_event_atom, socket_event)` of kind `accept_failed` (once per
+/// streak of failures), with `key` naming the listener.
 listener_actor spawn_listener_actor(actor_system& sys,
                                     detail::uring_multiplexer* mpx, int fd,
-                                    weak_actor_ptr owner, uint64_t key);
+                                    weak_actor_ptr owner, uint64_t key,
+                                    detail::event_interest interest = {});
 
 } // namespace caf::monocoque

@@ -42,6 +42,15 @@ struct peer {
   frame id_frame;
   /// Connect endpoint or remote address.
   std::string endpoint;
+  /// The listener that accepted it (its key at the socket), or 0.
+  uint64_t listener = 0;
+  /// Why the socket asked it to close (for its `disconnected` event).
+  const char* close_reason = nullptr;
+  /// Local and remote address ("ip:port"), kept only while the socket has
+  /// event subscribers.
+  std::string local_address;
+  /// See `local_address`.
+  std::string remote_address;
   /// Who the peer is (mechanism, user id, the authenticator's properties),
   /// set when it comes up; every message it delivered carries it.
   peer_identity_ptr identity;

@@ -2,6 +2,7 @@
 
 #include "caf/monocoque/internal/transport.hpp"
 #include "caf/monocoque/internal/atoms.hpp"
+#include "caf/monocoque/internal/event_interest.hpp"
 #include "caf/monocoque/message_types.hpp"
 
 #include <caf/timespan.hpp>
@@ -60,6 +61,21 @@ using socket_upper = typed_actor<reacts_to<data_atom, frame>,
 /// A socket address to connect to.
 using detail::connect_target;
 
+/// Who hears that a connect completed (for the socket's event
+/// subscribers): `(conn_event_atom, socket_event)` of kind `connected` with
+/// the local and remote address goes to `owner`, only while `interest` is
+/// non-zero.
+struct connect_notice {
+  /// The socket (held weakly).
+  weak_actor_ptr owner;
+  /// The connection's key at the owner.
+  uint64_t key = 0;
+  /// The connection's epoch.
+  uint64_t epoch = 0;
+  /// What the owner's subscribers want.
+  detail::event_interest interest;
+};
+
 /// Spawns a SocketActor on `mpx` for the non-blocking socket `fd`. With a
 /// `target`, it first connects the fd there; writes wait until connected. A
 /// positive `connect_timeout` (ZMQ_CONNECT_TIMEOUT) abandons a connect still
@@ -68,6 +84,7 @@ using detail::connect_target;
 socket_actor spawn_socket_actor(actor_system& sys,
                                 detail::uring_multiplexer* mpx, int fd,
                                 std::optional<connect_target> target,
-                                timespan connect_timeout = timespan{0});
+                                timespan connect_timeout = timespan{0},
+                                connect_notice notice = {});
 
 } // namespace caf::monocoque

@@ -2,6 +2,7 @@
 
 #include "caf/monocoque/authenticator.hpp"
 #include "caf/monocoque/internal/atoms.hpp"
+#include "caf/monocoque/internal/event_interest.hpp"
 #include "caf/monocoque/message_types.hpp"
 #include "caf/monocoque/peer_identity.hpp"
 #include "caf/monocoque/internal/socket_actor.hpp"
@@ -71,7 +72,13 @@ using connection_owner = typed_actor<
   reacts_to<peer_msg_atom, uint64_t, uint64_t, uint64_t,
             std::vector<multipart>>,
   // n messages were written to the kernel.
-  reacts_to<peer_sent_atom, uint64_t, uint64_t, uint64_t>>;
+  reacts_to<peer_sent_atom, uint64_t, uint64_t, uint64_t>,
+  // A lifecycle fact for the socket's event subscribers, sent only while
+  // it has some (`event_interest`): a handshake failure (from here), a
+  // completed connect (from the SocketActor) or a failed accept (from a
+  // ListenerActor). `key` and `epoch` of the event name the connection; the
+  // owner fills in the endpoint and addresses it knows.
+  reacts_to<conn_event_atom, socket_event>>;
 
 /// Everything a ZmtpIntegratedActor needs.
 struct zmtp_integrated_actor_config {
@@ -95,6 +102,9 @@ struct zmtp_integrated_actor_config {
   std::string zap_domain;
   /// The peer's IP address without port (for the authenticator).
   std::string address;
+  /// What the socket's event subscribers want (handshake failures are
+  /// reported only while it is non-zero).
+  detail::event_interest events;
 };
 
 /// Spawns a ZmtpIntegratedActor for `sock` on `mpx`, reporting to `owner`.

@@ -76,6 +76,11 @@ using peer_sent_atom = atom_constant<atom("mqpeersent")>;
 /// A listener accepted a connection (to its owner).
 using accepted_atom = atom_constant<atom("mqaccepted")>;
 
+/// A connection or listener reports a lifecycle fact for the socket's event
+/// subscribers (to its owner): `(conn_event_atom, socket_event)`, sent only
+/// while the socket has subscribers.
+using conn_event_atom = atom_constant<atom("mqconnev")>;
+
 // -- the hub engine and the ZmtpIntegratedActor to themselves -----------------
 
 /// Deferred flush of an actor's output (coalesces many small writes).
