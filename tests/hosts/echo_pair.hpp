@@ -10,6 +10,7 @@
 // that our introspection lists exactly the live peer: a new incarnation,
 // no ghost.
 
+#include "event_log.hpp"
 #include "hosts_fixture.hpp"
 
 namespace hosts {
@@ -36,6 +37,7 @@ struct echo_pair {
   ref_socket ref;
   std::unique_ptr<peer_process> peer;
   std::unique_ptr<peer_process> ref_peer;
+  std::unique_ptr<event_log> events;
   uint64_t seq = 0;
   uint64_t our_echoes = 0;
   uint64_t ref_echoes = 0;
@@ -48,6 +50,10 @@ struct echo_pair {
       ours_binds(binds),
       ours(fx.dealer(our_options(fx, lv))),
       ref(fx.ctx, zmq::socket_type::dealer, lv, "echo") {
+    events = std::make_unique<event_log>(
+      fx, ours,
+      mq::bit(mq::socket_event_type::disconnected)
+        | mq::bit(mq::socket_event_type::handshake_succeeded));
     auto peer_args = [&](const std::string& where) {
       return args({{"socket", "type=router", where, "echo=1"},
                    peer_defaults(),
@@ -129,14 +135,23 @@ inline void run_fault(echo_pair& r, const liveness& live,
   // -- the fault -----------------------------------------------------------------
   CAF_REQUIRE(x.begin());
   auto t0 = now_ns();
+  // Ours: the `disconnected` event of the incarnation that was up (and, as
+  // a cross-check, `status` dropping to 0).
+  std::optional<logged_event> gone;
   std::optional<int64_t> ours_at;
+  std::optional<int64_t> status_at;
   std::optional<int64_t> ref_at;
   auto deadline = std::chrono::steady_clock::now() + 20s;
-  while ((!ours_at || !ref_at) && std::chrono::steady_clock::now() < deadline) {
+  while ((!ours_at || !status_at || !ref_at)
+         && std::chrono::steady_clock::now() < deadline) {
     if (!live.idle_at_cut)
       r.exchange();
-    if (!ours_at && f.status(r.ours) == 0)
-      ours_at = now_ns();
+    if (!ours_at)
+      if ((gone = r.events->first(mq::socket_event_type::disconnected, t0,
+                                  before.first, before.second)))
+        ours_at = gone->at;
+    if (!status_at && f.status(r.ours) == 0)
+      status_at = now_ns();
     if (!ref_at)
       ref_at = r.ref.disconnected_after(t0);
     std::this_thread::sleep_for(5ms);
@@ -148,6 +163,13 @@ inline void run_fault(echo_pair& r, const liveness& live,
          ref_at ? std::optional<double>{ms_between(t0, *ref_at)}
                 : std::nullopt);
   CAF_REQUIRE(ours_at);
+  CAF_REQUIRE(status_at);
+  // Why: heartbeats say so; the kernel (keepalive, TCP_USER_TIMEOUT) fails
+  // the connection with ETIMEDOUT.
+  auto expected = live.name == "heartbeat" ? "heartbeat timeout"
+                                           : "connection timed out";
+  CAF_MESSAGE("disconnected: " << mq::to_string(gone->ev));
+  CAF_CHECK_EQUAL(gone->ev.reason, expected);
   // The dead incarnation is gone from the introspection (its echoes that
   // arrived before the cut were taken above or are taken now).
   while (f.try_recv(r.ours, caf::timespan{1ms}))
@@ -166,17 +188,21 @@ inline void run_fault(echo_pair& r, const liveness& live,
   // -- its end -----------------------------------------------------------------
   CAF_REQUIRE(x.end());
   auto t1 = now_ns();
+  // Back: the `handshake_succeeded` event (and `status` 1 again).
   std::optional<int64_t> back_at;
-  auto ref_handshakes = r.ref.handshakes();
+  bool status_back = false;
   std::optional<int64_t> ref_back_at;
   deadline = std::chrono::steady_clock::now() + 20s;
-  while ((!back_at || !ref_back_at)
+  while ((!back_at || !status_back || !ref_back_at)
          && std::chrono::steady_clock::now() < deadline) {
     r.exchange();
-    if (!back_at && f.status(r.ours) == 1)
-      back_at = now_ns();
-    if (!ref_back_at && r.ref.handshakes() > ref_handshakes)
-      ref_back_at = now_ns();
+    if (!back_at)
+      if (auto ev = r.events->first(mq::socket_event_type::handshake_succeeded,
+                                    t1))
+        back_at = ev->at;
+    status_back = status_back || f.status(r.ours) == 1;
+    if (!ref_back_at)
+      ref_back_at = r.ref.handshake_after(t1);
     std::this_thread::sleep_for(5ms);
   }
   report(x.name + "-end", live.name, r.side(), "ours",
@@ -186,6 +212,7 @@ inline void run_fault(echo_pair& r, const liveness& live,
          ref_back_at ? std::optional<double>{ms_between(t1, *ref_back_at)}
                      : std::nullopt);
   CAF_REQUIRE(back_at);
+  CAF_REQUIRE(status_back);
   // Traffic flows again: a marker sent now comes back.
   f.send(r.ours, interop::mp({"marker", "after-heal"}));
   bool marker = false;

@@ -208,7 +208,16 @@ public:
   /// Handshakes that succeeded so far.
   size_t handshakes() {
     std::lock_guard<std::mutex> guard{mtx_};
-    return handshakes_;
+    return handshakes_.size();
+  }
+
+  /// When the first HANDSHAKE_SUCCEEDED at or after `since` came.
+  std::optional<int64_t> handshake_after(int64_t since) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (auto t : handshakes_)
+      if (t >= since)
+        return t;
+    return std::nullopt;
   }
 
   /// Receives one message without waiting (its frames as strings).
@@ -264,7 +273,7 @@ private:
       if (ev == ZMQ_EVENT_DISCONNECTED)
         disconnects_.push_back(t);
       else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
-        ++handshakes_;
+        handshakes_.push_back(t);
     }
   }
 
@@ -272,7 +281,7 @@ private:
   std::atomic<bool> stop_{false};
   std::mutex mtx_;
   std::vector<int64_t> disconnects_;
-  size_t handshakes_ = 0;
+  std::vector<int64_t> handshakes_;
   std::thread thread_;
 };
 

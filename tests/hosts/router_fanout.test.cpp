@@ -10,6 +10,7 @@
 // the time until all 50 cut peers were dropped, and both print the longest
 // reply gap host 2 saw.
 #define CAF_SUITE hosts.router_fanout
+#include "event_log.hpp"
 #include "hosts_fixture.hpp"
 
 using namespace hosts;
@@ -80,8 +81,9 @@ struct dealer_hosts {
   }
 };
 
-/// Drives one run: warm-up, cut of host a, heal. `dropped_at` tells when
-/// the ROUTER dropped all 50 peers of host a (polled).
+/// Drives one run: warm-up, cut of host a, heal. `dropped_a(t0)` tells
+/// when the ROUTER dropped the last of host a's 50 peers after `t0` (from
+/// the socket's own disconnect events), if it did.
 template <class AllUp, class DroppedA>
 void drive(const std::string& who, const std::string& side, dealer_hosts& d,
            AllUp all_up, DroppedA dropped_a) {
@@ -106,8 +108,8 @@ void drive(const std::string& who, const std::string& side, dealer_hosts& d,
   auto window_end = std::chrono::steady_clock::now() + 500ms;
   bool extra = false;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (!dropped_at && dropped_a())
-      dropped_at = now_ns();
+    if (!dropped_at)
+      dropped_at = dropped_a(t0);
     if (std::chrono::steady_clock::now() >= window_end) {
       auto r = ask_report(*d.pb);
       ++windows;
@@ -151,6 +153,7 @@ void run_ours(interop::fixture& f, host& a, host& b, bool ours_binds) {
   auto side = std::string{ours_binds ? "ours-binds" : "ours-connects"};
   auto router = f.router_socket(our_options(f, heartbeat_liveness()));
   auto echo = f.sys.spawn(echo_impl, router);
+  event_log events{f, router, mq::bit(mq::socket_event_type::disconnected)};
   std::string port;
   if (ours_binds)
     port = port_of(f.bind(router, "tcp://0.0.0.0:*"));
@@ -159,7 +162,20 @@ void run_ours(interop::fixture& f, host& a, host& b, bool ours_binds) {
     for (auto& ep : d.endpoints)
       f.connect(router, ep);
   auto up = [&] { return f.status(router) == 2 * per_host; };
-  auto dropped = [&] { return f.status(router) <= per_host; };
+  // The 50th `disconnected` since the cut (and `status` down to 50).
+  auto dropped = [&](int64_t t0) -> std::optional<int64_t> {
+    std::vector<logged_event> gone;
+    for (auto& x : events.all())
+      if (x.at >= t0 && x.ev.type == mq::socket_event_type::disconnected)
+        gone.push_back(x);
+    if (gone.size() < size_t{per_host} || f.status(router) > per_host)
+      return std::nullopt;
+    for (auto& x : gone) {
+      CAF_CHECK_EQUAL(x.ev.reason, "heartbeat timeout");
+      CAF_CHECK(x.ev.peer && x.ev.peer->routing_id.rfind("oa-", 0) == 0);
+    }
+    return gone[per_host - 1].at;
+  };
   drive("ours", side, d, up, dropped);
   // No ghost: exactly the 100 live peers, all up.
   auto st = f.stats(router);
@@ -197,7 +213,19 @@ void run_libzmq(host& a, host& b, bool ref_binds) {
            - static_cast<long>(ref->all("event DISCONNECTED ").size());
   };
   auto up = [&] { return live_peers() == 2 * per_host; };
-  auto dropped = [&] { return live_peers() <= per_host; };
+  // The 50th DISCONNECTED since the cut, stamped by the ROUTER's process.
+  auto dropped = [&](int64_t t0) -> std::optional<int64_t> {
+    ref->pump(0ms);
+    std::vector<int64_t> gone;
+    for (auto& ev : ref->all("event DISCONNECTED ")) {
+      auto t = std::stoll(ev.substr(0, ev.find(' ')));
+      if (t >= t0)
+        gone.push_back(t);
+    }
+    if (gone.size() < size_t{per_host})
+      return std::nullopt;
+    return gone[per_host - 1];
+  };
   drive("libzmq", side, *d, up, dropped);
 }
 
