@@ -13,6 +13,7 @@ packages=(
   libzmq3-dev cppzmq-dev python3-zmq  # interop peers and baseline only
   default-jdk-headless libjeromq-java # JeroMQ 0.3.6 (ZMTP 2.0) interop peer
   libbenchmark-dev
+  iproute2 nftables             # tests/hosts: namespaces, veth, drop rules, tbf
 )
 
 missing=()
