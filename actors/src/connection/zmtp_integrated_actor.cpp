@@ -187,6 +187,7 @@ private:
         ++delivered_;
         batch.push_back(std::move(msg->msg));
       } else if (auto* up = std::get_if<zmtp::events::handshake_done>(&*ev)) {
+        was_up_ = true;
         auto id = std::make_shared<const peer_identity>(
           detail::make_peer_identity(session_));
         // (No user id in the log: for CURVE it is the client's key.)
@@ -271,7 +272,11 @@ private:
   // Tells the socket's event subscribers (if any) why a handshake failed;
   // the owner adds the endpoint and reports `disconnected` on our exit.
   void report_handshake_failure(const error& reason) {
-    if (session_.ready() || !detail::any_interest(cfg_.events)
+    // `was_up_`, not `session_.ready()`: a session that failed after its
+    // handshake (heartbeat timeout, a protocol error in the data phase) is
+    // no longer ready, but its failure is a `disconnected`, not a handshake
+    // failure (libzmq reports none either).
+    if (was_up_ || !detail::any_interest(cfg_.events)
         || detail::is_connect_failure(reason))
       return;
     auto owner = actor_cast<strong_actor_ptr>(owner_);
@@ -405,6 +410,7 @@ private:
   bool flush_scheduled_ = false;
   bool staging_kept_ = false; // past the first flush after the handshake
   bool closing_ = false;
+  bool was_up_ = false; // the session reported handshake_done
   uint64_t delivered_ = 0;
   uint64_t handed_ = 0; // messages the owner sent us, ever
   uint64_t credited_ = 0;
