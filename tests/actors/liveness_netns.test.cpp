@@ -98,12 +98,9 @@ CAF_TEST(connect timeout gives up on a silent address and retries) {
   opts.connect_timeout = 100ms;
   opts.reconnect_ivl = 20ms;
   auto d = mq::spawn_dealer(*sys, opts);
-  // No connect timeout. Linger 0: its connection never comes up, and with
-  // the default linger the close at the end would wait for its handshake
-  // timeout (30 s).
-  mq::socket_options control_opts;
-  control_opts.linger = caf::timespan{0};
-  auto control = mq::spawn_dealer(*sys, control_opts);
+  // No connect timeout (and the default linger: a connection that never
+  // came up does not hold the shutdown, see the next test).
+  auto control = mq::spawn_dealer(*sys);
   auto fds = open_fds();
   CAF_REQUIRE(!connect(d, "tcp://127.0.0.1:7"));
   CAF_REQUIRE(!connect(control, "tcp://127.0.0.1:7"));
@@ -136,6 +133,32 @@ CAF_TEST(connect timeout gives up on a silent address and retries) {
   auto d2 = mq::spawn_dealer(*sys, opts);
   CAF_REQUIRE(!connect(d2, *ep));
   CAF_CHECK(await([&] { return up(d2) == 1; }));
+}
+
+// A connect that never completes holds nothing the socket must write: with
+// the default linger (wait for every acknowledged message) the socket still
+// closes and exits at once, without waiting for its handshake timeout.
+CAF_TEST(a socket whose connect never completes closes without waiting) {
+  cut(7);
+  mq::socket_options opts;
+  opts.handshake_timeout = std::chrono::seconds{300};
+  auto d = mq::spawn_dealer(*sys, opts);
+  CAF_REQUIRE(!connect(d, "tcp://127.0.0.1:7"));
+  CAF_REQUIRE(await([&] {
+    auto st = connecting(d);
+    return st && st->attempts >= 1;
+  }));
+  (*self)->monitor(d);
+  bool closed = false;
+  (*self)
+    ->request(d, limit, mq::close_atom::value)
+    .receive([&](caf::ok_atom) { closed = true; }, [](caf::error&) {});
+  CAF_CHECK(closed);
+  bool down = false;
+  (*self)->receive(
+    [&](caf::down_msg& dm) { down = dm.source == d.address(); },
+    caf::after(limit) >> [] {});
+  CAF_CHECK(down);
 }
 
 CAF_TEST(tcp_maxrt drops a connection whose packets vanish) {

@@ -176,7 +176,12 @@ public:
       [this](close_atom) {
         closing_ = true;
         reading_ = false;
-        if (pending_empty() && !sending_)
+        // Not connected yet: nothing queued can reach the peer (at most our
+        // greeting), so waiting for the connect would only hold the close
+        // (until the handshake timeout, or the kernel's SYN retries). The
+        // connect op still in flight owns nothing of ours; it completes (or
+        // the ring's shutdown cancels it) and its notice finds us gone.
+        if (!connected_ || (pending_empty() && !sending_))
           quit();
       },
       [this](connect_done_atom, int32_t res) {
