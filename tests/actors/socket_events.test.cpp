@@ -321,6 +321,35 @@ CAF_TEST(unbind_takes_the_string_given_to_bind_when_unambiguous) {
                mq::errc::unknown_endpoint));
 }
 
+CAF_TEST(unbound_listeners_leave_no_record_behind) {
+  // Bind and unbind in a loop: the socket keeps nothing of each listener
+  // (it once kept a record per unbind for good).
+  auto a = mq::spawn_dealer(*sys, fast());
+  for (int i = 0; i < 50; ++i) {
+    auto ep = bind(a, "tcp://127.0.0.1:*");
+    CAF_REQUIRE(ep);
+    CAF_REQUIRE(!call(a, mq::unbind_atom::value, *ep));
+  }
+  auto st = stats(a);
+  CAF_CHECK(st.listening.empty());
+  CAF_CHECK_EQUAL(st.closed_listeners, 0u);
+  // A listener with a running connection is remembered (the connection's
+  // events name its endpoint) until that connection ends.
+  auto p = make_pair();
+  CAF_CHECK_EQUAL(stats(p.a).listening, std::vector<std::string>{p.ep});
+  CAF_REQUIRE(!call(p.a, mq::unbind_atom::value, p.ep));
+  CAF_REQUIRE(p.la->wait(ev_type::disconnected));
+  // The `disconnected` event is sent before the record goes: poll, bounded.
+  uint64_t left = 1;
+  for (int i = 0; i < 500 && left != 0; ++i) {
+    left = stats(p.a).closed_listeners;
+    if (left != 0)
+      std::this_thread::sleep_for(10ms);
+  }
+  CAF_CHECK_EQUAL(left, 0u);
+  CAF_CHECK(stats(p.a).listening.empty());
+}
+
 CAF_TEST(disconnect_ends_the_connection_and_its_reconnects) {
   auto p = make_pair();
   CAF_REQUIRE(!call(p.b, mq::disconnect_atom::value, p.ep));

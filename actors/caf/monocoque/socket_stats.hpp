@@ -70,6 +70,13 @@ struct socket_stats {
   /// Connect endpoints with no connection up (a connect that keeps failing
   /// shows here with its attempts and last error).
   std::vector<connect_stats> connecting;
+  /// Bound endpoints whose listener is open (as `bind_atom` answered), in
+  /// bind order.
+  std::vector<std::string> listening;
+  /// Listeners closed by `unbind_atom` that are still remembered because
+  /// connections they accepted run (their events name its endpoint); 0
+  /// once the last of them ended.
+  uint64_t closed_listeners = 0;
   /// Acknowledged messages waiting for a peer (load-balancing types).
   uint64_t pending = 0;
   /// Messages dropped because no peer could take them (ROUTER: unknown

@@ -47,7 +47,21 @@ error connection_set<Self>::unbind(const std::string& str) {
     if (p.listener == key && p.current)
       close_peer(p, opts_.linger, "unbind");
   });
+  prune_listener(key);
   return none;
+}
+
+template <class Self>
+void connection_set<Self>::prune_listener(uint64_t key) {
+  auto l = listeners_.find(key);
+  if (key == 0 || l == listeners_.end() || l->second.hdl)
+    return;
+  bool running = false;
+  table_.for_each([&](peer& p) {
+    running = running || (p.listener == key && !p.exited);
+  });
+  if (!running)
+    listeners_.erase(l);
 }
 
 template <class Self>
@@ -233,5 +247,6 @@ template void connection_set<hub_ptr>::emit_retry(uint64_t, const slot&,
                                                   std::string);
 template void connection_set<hub_ptr>::emit_down(const peer&, const error&);
 template void connection_set<hub_ptr>::emit_accepted(peer&, int);
+template void connection_set<hub_ptr>::prune_listener(uint64_t);
 
 } // namespace caf::monocoque::detail

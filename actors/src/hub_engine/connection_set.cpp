@@ -190,6 +190,23 @@ std::vector<connect_stats> connection_set<Self>::connecting() {
   return result;
 }
 
+template <class Self>
+std::vector<std::string> connection_set<Self>::listening() const {
+  std::vector<std::string> result;
+  for (auto& [key, l] : listeners_)
+    if (l.hdl)
+      result.push_back(l.bound);
+  return result;
+}
+
+template <class Self>
+uint64_t connection_set<Self>::closed_listeners() const {
+  uint64_t n = 0;
+  for (auto& [key, l] : listeners_)
+    n += l.hdl ? 0 : 1;
+  return n;
+}
+
 template <class Self> const actor& connection_set<Self>::keeper() {
   if (!keeper_)
     keeper_ = spawn_socket_keeper(self_->home_system(),
@@ -236,6 +253,7 @@ template <class Self> peer* connection_set<Self>::on_down(const down_msg& dm) {
       schedule_reconnect(p->key, s->second, &dm.reason);
     }
   }
+  prune_listener(p->listener);
   return p;
 }
 

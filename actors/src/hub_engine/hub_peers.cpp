@@ -144,6 +144,8 @@ socket_stats make_stats(hub_self self) {
     result.peers.push_back(std::move(x));
   });
   result.connecting = st.conns->connecting();
+  result.listening = st.conns->listening();
+  result.closed_listeners = st.conns->closed_listeners();
   result.pending = st.pending.size();
   result.dropped = st.dropped;
   result.refused = st.refused + st.conns->refused();

@@ -123,6 +123,13 @@ public:
   /// last error (`stats_atom`).
   std::vector<connect_stats> connecting();
 
+  /// Returns the bound endpoints whose listener is open, in bind order.
+  std::vector<std::string> listening() const;
+
+  /// Returns how many closed listeners are remembered because connections
+  /// they accepted still run.
+  uint64_t closed_listeners() const;
+
   // -- lifecycle events -------------------------------------------------------
 
   /// Handles a `peer_up`; returns the record if `(key, epoch)` is current,
@@ -224,6 +231,11 @@ private:
 
   void close_listener(typename std::map<uint64_t, listener_rec>::iterator i,
                       const char* why);
+
+  // Forgets the record of the closed listener `key` once no connection it
+  // accepted is still running (their events name its endpoint until then):
+  // bind/unbind loops keep no record each.
+  void prune_listener(uint64_t key);
 
   Self* self_;
   ::monocoque::zmtp::socket_type type_;
