@@ -133,6 +133,10 @@ int run(caf::actor_system& sys, const mqcat::args& args,
   if (auto err = mqcat::apply_security(sys, args.security, opts.security))
     return complain(exit_failure,
                     "cannot start the authenticator: " + sys.render(err));
+  // A bad `--monocoque.*` value is a usage error, said before any socket
+  // exists (the socket would refuse to start with it).
+  if (auto err = opts.validate())
+    return complain(exit_usage, "invalid option: " + sys.render(err));
   auto socket = mqcat::spawn_socket(sys, args.type, std::move(opts));
   caf::scoped_actor self{sys};
   // Subscribed before any bind or connect: `listening`, `bind_failed` and

@@ -66,6 +66,9 @@ int run(caf::actor_system& sys, const proxy_args& args,
   if (!defaults)
     return exit_failure;
   auto opts = std::move(*defaults);
+  // A bad `--monocoque.*` value is a usage error, said before any socket.
+  if (auto err = opts.validate())
+    return complain(exit_usage, "invalid option: " + sys.render(err));
   caf::scoped_actor self{sys};
   std::vector<caf::actor> sockets;
   int rc = exit_ok;

@@ -719,6 +719,9 @@ usage_cases+=(
   "unexpected argument|proxy pull,bind,tcp://127.0.0.1:* push,bind,tcp://127.0.0.1:* pair,bind,tcp://127.0.0.1:*"
   "unknown option|proxy pull,bind,tcp://127.0.0.1:* push,bind,tcp://127.0.0.1:* --frobnicate"
   "unsupported_transport|proxy pull,bind,foo://bar push,bind,tcp://127.0.0.1:*"
+  "invalid option: |dealer --connect tcp://127.0.0.1:1 --recv --monocoque.sndhwm=0"
+  "tcp_keepalive_cnt|pull --bind tcp://127.0.0.1:* --recv --monocoque.tcp-keepalive-cnt=500"
+  "invalid option: |proxy pull,bind,tcp://127.0.0.1:* push,bind,tcp://127.0.0.1:* --monocoque.rcvhwm=0"
 )
 for case in "${usage_cases[@]}"; do
   want=${case%%|*}
