@@ -98,12 +98,15 @@ expected<secret> curve_keypair::decode_secret_key(const secret& key) {
   }
   if (key.size() != zmtp::z85_key_chars)
     return bad_key_size(key.size());
-  std::array<uint8_t, zmtp::z85_key_bytes> raw;
-  if (auto err = zmtp::z85_decode_key(key.reveal_string(), raw);
-      err != zmtp::z85_error::none)
-    return bad_z85(err);
-  secret result{byte_span{raw.data(), raw.size()}};
+  std::array<uint8_t, zmtp::z85_key_bytes> raw{};
+  auto err = zmtp::z85_decode_key(key.reveal_string(), raw);
+  secret result;
+  if (err == zmtp::z85_error::none)
+    result = secret{byte_span{raw.data(), raw.size()}};
+  // Wiped on every path: a failed decode may have written part of it.
   zmtp::secure_wipe(raw.data(), raw.size());
+  if (err != zmtp::z85_error::none)
+    return bad_z85(err);
   if (zmtp::is_zero_key(result.reveal()))
     return bad_key("a CURVE secret key of all zeros is invalid");
   return result;

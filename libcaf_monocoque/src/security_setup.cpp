@@ -3,6 +3,7 @@
 // into wiped storage only; no message names a key's or password's content.
 #include "caf/monocoque/internal/security_setup.hpp"
 
+#include "caf/monocoque/curve_keypair.hpp"
 #include "caf/monocoque/errc.hpp"
 
 #include "monocoque/zmtp/secret_buffer.hpp"
@@ -37,29 +38,19 @@ bool plain_fields(const security_options& x) {
 } // namespace
 
 std::optional<zmtp::curve_key> decode_public_key(std::string_view text) {
+  // One decoder for keys (curve_keypair's); this one only changes the type.
+  auto raw = curve_keypair::decode_public_key(text);
+  if (!raw)
+    return std::nullopt;
   zmtp::curve_key result{};
-  if (text.size() == zmtp::curve_key_size) {
-    for (size_t i = 0; i < result.size(); ++i)
-      result[i] = static_cast<uint8_t>(text[i]);
-    return result;
-  }
-  if (text.size() == zmtp::z85_key_chars
-      && zmtp::z85_decode_key(text, result) == zmtp::z85_error::none)
-    return result;
-  return std::nullopt;
+  for (size_t i = 0; i < result.size(); ++i)
+    result[i] = static_cast<uint8_t>((*raw)[i]);
+  return result;
 }
 
 secret decode_secret_key(const secret& text) {
-  if (text.size() == zmtp::curve_key_size)
-    return secret{text.reveal()};
-  if (text.size() != zmtp::z85_key_chars)
-    return {};
-  std::array<uint8_t, zmtp::z85_key_bytes> raw{};
-  secret result;
-  if (zmtp::z85_decode_key(text.reveal_string(), raw) == zmtp::z85_error::none)
-    result = secret{zmtp::byte_span{raw.data(), raw.size()}};
-  zmtp::secure_wipe(raw.data(), raw.size());
-  return result;
+  auto raw = curve_keypair::decode_secret_key(text);
+  return raw ? std::move(*raw) : secret{};
 }
 
 zmtp::mechanism_kind mechanism_of(const security_options& x) {

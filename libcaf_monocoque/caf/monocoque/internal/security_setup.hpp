@@ -19,12 +19,14 @@
 namespace caf::monocoque::detail {
 
 /// Returns the 32 bytes of a public key given as 32 raw bytes or 40 Z85
-/// characters, or nullopt.
+/// characters, or nullopt (also for an all-zero key; decoded by
+/// `curve_keypair::decode_public_key`).
 std::optional<::monocoque::zmtp::curve_key>
 decode_public_key(std::string_view text);
 
 /// Returns the 32 bytes of a secret key given as 32 raw bytes or 40 Z85
-/// characters (decoded straight into wiped storage), or an empty buffer.
+/// characters (`curve_keypair::decode_secret_key`: no unwiped copy), or an
+/// empty buffer (also for an all-zero key).
 secret decode_secret_key(const secret& text);
 
 /// Returns the mechanism `x` selects.
