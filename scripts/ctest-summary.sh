@@ -49,10 +49,24 @@ ctest_log_counts() {
   log_skipped=${#log_skips[@]}
 }
 
-# record_stage NAME LOG RC: adds the ctest run of stage NAME (its log, and
-# ctest's exit status RC) to the stage lines and the totals.
+# ctest_skip_reason LASTTEST NAME: the last line test NAME printed, from
+# ctest's Testing/Temporary/LastTest.log (a skipping test says there why).
+ctest_skip_reason() {
+  [[ -r "$1" ]] || return 0
+  awk -v name="$2" '
+    /^[0-9]+\/[0-9]+ Test: / { cur = $0; sub(/^[0-9]+\/[0-9]+ Test: /, "", cur) }
+    cur == name && /^Output:$/ { out = 1; last = ""; next }
+    out && /^<end of output>$/ { out = 0; found = last; next }
+    out && NF && !/^-+$/ { last = $0 }
+    END { print substr(found, 1, 240) }' "$1"
+}
+
+# record_stage NAME LOG RC [LASTTEST]: adds the ctest run of stage NAME (its
+# log, and ctest's exit status RC) to the stage lines and the totals; each
+# skipped test is listed with the last line it printed, read from LASTTEST
+# (ctest's Testing/Temporary/LastTest.log) when given.
 record_stage() {
-  local name=$1 log=$2 rc=$3
+  local name=$1 log=$2 rc=$3 last_test=${4:-}
   ctest_log_counts "$log"
   local total=$log_total failed=$log_failed skipped=$log_skipped
   local passed=$((total - failed - skipped))
@@ -75,9 +89,10 @@ record_stage() {
   else
     stages+=("[$name] ok: all $total tests passed")
   fi
-  local s
+  local s why
   for s in "${log_skips[@]}"; do
-    stages+=("    skipped: $s")
+    why=$(ctest_skip_reason "$last_test" "${s#* - }")
+    stages+=("    skipped: $s${why:+: $why}")
   done
   if ((skipped > 0)) && ci_mode; then
     failed=$((failed + skipped))

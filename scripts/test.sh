@@ -40,7 +40,7 @@ run_stage() {
   local log="$dir/ctest.log" rc=0
   ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 300 \
     2>&1 | tee "$log" || rc=$?
-  record_stage "$name" "$log" "$rc"
+  record_stage "$name" "$log" "$rc" "$dir/Testing/Temporary/LastTest.log"
   return 0
 }
 
