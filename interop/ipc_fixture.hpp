@@ -198,49 +198,60 @@ struct ipc_fixture : pubsub_fixture {
 
   // -- traffic patterns -------------------------------------------------------
 
-  /// Our `h` asks with `{"ask", tag}`, the libzmq peer answers with
-  /// `{"answer", tag}` behind the envelope its request came with (a
-  /// ROUTER's routing id, nothing for REP and PAIR).
-  template <class Handle>
-  void we_ask(const Handle& h, zmq::socket_t& z, const std::string& tag) {
-    send(h, mp({"ask", tag}));
-    auto got = zrecv(z);
-    CAF_REQUIRE(got.size() >= 2);
-    CAF_CHECK_EQUAL(strings_tail(got, 2),
-                    (std::vector<std::string>{"ask", tag}));
-    auto answer = strings_head(got, got.size() - 2);
-    answer.insert(answer.end(), {"answer", tag});
-    CAF_REQUIRE(zsend(z, answer));
-    CAF_CHECK_EQUAL(recv_strs(h), (std::vector<std::string>{"answer", tag}));
+  /// Sends `parts` from our `h` (`FromOurs`) or from the libzmq peer `z`;
+  /// returns what the other one received.
+  template <bool FromOurs, class Handle>
+  std::vector<std::string> pass(const Handle& h, zmq::socket_t& z,
+                                const std::vector<std::string>& parts) {
+    if constexpr (FromOurs) {
+      send(h, mp(parts));
+      return zrecv(z);
+    } else {
+      CAF_REQUIRE(zsend(z, parts));
+      return recv_strs(h);
+    }
   }
 
-  /// The libzmq peer asks, our `h` answers behind the envelope (our ROUTER
-  /// shows the routing id; our REP keeps the envelope itself).
-  template <class Handle>
-  void they_ask(const Handle& h, zmq::socket_t& z, const std::string& tag) {
-    CAF_REQUIRE(zsend(z, {"ask", tag}));
-    auto got = recv_strs(h);
+  /// One side asks with `{"ask", tag}` (ours if `OursAsks`), the other
+  /// answers with `{"answer", tag}` behind the envelope the request came
+  /// with (a ROUTER's routing id; nothing from a REP, which keeps it, or a
+  /// PAIR).
+  template <bool OursAsks, class Handle>
+  void ask(const Handle& h, zmq::socket_t& z, const std::string& tag) {
+    auto got = pass<OursAsks>(h, z, {"ask", tag});
     CAF_REQUIRE(got.size() >= 2);
     CAF_CHECK_EQUAL(strings_tail(got, 2),
                     (std::vector<std::string>{"ask", tag}));
     auto answer = strings_head(got, got.size() - 2);
     answer.insert(answer.end(), {"answer", tag});
-    send(h, mp(answer));
-    CAF_CHECK_EQUAL(zrecv(z), (std::vector<std::string>{"answer", tag}));
+    CAF_CHECK_EQUAL(pass<!OursAsks>(h, z, answer),
+                    (std::vector<std::string>{"answer", tag}));
+  }
+
+  /// Our `h` asks, the libzmq peer answers (`ask`).
+  template <class Handle>
+  void we_ask(const Handle& h, zmq::socket_t& z, const std::string& tag) {
+    ask<true>(h, z, tag);
+  }
+
+  /// The libzmq peer asks, our `h` answers (`ask`).
+  template <class Handle>
+  void they_ask(const Handle& h, zmq::socket_t& z, const std::string& tag) {
+    ask<false>(h, z, tag);
   }
 
   /// Our PUSH sends, the libzmq PULL receives.
   template <class Handle>
   void we_push(const Handle& h, zmq::socket_t& z, const std::string& tag) {
-    send(h, mp({"push", tag}));
-    CAF_CHECK_EQUAL(zrecv(z), (std::vector<std::string>{"push", tag}));
+    CAF_CHECK_EQUAL(pass<true>(h, z, {"push", tag}),
+                    (std::vector<std::string>{"push", tag}));
   }
 
   /// The libzmq PUSH sends, our PULL receives.
   template <class Handle>
   void they_push(const Handle& h, zmq::socket_t& z, const std::string& tag) {
-    CAF_REQUIRE(zsend(z, {"push", tag}));
-    CAF_CHECK_EQUAL(recv_strs(h), (std::vector<std::string>{"push", tag}));
+    CAF_CHECK_EQUAL(pass<false>(h, z, {"push", tag}),
+                    (std::vector<std::string>{"push", tag}));
   }
 
   /// Our PUB publishes `{"t", tag}` every 10 ms until the libzmq SUB
