@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/test.sh (and by its check, tests/tools/test_sh_test.sh):
 # turns the log of a ctest run into counts and keeps test.sh's stage lines
 # and totals.

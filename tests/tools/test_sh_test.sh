@@ -32,7 +32,7 @@ check() {
 summarize() {
   (
     export CI=$1
-    # shellcheck source=../../scripts/ctest-summary.sh
+    # shellcheck source=scripts/ctest-summary.sh
     source "$src/scripts/ctest-summary.sh"
     record_stage release "$2" "$3" "${4:-}"
     print_summary
