@@ -88,3 +88,27 @@ function(monocoque_add_fuzzer name)
     set_tests_properties(fuzz_replay_${name} PROPERTIES TIMEOUT 120)
   endif()
 endfunction()
+
+# monocoque_add_ring_variants(<target> RINGS <n>... SUITES <suite>...
+#                             [ENVIRONMENT <var=value>...])
+# Registers a copy of each suite of <target> per ring count n, named
+# `rings<n>.<suite>`, label `rings`: the suite's own command with
+# MONOCOQUE_TEST_IO_THREADS=<n> (plus ENVIRONMENT) in its environment. The
+# test fixtures read it and set `monocoque.io-threads` (interop/test_rings.hpp).
+function(monocoque_add_ring_variants target)
+  cmake_parse_arguments(ARG "" "" "RINGS;SUITES;ENVIRONMENT" ${ARGN})
+  foreach(n IN LISTS ARG_RINGS)
+    foreach(suite IN LISTS ARG_SUITES)
+      string(REPLACE "." "\\." suite_regex "${suite}")
+      set(name rings${n}.${suite})
+      add_test(NAME ${name}
+               COMMAND ${target} -r60 -n -v5 -s "^${suite_regex}$")
+      set(env MONOCOQUE_TEST_IO_THREADS=${n} ${ARG_ENVIRONMENT})
+      set_tests_properties(${name} PROPERTIES
+        FAIL_REGULAR_EXPRESSION "tests: +0\n"
+        TIMEOUT 120
+        LABELS rings
+        ENVIRONMENT "${env}")
+    endforeach()
+  endforeach()
+endfunction()

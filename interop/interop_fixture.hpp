@@ -11,6 +11,7 @@
 
 #include "raw_tcp.hpp"
 #include "raw_zmtp.hpp"
+#include "test_rings.hpp"
 #include "watchdog.hpp"
 
 #include <caf/all.hpp>
@@ -219,9 +220,13 @@ inline int zreadable(const std::vector<zmq::socket_t*>& socks,
 
 // -- the fixture --------------------------------------------------------------
 
-/// An actor_system_config with the monocoque module loaded.
+/// An actor_system_config with the monocoque module loaded, running
+/// $MONOCOQUE_TEST_IO_THREADS rings if set (see test_rings.hpp).
 struct module_config : mq::config {
-  module_config() { load<mq::module>(); }
+  module_config() {
+    load<mq::module>();
+    use_test_io_threads(*this);
+  }
 };
 
 /// Talks to our sockets from a scoped_actor of `host`, with bounded waits.

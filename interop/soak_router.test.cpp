@@ -13,6 +13,7 @@
 #define FAIL(msg) CAF_FAIL(msg)
 #endif
 
+#include "test_rings.hpp"
 #include "watchdog.hpp"
 
 #include <caf/all.hpp>
@@ -42,6 +43,7 @@ namespace {
 struct config : mq::config {
   config() {
     load<mq::module>();
+    interop::use_test_io_threads(*this); // rings2./rings3. copies
   }
 };
 

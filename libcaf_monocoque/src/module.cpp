@@ -83,6 +83,19 @@ detail::uring_multiplexer* module::next_ring() noexcept {
     .get();
 }
 
+detail::uring_multiplexer* module::ring_at(size_t n) noexcept {
+  if (rings_.empty())
+    return nullptr;
+  return rings_[n % rings_.size()].get();
+}
+
+detail::uring_multiplexer* module::current_ring() noexcept {
+  for (auto& ring : rings_)
+    if (ring->on_ring_thread())
+      return ring.get();
+  return nullptr;
+}
+
 std::vector<std::thread::id> module::ring_threads() const {
   std::vector<std::thread::id> result;
   for (auto& ring : rings_)

@@ -169,10 +169,10 @@ struct fixture : test_coordinator_fixture<test_config> {
   /// it (a NULL peer: no identity of its own).
   void peer_up(const fake& from, uint64_t key, uint64_t epoch) {
     send_as(actor_cast<actor>(from.hdl), sock, peer_up_atom::value, key,
-            epoch, from.hdl, peer_info{}, peer_identity_ptr{});
+            epoch, from.hdl, peer_info{}, peer_identity_ptr{}, int32_t{-1});
     expect((peer_up_atom, uint64_t, uint64_t, zmtp_integrated_actor, peer_info,
-            peer_identity_ptr),
-           from(from.hdl).to(sock).with(_, key, epoch, _, _, _));
+            peer_identity_ptr, int32_t),
+           from(from.hdl).to(sock).with(_, key, epoch, _, _, _, _));
   }
 
   void peer_up(const fake& f) { peer_up(f, f.key, f.epoch); }

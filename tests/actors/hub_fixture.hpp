@@ -68,7 +68,7 @@ struct hub_fixture : fixture {
     peer_info info;
     info.identity = identity;
     send_as(actor_cast<actor>(f.hdl), sock, peer_up_atom::value, f.key,
-            f.epoch, f.hdl, info, peer_identity_ptr{});
+            f.epoch, f.hdl, info, peer_identity_ptr{}, int32_t{-1});
     run();
   }
 

@@ -11,6 +11,7 @@
 #include "caf/monocoque/all.hpp"
 #include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
+#include "test_rings.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/unit_test.hpp>
@@ -76,6 +77,8 @@ private:
 struct config : mq::config {
   config() {
     load<mq::module>();
+    // The rings2./rings3. copies of this suite run more rings.
+    interop::use_test_io_threads(*this);
   }
 };
 
@@ -238,8 +241,8 @@ CAF_TEST(spawn_on_ring places a user actor on the ring) {
 
 CAF_TEST(a blocking user handler does not stall another connection) {
   // Connection 1 pushes into a user actor that sleeps 5 s in its handler;
-  // connection 2 (same ring: the module runs one by default) must complete
-  // 100 round trips meanwhile.
+  // connection 2 (the same ring with the default one ring; the rings2. and
+  // rings3. copies spread them) must complete 100 round trips meanwhile.
   auto rx1 = mq::spawn_pull(sys);
   auto tx1 = mq::spawn_push(sys);
   ok(tx1, mq::connect_atom::value, bind(rx1));

@@ -23,6 +23,11 @@ struct peer_stats {
   std::string peer_type;
   /// Whether its handshake finished (messages may flow).
   bool up = false;
+  /// Index of the io_uring ring (0 to `monocoque.io-threads` - 1) whose
+  /// thread runs the connection's actors, as the connection saw it when its
+  /// handshake completed; -1 before that (or had it run on a thread that is
+  /// no ring's). Shows how a socket's connections spread over the rings.
+  int32_t ring = -1;
   /// Security mechanism of the connection ("NULL", "PLAIN", "CURVE"; ""
   /// before its handshake).
   std::string mechanism;

@@ -195,9 +195,12 @@ private:
                                    cfg_.key, cfg_.epoch,
                                    zmtp::wire_name(up->peer.type),
                                    up->peer.identity, id->mechanism);
+        // Where this runs, seen from here (not where it was meant to run).
+        auto ring = mpx().on_ring_thread() ? static_cast<int32_t>(mpx().index())
+                                           : int32_t{-1};
         send_owner(peer_up_atom::value, cfg_.key, cfg_.epoch,
                    actor_cast<zmtp_integrated_actor>(this), std::move(up->peer),
-                   peer_identity_ptr{std::move(id)});
+                   peer_identity_ptr{std::move(id)}, ring);
       } else if (auto* fail = std::get_if<zmtp::events::failed>(&*ev)) {
         detail::log::zmtp()->info("peer {} epoch {} failed: {} ({})",
                                   cfg_.key, cfg_.epoch,

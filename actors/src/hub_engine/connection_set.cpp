@@ -68,7 +68,10 @@ error connection_set<Self>::connect(const std::string& str,
   auto targets = resolve_numeric(*ep);
   if (!targets)
     return targets.error();
-  if (ring() == nullptr)
+  // Only whether the backend runs: taking a ring here would skip one in the
+  // socket's round robin.
+  auto* mod = module::from(self_->home_system());
+  if (mod == nullptr || mod->ring_at(0) == nullptr)
     return backend_error();
   auto key = next_key_++;
   auto& s = slots_[key];
@@ -276,7 +279,25 @@ void connection_set<Self>::close_peer(peer& p, timespan linger,
 
 template <class Self> uring_multiplexer* connection_set<Self>::ring() {
   auto* mod = module::from(self_->home_system());
-  return mod != nullptr ? mod->next_ring() : nullptr;
+  if (mod == nullptr)
+    return nullptr;
+  // The socket's own round robin: consecutive listeners and connections of
+  // one socket take consecutive rings, whatever other sockets pick
+  // meanwhile. It starts at the ring the socket runs on (a socket with one
+  // connection has it on its own thread, as with one ring), or at the
+  // module's next pick for a socket on the scheduler. Only spawns take
+  // the module's picks, so sockets spread over the rings too.
+  if (!ring_started_) {
+    auto* first = mod->current_ring();
+    if (first == nullptr)
+      first = mod->next_ring();
+    if (first == nullptr)
+      return nullptr;
+    ring_started_ = true;
+    next_ring_ = first->index() + 1;
+    return first;
+  }
+  return mod->ring_at(next_ring_++);
 }
 
 template <class Self> error connection_set<Self>::backend_error() {

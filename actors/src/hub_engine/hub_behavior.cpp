@@ -226,8 +226,8 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
     },
     // -- from connections and listeners
     [self](peer_up_atom, uint64_t key, uint64_t epoch, zmtp_integrated_actor& hdl,
-           peer_info& info, const peer_identity_ptr& identity) {
-      on_peer_up(self, key, epoch, hdl, std::move(info), identity);
+           peer_info& info, const peer_identity_ptr& identity, int32_t ring) {
+      on_peer_up(self, key, epoch, hdl, std::move(info), identity, ring);
     },
     [self](peer_msg_atom, uint64_t key, uint64_t epoch, uint64_t handed,
            std::vector<multipart>& msgs) {

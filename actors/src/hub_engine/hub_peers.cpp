@@ -62,11 +62,12 @@ void refuse(hub_self self, peer& p) {
 
 void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
                 const zmtp_integrated_actor& hdl, peer_info info,
-                const peer_identity_ptr& identity) {
+                const peer_identity_ptr& identity, int32_t ring) {
   auto& st = self->state;
   auto* p = st.conns->on_peer_up(key, epoch, hdl, std::move(info));
   if (p == nullptr || p->closing)
     return; // an incarnation we already replaced, refused or closed
+  p->ring = ring;
   policy_context ctx{st};
   auto admitted = st.policy->admit(ctx, *p);
   // Retiring other peers never inserts one: `p` stays valid.
@@ -129,6 +130,7 @@ socket_stats make_stats(hub_self self) {
     if (p.up)
       x.peer_type = std::string{::monocoque::zmtp::wire_name(p.info.type)};
     x.up = p.up;
+    x.ring = p.ring;
     if (p.identity) {
       x.mechanism = p.identity->mechanism;
       x.user_id = p.identity->user_id;

@@ -67,8 +67,16 @@ public:
     return status_;
   }
 
-  /// Picks a ring for a new connection (round robin). Null if not running.
+  /// Picks a ring (round robin over every caller: sockets, `spawn_on_ring`).
+  /// Null if not running.
   detail::uring_multiplexer* next_ring() noexcept;
+
+  /// Returns ring `n` modulo the number of rings: a socket's own round robin
+  /// over its connections. Null if not running.
+  detail::uring_multiplexer* ring_at(size_t n) noexcept;
+
+  /// Returns the ring whose thread calls this, or null (not a ring thread).
+  detail::uring_multiplexer* current_ring() noexcept;
 
   /// Returns the ids of the ring threads (diagnostics and tests: only the
   /// plugin's pinned actors may run there).

@@ -191,6 +191,8 @@ private:
   /// without holding the owner (see socket_keeper.hpp).
   const actor& keeper();
 
+  /// Picks the ring of a new listener or connection: round robin per
+  /// socket, starting at the socket's own ring (see docs/architecture.md).
   uring_multiplexer* ring();
 
   error backend_error();
@@ -246,6 +248,9 @@ private:
   uint64_t next_key_ = 1;
   uint64_t next_epoch_ = 1;
   uint64_t refused_ = 0;
+  /// See `ring()`.
+  bool ring_started_ = false;
+  size_t next_ring_ = 0;
   std::map<uint64_t, listener_rec> listeners_;
   event_monitors events_;
   std::map<uint64_t, slot> slots_;

@@ -239,10 +239,10 @@ void refuse(hub_self self, peer& p);
 /// `policy_context`), once the hook returned.
 void apply_requests(hub_self self, policy_context& ctx);
 
-/// Handles a `peer_up`.
+/// Handles a `peer_up` (`ring`: where the connection runs, or -1).
 void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
                 const zmtp_integrated_actor& hdl, peer_info info,
-                const peer_identity_ptr& identity);
+                const peer_identity_ptr& identity, int32_t ring);
 
 /// Handles a `down_msg`.
 void on_down(hub_self self, const down_msg& dm);

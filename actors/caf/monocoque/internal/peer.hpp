@@ -44,6 +44,9 @@ struct peer {
   std::string endpoint;
   /// The listener that accepted it (its key at the socket), or 0.
   uint64_t listener = 0;
+  /// The ring whose thread runs the connection's actors, as the connection
+  /// reported it with its `peer_up` (-1 before, or if it ran on no ring).
+  int32_t ring = -1;
   /// Why the socket asked it to close (for its `disconnected` event).
   const char* close_reason = nullptr;
   /// Local and remote address ("ip:port"), kept only while the socket has

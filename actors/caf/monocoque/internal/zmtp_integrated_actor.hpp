@@ -62,9 +62,11 @@ using zmtp_integrated_actor = typed_actor<
 using connection_owner = typed_actor<
   // The handshake (with authentication) is done; messages may flow. The
   // identity names the mechanism, the user id and the authenticator's
-  // properties; the owner fills in key, epoch, endpoint and routing id.
+  // properties; the owner fills in key, epoch, endpoint and routing id. The
+  // last field is the index of the ring whose thread ran this handler (-1:
+  // no ring thread), for `peer_stats::ring`.
   reacts_to<peer_up_atom, uint64_t, uint64_t, zmtp_integrated_actor, peer_info,
-            peer_identity_ptr>,
+            peer_identity_ptr, int32_t>,
   // Messages arrived (every one decoded from one read, in order): key,
   // epoch, the number of messages the owner had handed to this connection
   // before they were decoded (a reply to a message can only come after it:
