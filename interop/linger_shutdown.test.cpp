@@ -1,7 +1,12 @@
 // Closing and shutting down with live connections, and bad input on a
 // bound socket: (a) close flushes acknowledged messages (linger), (b) an
-// actor system with open connections goes away promptly, (c) garbage,
-// silent and oversized peers are dropped without disturbing a good peer.
+// actor system with open connections goes away, (c) garbage, silent and
+// oversized peers are dropped without disturbing a good peer.
+//
+// No case asserts how long something took (load changes that, and it is
+// the benchmarks' business): each wait is bounded (a request's timeout or a
+// watchdog), and where a time is the behaviour (a linger) only the side a
+// loaded machine cannot break is checked, with a comment saying why.
 #define CAF_SUITE interop_linger_shutdown
 #include "interop_fixture.hpp"
 
@@ -31,6 +36,14 @@ std::string greeting31() { return greeting(1, false); }
 std::string ready_dealer() { return ready({{"Socket-Type", "DEALER"}}); }
 
 struct linger_fixture : fixture {
+  /// Messages handed to the one connection of `d` that it has not reported
+  /// written to the kernel yet (`peer_stats::out_queue`).
+  uint64_t out_queue(const mq::dealer_actor& d) {
+    auto st = stats(d);
+    CAF_REQUIRE_EQUAL(st.peers.size(), 1u);
+    return st.peers.front().out_queue;
+  }
+
   /// One message each way between our dealer and a libzmq DEALER.
   void ping_pong(const mq::dealer_actor& d, zmq::socket_t& peer,
                  const std::string& tag) {
@@ -62,24 +75,30 @@ CAF_TEST_FIXTURE_SCOPE(linger_shutdown_tests, linger_fixture)
 CAF_TEST(close delivers every acknowledged message) {
   constexpr int n = 1000;
   auto router = zsock(ctx, zmq::socket_type::router);
-  // A small RCVHWM makes libzmq stop reading soon, so most of the 16 MiB
-  // still sit in our queues when we ask to close.
+  // A small RCVHWM and receive buffer make libzmq stop reading soon, so
+  // most of the 64 MiB still sit in our queues when we ask to close.
   router.set(zmq::sockopt::rcvhwm, 10);
+  router.set(zmq::sockopt::rcvbuf, 65536);
   auto ep = zbind(router);
   auto opts = defaults();
   opts.identity = "lingerer";
+  opts.sndhwm = n; // all n are acknowledged while the peer does not read
   auto d = dealer(opts); // linger: -1 (until everything is written)
   connect(d, ep);
   CAF_REQUIRE(await_status(d, 1));
-  auto payload = pattern(16 * 1024, 5);
+  auto payload = pattern(64 * 1024, 5);
   for (int i = 0; i < n; ++i)
     send(d, mp({std::to_string(i), payload}));
+  // Linger is exercised: messages not yet written to the kernel are there
+  // when the close comes, so the close must wait for the peer to deliver
+  // all n. The connection reports what it wrote in batches of SNDHWM / 4
+  // (at most two of them not yet counted), so more than n / 2 unwritten
+  // in the stats means some really were (the kernel buffers hold a few
+  // MiB: about 950 of the 1000 are stuck).
+  auto unwritten = out_queue(d);
+  CAF_MESSAGE(unwritten << " of " << n << " messages unwritten at the close");
+  CAF_CHECK_GREATER(unwritten, static_cast<uint64_t>(n / 2));
   auto closed = async_close(sys, d, std::chrono::seconds{20});
-  std::this_thread::sleep_for(100ms);
-  // Informational: whether the close had to wait for the peer (it should,
-  // the peer's RCVHWM stalls it), i.e. whether linger was exercised.
-  CAF_MESSAGE("close acknowledged before the peer read anything: "
-              << (closed.wait_for(0ms) == std::future_status::ready));
   int received = 0;
   int bad = 0;
   for (int i = 0; i < n; ++i) {
@@ -100,18 +119,27 @@ CAF_TEST(close delivers every acknowledged message) {
 }
 
 CAF_TEST(close returns after linger when the peer stops reading) {
+  constexpr int n = 1000;
+  constexpr auto linger = std::chrono::milliseconds{200};
   auto router = zsock(ctx, zmq::socket_type::router);
   router.set(zmq::sockopt::rcvhwm, 1);
+  router.set(zmq::sockopt::rcvbuf, 65536);
   auto ep = zbind(router);
   auto opts = defaults();
-  opts.linger = std::chrono::milliseconds{200};
+  opts.linger = linger;
+  opts.sndhwm = n;
   auto d = dealer(opts);
   connect(d, ep);
   CAF_REQUIRE(await_status(d, 1));
   // 64 MiB: more than the kernel buffers of a loopback connection hold.
   auto payload = pattern(64 * 1024, 6);
-  for (int i = 0; i < 1000; ++i)
+  for (int i = 0; i < n; ++i)
     send(d, mp({payload}));
+  // The linger has work (see the case above for the n / 2).
+  CAF_CHECK_GREATER(out_queue(d), static_cast<uint64_t>(n / 2));
+  // The peer never reads: with the linger ignored (-1) the close would
+  // never be acknowledged, so its acknowledgement within the request's
+  // bound (`timeout`, 25 times the linger) shows that the linger gave up.
   auto t0 = steady_clock::now();
   CAF_CHECK(close(d));
   auto elapsed = steady_clock::now() - t0;
@@ -119,8 +147,11 @@ CAF_TEST(close returns after linger when the peer stops reading) {
       "close took "
       << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
       << " ms");
-  CAF_CHECK_GREATER_OR_EQUAL(elapsed, std::chrono::milliseconds{150});
-  CAF_CHECK_LESS(elapsed, std::chrono::seconds{2});
+  // The linger is a time, and here it is the behaviour: the close may not
+  // give up on the unwritten messages before it passed. Only that side is
+  // checked (a loaded machine makes a close later, never earlier); the
+  // margin allows for timer granularity.
+  CAF_CHECK_GREATER_OR_EQUAL(elapsed, linger * 3 / 4);
 }
 
 CAF_TEST(close with linger while the peer is away) {
@@ -135,10 +166,9 @@ CAF_TEST(close with linger while the peer is away) {
   connect(d, ep);
   for (int i = 0; i < 5; ++i)
     send(d, mp({"never"}));
-  auto t0 = steady_clock::now();
+  // With no peer the messages can never be written: only the linger ends
+  // the close (bounded by the request's `timeout`, 50 times the linger).
   CAF_CHECK(close(d));
-  auto elapsed = steady_clock::now() - t0;
-  CAF_CHECK_LESS(elapsed, std::chrono::seconds{1});
   // Nobody connects to a ROUTER that shows up now.
   auto router = zsock(ctx, zmq::socket_type::router);
   router.bind(ep);
@@ -148,7 +178,7 @@ CAF_TEST(close with linger while the peer is away) {
 
 // -- (b) shutdown with open connections ---------------------------------------
 
-CAF_TEST(actor system with open connections shuts down within 1 s) {
+CAF_TEST(actor system with open connections shuts down) {
   auto router = zsock(ctx, zmq::socket_type::router);
   auto router_ep = zbind(router);
   auto peer = zsock(ctx, zmq::socket_type::dealer);
@@ -177,7 +207,8 @@ CAF_TEST(actor system with open connections shuts down within 1 s) {
       c.send(bound, mp({"unread-4"}));
       std::this_thread::sleep_for(50ms);
     } // drops both handles and the scoped_actor
-    // On this thread: see `watchdog` for why not on a helper thread.
+    // On this thread: see `watchdog` for why not on a helper thread. The
+    // watchdog is the bound: a shutdown held by an open connection aborts.
     watchdog guard{"~actor_system (open connections)",
                    std::chrono::seconds{10}};
     auto t0 = steady_clock::now();
@@ -188,7 +219,6 @@ CAF_TEST(actor system with open connections shuts down within 1 s) {
       "~actor_system took "
       << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
       << " ms");
-  CAF_CHECK_LESS(elapsed, std::chrono::seconds{1});
 }
 
 namespace {
@@ -222,16 +252,18 @@ steady_clock::duration shutdown_with_stalled_peer(zmq::context_t& ctx,
 
 } // namespace
 
-CAF_TEST(actor system with a stalled peer shuts down within linger) {
+CAF_TEST(actor system with a stalled peer shuts down after linger) {
   // A peer stopped reading and our side still has megabytes to write: the
-  // shutdown waits for the socket's linger (100 ms), not for the peer.
+  // shutdown waits for the socket's linger (100 ms), not for the peer. The
+  // peer never reads, so without the linger the shutdown would never end:
+  // the watchdog (10 s, 100 times the linger) aborts then. How long the
+  // shutdown took is not asserted, only printed.
   auto elapsed =
       shutdown_with_stalled_peer(ctx, std::chrono::milliseconds{100});
   CAF_MESSAGE(
       "~actor_system took "
       << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
       << " ms");
-  CAF_CHECK_LESS(elapsed, std::chrono::seconds{1});
 }
 
 // Disabled (run it with -t): with the default linger (-1, as in libzmq) the
@@ -318,12 +350,12 @@ CAF_TEST(silent and oversized peers are dropped) {
   auto peer = zsock(ctx, zmq::socket_type::dealer);
   peer.connect(ep);
   CAF_REQUIRE(await_status(d, 1));
-  // A client that connects and never says anything.
-  auto t0 = steady_clock::now();
+  // A client that connects and never says anything: only the handshake
+  // timeout drops it (the wait for the drop is bounded by `timeout`, 16
+  // times the handshake timeout; how long it took is not asserted).
   auto silent = raw_tcp::connect(port_of(ep));
   CAF_REQUIRE(silent.valid());
   expect_dropped(silent);
-  CAF_CHECK_LESS(steady_clock::now() - t0, std::chrono::seconds{3});
   // A peer announcing a frame above max_message_size.
   auto big = raw_tcp::connect(port_of(ep));
   CAF_REQUIRE(big.valid());

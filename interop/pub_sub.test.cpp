@@ -29,15 +29,60 @@ strings fanout_topics() {
 const std::vector<strings> fanout_prefixes = {
   {"A"}, {"AB"}, {"ABC"}, {"A", "AB"}};
 
+/// Messages and payload bytes our PUB handed to one peer (`peer_stats`).
+struct sent_counts {
+  uint64_t msgs = 0;
+  uint64_t bytes = 0;
+};
+
 struct pub_sub_fixture : pubsub_fixture {
+  /// `msgs_out` and `bytes_out` of each peer of `pub`, by peer key.
+  std::map<uint64_t, sent_counts> sent_per_peer(const mq::pub_actor& pub) {
+    std::map<uint64_t, sent_counts> result;
+    for (auto& p : stats(pub).peers)
+      result[p.key] = {p.msgs_out, p.bytes_out};
+    return result;
+  }
+
+  /// The key of the one up peer of `pub` not in `known` (fails the test if
+  /// there is not exactly one such peer).
+  uint64_t new_peer_key(const mq::pub_actor& pub,
+                        const std::vector<uint64_t>& known) {
+    std::vector<uint64_t> fresh;
+    for (auto& p : stats(pub).peers)
+      if (p.up && std::find(known.begin(), known.end(), p.key) == known.end())
+        fresh.push_back(p.key);
+    CAF_REQUIRE_EQUAL(fresh.size(), 1u);
+    return fresh.front();
+  }
+
+  /// The key of the peer of `pub` whose endpoint is `ep` (fails the test if
+  /// there is none).
+  uint64_t peer_key_at(const mq::pub_actor& pub, const std::string& ep) {
+    for (auto& p : stats(pub).peers)
+      if (p.endpoint == ep)
+        return p.key;
+    CAF_FAIL("our PUB has no peer at " << ep);
+    return 0;
+  }
+
   /// Publishes `fanout_topics` through `pub` and checks that each of
-  /// `subs` (subscribed to `fanout_prefixes`) got exactly the matching
-  /// ones, each once, with their second frame intact.
-  void check_fanout(const mq::pub_actor& pub, std::vector<zmq::socket_t>& subs) {
+  /// `subs` (subscribed to `fanout_prefixes`; `keys[i]` is the key of
+  /// `subs[i]`'s connection at `pub`) got exactly the matching ones, each
+  /// once, with their second frame intact, and that our PUB filtered: its
+  /// counters of each connection grew by exactly that subscriber's matching
+  /// messages and their bytes (a PUB that leaves the filtering to the
+  /// libzmq SUBs, which filter on receipt too, fails here).
+  void check_fanout(const mq::pub_actor& pub, std::vector<zmq::socket_t>& subs,
+                    const std::vector<uint64_t>& keys) {
+    CAF_REQUIRE_EQUAL(keys.size(), subs.size());
     std::vector<zmq::socket_t*> ptrs;
     for (auto& s : subs)
       ptrs.push_back(&s);
     CAF_REQUIRE(sync_with(pub, ptrs));
+    // Every sync message was acknowledged, so counted: from here on each
+    // connection's counters grow by the data messages handed to it only.
+    auto before = sent_per_peer(pub);
     auto topics = fanout_topics();
     for (auto& t : topics)
       publish(pub, {t, "body:" + t});
@@ -59,25 +104,35 @@ struct pub_sub_fixture : pubsub_fixture {
       CAF_CHECK_EQUAL(got, want);
       CAF_CHECK_EQUAL(bad_body, 0);
     }
-    // The publisher filtered: nobody was handed a message it did not want.
+    // The publisher filtered: each connection was handed exactly its
+    // subscriber's matching messages, nothing else.
     auto st = stats(pub);
     CAF_CHECK_EQUAL(st.type, "PUB");
+    CAF_CHECK_EQUAL(st.peers.size(), subs.size());
     uint64_t subscriptions = 0;
-    uint64_t sent = 0;
     for (auto& p : st.peers) {
       CAF_CHECK_EQUAL(p.peer_type, "SUB");
       CAF_CHECK_EQUAL(p.drops, 0u);
       subscriptions += p.subscriptions;
-      sent += p.msgs_out;
     }
     // 1 + 1 + 1 + 2 prefixes plus the sync topic each.
     CAF_CHECK_EQUAL(subscriptions, 9u);
-    uint64_t wanted = 0;
-    for (auto& prefixes : fanout_prefixes)
-      for (auto& [topic, n] : matching(topics, prefixes))
-        wanted += static_cast<uint64_t>(n);
-    // Sync messages went to everyone: at least one each, and not the data.
-    CAF_CHECK_GREATER_OR_EQUAL(sent, wanted + subs.size());
+    auto after = sent_per_peer(pub);
+    for (size_t i = 0; i < subs.size(); ++i) {
+      sent_counts want;
+      for (auto& [topic, n] : matching(topics, fanout_prefixes[i])) {
+        want.msgs += static_cast<uint64_t>(n);
+        // Payload bytes: the topic frame and "body:" + topic.
+        want.bytes += static_cast<uint64_t>(n) * (2 * topic.size() + 5);
+      }
+      CAF_REQUIRE(before.count(keys[i]) == 1 && after.count(keys[i]) == 1);
+      auto msgs = after[keys[i]].msgs - before[keys[i]].msgs;
+      auto bytes = after[keys[i]].bytes - before[keys[i]].bytes;
+      CAF_MESSAGE("subscriber " << i << " (peer " << keys[i] << "): " << msgs
+                                << " messages handed to it");
+      CAF_CHECK_EQUAL(msgs, want.msgs);
+      CAF_CHECK_EQUAL(bytes, want.bytes);
+    }
   }
 };
 
@@ -89,24 +144,33 @@ CAF_TEST(our bound PUB fans out to libzmq SUBs with overlapping prefixes) {
   auto pub = pub_socket();
   auto ep = bind(pub);
   std::vector<zmq::socket_t> subs;
+  std::vector<uint64_t> keys;
+  // One at a time: the connection that comes up is the new subscriber's.
   for (auto& prefixes : fanout_prefixes) {
     subs.push_back(zsub(prefixes));
     subs.back().connect(ep);
+    CAF_REQUIRE(await_status(pub, subs.size()));
+    keys.push_back(new_peer_key(pub, keys));
   }
-  CAF_REQUIRE(await_status(pub, subs.size()));
-  check_fanout(pub, subs);
+  check_fanout(pub, subs, keys);
   CAF_CHECK(close(pub));
 }
 
 CAF_TEST(our connecting PUB fans out to bound libzmq SUBs) {
   auto pub = pub_socket();
   std::vector<zmq::socket_t> subs;
+  strings eps;
   for (auto& prefixes : fanout_prefixes) {
     subs.push_back(zsub(prefixes));
-    connect(pub, zbind(subs.back()));
+    eps.push_back(zbind(subs.back()));
+    connect(pub, eps.back());
   }
   CAF_REQUIRE(await_status(pub, subs.size()));
-  check_fanout(pub, subs);
+  // Our PUB connects: each connection is known by its endpoint.
+  std::vector<uint64_t> keys;
+  for (auto& ep : eps)
+    keys.push_back(peer_key_at(pub, ep));
+  check_fanout(pub, subs, keys);
   CAF_CHECK(close(pub));
 }
 

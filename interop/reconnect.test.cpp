@@ -121,7 +121,11 @@ CAF_TEST(dealer connects to a ROUTER that starts later) {
   auto d = dealer(fast_reconnect());
   connect(d, ep);
   send(d, mp({"early"}));
-  std::this_thread::sleep_for(100ms); // a few failed attempts
+  // A few attempts fail first (nobody listens yet).
+  CAF_REQUIRE(await([&] {
+    auto st = stats(d);
+    return st.connecting.size() == 1 && st.connecting.front().attempts >= 2;
+  }));
   CAF_CHECK_EQUAL(status(d), 0u);
   auto router = router_on(ep);
   CAF_REQUIRE(await_status(d, 1));
@@ -170,8 +174,12 @@ CAF_TEST(heartbeat timeout drops a silent peer and the dealer reconnects) {
   CAF_REQUIRE(
       first.write(greeting(1, true) + ready({{"Socket-Type", "ROUTER"}})));
   CAF_REQUIRE(await_status(d, 1));
-  // Now silence. The dealer must give up on it within a few timeouts and
-  // connect again.
+  // Now silence. The peer never closes, so only the heartbeat timeout ends
+  // the connection, and the dealer then connects again. The heartbeat
+  // timeout is the behaviour here, a time: the wait for the second
+  // connection is bounded by the listener's receive timeout (`timeout`, 25
+  // times the heartbeat timeout), and how long it took is printed, not
+  // asserted.
   auto t0 = std::chrono::steady_clock::now();
   auto second = listener.accept();
   CAF_REQUIRE(second.valid());
@@ -180,9 +188,8 @@ CAF_TEST(heartbeat timeout drops a silent peer and the dealer reconnects) {
       "reconnected after "
       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
       << " ms");
-  CAF_CHECK_LESS(took, std::chrono::seconds{2});
   CAF_CHECK_EQUAL(status(d), 0u);
-  CAF_CHECK(close(d, std::chrono::seconds{2}));
+  CAF_CHECK(close(d));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -260,9 +260,20 @@ CAF_TEST(req_relaxed allows a resend and ignores the old peer) {
   send(req, mp({"q2"}));
   CAF_CHECK_EQUAL(zrecv(fast), (strings{"q2"}));
   CAF_REQUIRE(zsend(slow, {"late-r1"}));
-  std::this_thread::sleep_for(50ms); // the stale reply arrives first
+  // The stale reply has reached our REQ (it is the only message received
+  // so far) before the fresh one is sent: the fair queue then offers it
+  // first, and the discard path must run, counted in `dropped`.
+  auto received = [&] {
+    uint64_t n = 0;
+    for (auto& p : stats(req).peers)
+      n += p.msgs_in;
+    return n;
+  };
+  CAF_REQUIRE(await([&] { return received() == 1u; }));
+  CAF_CHECK_EQUAL(stats(req).dropped, 0u);
   CAF_REQUIRE(zsend(fast, {"r2"}));
   CAF_CHECK_EQUAL(recv_strs(req), (strings{"r2"}));
+  CAF_CHECK_EQUAL(stats(req).dropped, 1u);
   CAF_CHECK(close(req));
 }
 
@@ -469,13 +480,20 @@ CAF_TEST(recv with a timeout returns timed_out when the REP is dead) {
   rep.close();
   CAF_REQUIRE(await_status(req, 0));
   send(req, mp({"anyone?"})); // waits for a peer
+  constexpr auto limit = std::chrono::milliseconds{200};
   auto t0 = std::chrono::steady_clock::now();
-  auto res = try_recv(req, std::chrono::milliseconds{200});
+  auto res = try_recv(req, limit);
   auto took = std::chrono::steady_clock::now() - t0;
   CAF_REQUIRE(!res);
+  // `errc::timed_out` is the socket's own answer: a socket that ignored the
+  // deadline would leave the request to CAF's timeout (`timeout` later,
+  // another error), so no upper bound on the time is needed.
   CAF_CHECK(is_errc(res.error(), mq::errc::timed_out));
-  CAF_CHECK_GREATER_OR_EQUAL(took, std::chrono::milliseconds{200});
-  CAF_CHECK_LESS(took, std::chrono::seconds{2});
+  // The deadline is a time, and here it is the behaviour: the answer may
+  // not come before it. Only that side is checked (a loaded machine makes
+  // the answer later, never earlier); the margin allows for timer
+  // granularity.
+  CAF_CHECK_GREATER_OR_EQUAL(took, limit * 3 / 4);
   CAF_CHECK_EQUAL(stats(req).pending, 1u);
   // Strict REQ is still waiting for that reply.
   CAF_CHECK(is_errc(try_send(req, mp({"again"})), mq::errc::wrong_state));

@@ -102,6 +102,9 @@ inline std::string show(const strings& msg) {
 
 /// One of our sockets as a local side.
 template <class Handle> struct our_side {
+  /// Our sockets count what they send to each peer (`msgs_out`).
+  static constexpr bool counts_sent = true;
+
   /// The fixture's client (scoped actor, verbs).
   client& c;
   /// Our socket.
@@ -154,11 +157,20 @@ template <class Handle> struct our_side {
       CAF_CHECK_EQUAL(peer.routing_id, routing_id);
   }
 
-  /// Messages our socket sent to its (single) peer.
+  /// Messages our socket sent to its single peer. Waits (at most
+  /// `timeout`) until the socket has exactly one peer and it is up; if it
+  /// never has, says what it saw and returns nothing (the caller fails).
   std::optional<uint64_t> msgs_out() {
-    auto st = c.stats(h);
-    if (st.peers.size() != 1)
+    mq::socket_stats st;
+    auto one_up = [&] {
+      st = c.stats(h);
+      return st.peers.size() == 1 && st.peers.front().up;
+    };
+    if (!c.await(one_up)) {
+      CAF_MESSAGE("msgs_out: want exactly one peer that is up, have "
+                  << st.peers.size() << " peer(s)");
       return std::nullopt;
+    }
     return st.peers.front().msgs_out;
   }
 
@@ -168,6 +180,9 @@ template <class Handle> struct our_side {
 
 /// A libzmq socket as a local side.
 struct zmq_side {
+  /// libzmq does not tell what it sent to a peer.
+  static constexpr bool counts_sent = false;
+
   /// The libzmq socket (see `zsock`).
   zmq::socket_t sock;
 
@@ -196,7 +211,7 @@ struct zmq_side {
     // libzmq does not tell
   }
 
-  /// Unknown for libzmq.
+  /// Unknown for libzmq (`counts_sent` is false).
   std::optional<uint64_t> msgs_out() { return std::nullopt; }
 
   /// Closes the socket (linger 0).

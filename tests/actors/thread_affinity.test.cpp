@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -158,6 +159,56 @@ behavior sleepy(event_based_actor* self, std::shared_ptr<thread_log> log,
   };
 }
 
+/// Holds a user handler until the test opens it (or a generous limit
+/// passes: then `timed_out` says so, and the test fails).
+struct gate {
+  std::mutex mtx;
+  std::condition_variable cv;
+  bool entered = false;
+  bool opened = false;
+  bool left = false;
+  bool timed_out = false;
+
+  /// Called by the handler: blocks its thread until `open` (at most 60 s).
+  void pass() {
+    std::unique_lock<std::mutex> guard{mtx};
+    entered = true;
+    cv.notify_all();
+    timed_out = !cv.wait_for(guard, 60s, [this] { return opened; });
+    left = true;
+    cv.notify_all();
+  }
+
+  /// Waits (at most 10 s) until the handler blocks in `pass`.
+  bool await_entered() {
+    std::unique_lock<std::mutex> guard{mtx};
+    return cv.wait_for(guard, 10s, [this] { return entered; });
+  }
+
+  /// Lets the handler go and waits (at most 10 s) until it left; false if
+  /// it had stopped waiting before (its limit passed).
+  bool open() {
+    std::unique_lock<std::mutex> guard{mtx};
+    opened = true;
+    cv.notify_all();
+    return cv.wait_for(guard, 10s, [this] { return left; }) && !timed_out;
+  }
+};
+
+/// A user actor that receives pushed messages and blocks its (scheduler)
+/// thread in the first handler until `g` opens.
+behavior blocker(event_based_actor* self, std::shared_ptr<thread_log> log,
+                 std::shared_ptr<gate> g) {
+  return {
+    [=](mq::message_atom, mq::multipart&) {
+      log->add();
+      if (!g->entered)
+        g->pass();
+      static_cast<void>(self);
+    },
+  };
+}
+
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(thread_affinity_tests, fixture)
@@ -240,21 +291,21 @@ CAF_TEST(spawn_on_ring places a user actor on the ring) {
 }
 
 CAF_TEST(a blocking user handler does not stall another connection) {
-  // Connection 1 pushes into a user actor that sleeps 5 s in its handler;
-  // connection 2 (the same ring with the default one ring; the rings2. and
-  // rings3. copies spread them) must complete 100 round trips meanwhile.
+  // Connection 1 pushes into a user actor whose handler blocks until the
+  // test lets it go; connection 2 (the same ring with the default one ring;
+  // the rings2. and rings3. copies spread them) must complete 100 round
+  // trips meanwhile. No time decides it: the handler is released only after
+  // the round trips (each bounded by its request's timeout).
   auto rx1 = mq::spawn_pull(sys);
   auto tx1 = mq::spawn_push(sys);
   ok(tx1, mq::connect_atom::value, bind(rx1));
   auto log = std::make_shared<thread_log>();
-  auto woke = std::make_shared<std::atomic<bool>>(false);
-  auto target = sys.spawn(sleepy, log, woke, timespan{5s});
+  auto g = std::make_shared<gate>();
+  auto target = sys.spawn(blocker, log, g);
   self->send(rx1, mq::deliver_atom::value, actor_cast<actor>(target),
              uint64_t{10});
-  ok(tx1, mq::send_atom::value, mq::make_message({"sleep"}));
-  for (int i = 0; i < 500 && log->get().empty(); ++i)
-    std::this_thread::sleep_for(10ms);
-  CAF_REQUIRE(!log->get().empty()); // the sleeper is sleeping now
+  ok(tx1, mq::send_atom::value, mq::make_message({"block"}));
+  CAF_REQUIRE(g->await_entered()); // the handler blocks its thread now
   auto rep = mq::spawn_rep(sys);
   auto req = mq::spawn_req(sys);
   ok(req, mq::connect_atom::value, bind(rep));
@@ -264,7 +315,9 @@ CAF_TEST(a blocking user handler does not stall another connection) {
     ok(rep, mq::send_atom::value, mq::make_message({"pong"}));
     CAF_REQUIRE_EQUAL(recv(req).size(), 1u);
   }
-  CAF_CHECK(!*woke); // all 100 round trips happened during the nap
+  // All 100 round trips happened while the handler was blocked: it is
+  // released only now, and it had not given up waiting.
+  CAF_CHECK(g->open());
   anon_send_exit(target, exit_reason::user_shutdown);
   for (auto& h : {actor_cast<actor>(rx1), actor_cast<actor>(tx1),
                   actor_cast<actor>(rep), actor_cast<actor>(req)})

@@ -668,12 +668,13 @@ if [[ $rc == 143 && $err == *"mqcat: stats PULL peers=0"* \
 # -- failures ------------------------------------------------------------------
 
 name="--timeout 300 without a peer exits 1 with a message"
-start=$(date +%s%N)
+# No duration is asserted: without a peer only --timeout can end the wait,
+# and `run` kills mqcat after $T s (rc 124), so rc 1 with the message shows
+# that --timeout ended it.
 run '' dealer --connect "tcp://127.0.0.1:$dead_port" --recv --timeout 300
-elapsed_ms=$((($(date +%s%N) - start) / 1000000))
-if [[ $rc == 1 && $err == *timeout* && $elapsed_ms -lt 5000 ]]; then
+if [[ $rc == 1 && $err == *timeout* ]]; then
   pass "$name"; else
-  fail "$name" "rc=$rc (want 1) after $elapsed_ms ms" "stderr: $err"; fi
+  fail "$name" "rc=$rc (want 1)" "stderr: $err"; fi
 
 name="--send --timeout 300: unacknowledged lines exit 1 with a message"
 run 'lost\n' dealer --connect "tcp://127.0.0.1:$dead_port" --send --recv \

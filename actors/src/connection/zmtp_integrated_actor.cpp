@@ -85,10 +85,18 @@ public:
       },
       [this](credit_atom, uint64_t n) {
         credited_ += n;
+        feed_held();
         update_reading();
       },
       [this](close_atom, timespan linger) { close(linger); },
       [this](data_atom, frame& chunk) {
+        // A read already under way when reading paused: its bytes wait
+        // undecoded until credit returns, so the owner holds at most RCVHWM
+        // plus one read of undelivered messages.
+        if (!held_.empty() || paused()) {
+          held_.push_back(std::move(chunk));
+          return;
+        }
         session_.feed(chunk, now());
         after_activity();
       },
@@ -352,8 +360,25 @@ private:
     send(sock_, write_atom::value, std::move(bytes), report);
   }
 
+  // Whether the owner holds RCVHWM or more of our messages it has not
+  // taken: reading pauses, and what arrives meanwhile is held undecoded.
+  bool paused() const noexcept {
+    return delivered_ - credited_ >= cfg_.rcvhwm;
+  }
+
+  // Decodes held reads while the owner has room (`all`: regardless, the
+  // socket is gone and nothing more will come).
+  void feed_held(bool all = false) {
+    while (!held_.empty() && !failure_ && (all || !paused())) {
+      auto chunk = std::move(held_.front());
+      held_.pop_front();
+      session_.feed(chunk, now());
+      after_activity();
+    }
+  }
+
   void update_reading() {
-    bool want = !closing_ && delivered_ - credited_ < cfg_.rcvhwm;
+    bool want = !closing_ && !paused();
     if (want != reading_) {
       reading_ = want;
       send(sock_, read_atom::value, want);
@@ -394,6 +419,12 @@ private:
       // The socket flushed and closed after our close, or it failed.
       if (closing_)
         return quit();
+      // What it read before it went reaches the owner (which keeps a gone
+      // connection's messages until taken), as if it had been decoded at
+      // once.
+      feed_held(true);
+      if (failure_)
+        return; // the held bytes failed the session: it quit already
       report_handshake_failure(dm.reason);
       return quit(dm.reason);
     }
@@ -414,6 +445,7 @@ private:
   bool staging_kept_ = false; // past the first flush after the handshake
   bool closing_ = false;
   bool was_up_ = false; // the session reported handshake_done
+  std::deque<frame> held_; // reads that arrived while paused, undecoded
   uint64_t delivered_ = 0;
   uint64_t handed_ = 0; // messages the owner sent us, ever
   uint64_t credited_ = 0;
