@@ -18,7 +18,7 @@ CAF_TEST(a connect and close flood leaves nothing behind) {
       [e = endpoint] { return connect_close_flood(e, 2000); }, tally);
   CAF_CHECK_EQUAL(connected, 2000u);
   CAF_CHECK(await([&] { return peers() == 1; }, 20s));
-  CAF_MESSAGE("the ROUTER knows " << peers() << " connection(s) afterwards");
+  CAF_MESSAGE("our socket knows " << peers() << " connection(s) afterwards");
   // A fresh peer still gets a greeting and a READY.
   auto c = connection::connect_to(endpoint);
   CAF_REQUIRE(c.valid());

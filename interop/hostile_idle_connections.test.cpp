@@ -34,7 +34,7 @@ CAF_TEST(a thousand idle connections stay cheap) {
   auto conns = open_idle(endpoint, n_idle);
   CAF_REQUIRE_EQUAL(conns.size(), n_idle);
   CAF_CHECK(await([&] { return peers() >= n_idle + 1; }, 20s));
-  CAF_MESSAGE("the ROUTER knows " << peers() << " connections");
+  CAF_MESSAGE("our socket knows " << peers() << " connections");
   std::this_thread::sleep_for(500ms);
   auto tally = probe_canary(5);
   CAF_MESSAGE("per idle connection: "

@@ -113,6 +113,7 @@ struct attack_result {
   uint32_t last_context = 0;
   bool parse_failed = false;
   bool held_after = false;  // a later PING got its own PONG
+  connection conn;          // still open: the test checks it is up
 };
 
 attack_result flood(const std::string& endpoint) {
@@ -148,6 +149,7 @@ attack_result flood(const std::string& endpoint) {
   r.parse_failed = rd.failed;
   if (r.answered && c.write(numbered_ping(r.pings)) == outcome::ok)
     r.held_after = rd.until(r.pings, 5000ms);
+  r.conn = std::move(c);
   return r;
 }
 
@@ -173,6 +175,7 @@ CAF_TEST(unread PONGs do not pile up) {
   CAF_CHECK(res.answered);
   CAF_CHECK(res.held_after);
   CAF_CHECK_EQUAL(status(base), 2u);
+  CAF_CHECK(!res.conn.closed_now());
   CAF_CHECK_EQUAL(failures->total(), 0u);
   // The one-pending-PONG rule: every PONG answers a later PING than the one
   // before it, the last PING is answered (the held-back PONG carries the

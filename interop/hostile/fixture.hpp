@@ -25,7 +25,6 @@
 #include <set>
 #include <spdlog/sinks/base_sink.h>
 #include <thread>
-#include <variant>
 
 namespace hostile {
 
@@ -145,11 +144,6 @@ struct canary_tally {
   int64_t slowest_ms = 0;
 };
 
-/// Our socket under attack in any of its types.
-using target_handle =
-    std::variant<mq::router_actor, mq::pub_actor, mq::xpub_actor, mq::sub_actor,
-                 mq::rep_actor, mq::pull_actor, mq::pair_actor>;
-
 /// Our socket (a ROUTER unless the environment says otherwise), its
 /// server thread, a libzmq canary and probes.
 struct fixture : failure_log_holder, interop::fixture {
@@ -160,8 +154,9 @@ struct fixture : failure_log_holder, interop::fixture {
   target_profile target = target_profile::from_env();
   /// Our socket, when it is a ROUTER (the CURVE suites use it directly).
   mq::router_actor router;
-  /// Our socket, typed.
-  target_handle sock;
+  /// Our socket, untyped: `as<Handle>()` types it (several socket types
+  /// share one handle type, so no variant).
+  caf::actor sock;
   /// Our socket, as the verbs every type has.
   mq::socket_base_actor base;
   std::string endpoint;
@@ -191,34 +186,38 @@ struct fixture : failure_log_holder, interop::fixture {
   /// The socket options of the target (the module's defaults).
   mq::socket_options options() { return defaults(); }
 
+  /// Our socket as `Handle` (e.g. `mq::pull_actor`).
+  template <class Handle> Handle as() const {
+    return caf::actor_cast<Handle>(sock);
+  }
+
   /// Spawns our socket of `target.type` with `opts`.
   void spawn_target(mq::socket_options opts) {
+    auto untyped = [](auto h) { return caf::actor_cast<caf::actor>(h); };
     switch (target.type) {
     case target_type::router:
       router = router_socket(std::move(opts));
-      sock = router;
+      sock = untyped(router);
       break;
     case target_type::pub:
-      sock = mq::spawn_pub(sys, std::move(opts));
+      sock = untyped(mq::spawn_pub(sys, std::move(opts)));
       break;
     case target_type::xpub:
-      sock = mq::spawn_xpub(sys, std::move(opts));
+      sock = untyped(mq::spawn_xpub(sys, std::move(opts)));
       break;
     case target_type::sub:
-      sock = mq::spawn_sub(sys, std::move(opts));
+      sock = untyped(mq::spawn_sub(sys, std::move(opts)));
       break;
     case target_type::rep:
-      sock = mq::spawn_rep(sys, std::move(opts));
+      sock = untyped(mq::spawn_rep(sys, std::move(opts)));
       break;
     case target_type::pull:
-      sock = mq::spawn_pull(sys, std::move(opts));
+      sock = untyped(mq::spawn_pull(sys, std::move(opts)));
       break;
     default:
-      sock = mq::spawn_pair(sys, std::move(opts));
+      sock = untyped(mq::spawn_pair(sys, std::move(opts)));
     }
-    base = std::visit(
-        [](auto& h) { return caf::actor_cast<mq::socket_base_actor>(h); },
-        sock);
+    base = as<mq::socket_base_actor>();
   }
 
   /// The libzmq type of the canary: the counterpart of our socket.
@@ -263,7 +262,7 @@ struct fixture : failure_log_holder, interop::fixture {
     CAF_REQUIRE(!endpoint.empty());
     port = target.ipc ? 0 : interop::port_of(endpoint);
     if (target.type == target_type::sub)
-      self->request(std::get<mq::sub_actor>(sock), interop::timeout,
+      self->request(as<mq::sub_actor>(), interop::timeout,
                     mq::subscribe_to_atom::value, std::string{})
           .receive([](caf::ok_atom) {},
                    [&](caf::error& err) {
@@ -292,12 +291,12 @@ struct fixture : failure_log_holder, interop::fixture {
   /// records what a PULL or SUB receives, drains an XPUB's subscriptions.
   void echo_loop() {
     interop::client cl{sys};
-    auto serve = [&](const auto& h, bool answer) {
+    auto serve = [&](const auto& h, auto answer) {
       while (!stop_echo) {
         auto msg = cl.try_recv(h, caf::timespan{100ms});
         if (!msg)
           continue;
-        if (answer) {
+        if constexpr (decltype(answer)::value) {
           cl.try_send(h, std::move(*msg), caf::timespan{2s});
         } else if (!msg->empty()) {
           std::lock_guard<std::mutex> guard{received_mtx};
@@ -307,17 +306,17 @@ struct fixture : failure_log_holder, interop::fixture {
     };
     switch (target.type) {
     case target_type::router:
-      return serve(router, true);
+      return serve(router, std::true_type{});
     case target_type::rep:
-      return serve(std::get<mq::rep_actor>(sock), true);
+      return serve(as<mq::rep_actor>(), std::true_type{});
     case target_type::pair:
-      return serve(std::get<mq::pair_actor>(sock), true);
+      return serve(as<mq::pair_actor>(), std::true_type{});
     case target_type::pull:
-      return serve(std::get<mq::pull_actor>(sock), false);
+      return serve(as<mq::pull_actor>(), std::false_type{});
     case target_type::sub:
-      return serve(std::get<mq::sub_actor>(sock), false);
+      return serve(as<mq::sub_actor>(), std::false_type{});
     case target_type::xpub:
-      return serve(std::get<mq::xpub_actor>(sock), false);
+      return serve(as<mq::xpub_actor>(), std::false_type{});
     default:
       return;
     }
@@ -355,16 +354,9 @@ struct fixture : failure_log_holder, interop::fixture {
     };
     if (we_publish()) {
       auto msg = interop::mp({token});
-      auto err = std::visit(
-          [&](auto& h) -> caf::error {
-            using handle = std::decay_t<decltype(h)>;
-            if constexpr (std::is_same_v<handle, mq::pub_actor>
-                          || std::is_same_v<handle, mq::xpub_actor>)
-              return try_send(h, std::move(msg), caf::timespan{limit});
-            else
-              return mq::make_error(mq::errc::wrong_state);
-          },
-          sock);
+      // An XPUB has the verbs of a PUB (and more).
+      auto err = try_send(as<mq::pub_actor>(), std::move(msg),
+                          caf::timespan{limit});
       if (err)
         return false;
     } else if (!interop::zsend(*canary, {token})) {

@@ -37,6 +37,7 @@ public:
     stop();
     stop_ = false;
     accepted_ = 0;
+    finished_ = 0;
     thread_ = std::thread{[this, t = std::move(peer_type)] { run(t); }};
   }
 
@@ -58,6 +59,9 @@ public:
   /// Connections accepted since `start`.
   size_t accepted() const { return accepted_; }
 
+  /// Attacks that ran to their end since `start`.
+  size_t finished() const { return finished_; }
+
   /// Whether `stop` was called (attacks poll it while they hold).
   bool stopping() const { return stop_; }
 
@@ -73,6 +77,7 @@ private:
       ++accepted_;
       auto c = connection::adopt(fd, 500ms);
       attack_(c, peer_type);
+      ++finished_;
     }
   }
 
@@ -82,11 +87,12 @@ private:
   std::thread thread_;
   std::atomic<bool> stop_{true};
   std::atomic<size_t> accepted_{0};
+  std::atomic<size_t> finished_{0};
 };
 
 /// What one client type did against the hostile server.
 struct client_tally {
-  /// Connections the server accepted (1 + reconnects).
+  /// Attacks the server ran to their end (one per connection).
   size_t cycles = 0;
   /// Most connection incarnations the socket listed at once.
   size_t max_peers = 0;
@@ -98,6 +104,8 @@ struct client_tally {
   size_t epochs = 0;
   /// Failures it reported (events matching the suite's expectation).
   size_t reported = 0;
+  /// Most received messages it held at once (all incarnations).
+  uint64_t max_in_queue = 0;
 };
 
 /// Our connecting sockets against a `hostile_server`.
@@ -135,9 +143,12 @@ struct server_fixture : fixture {
   }
 
   /// Connects a client of each type to a server running `attack`, waits
-  /// for `cycles` connections, samples the client's stats meanwhile and
-  /// counts the events of `reported` kinds whose reason contains `reason`.
-  /// Checks the bounds for each type; RSS +<= `bound_mib` over all of them.
+  /// for `cycles` attacks to end and `cycles - 1` failures to be reported
+  /// (events of `reported` kinds whose reason contains `reason`), samples
+  /// the client's stats meanwhile. Checks the bounds for each type (at most
+  /// one connection and one connect entry at once, one connect slot, at
+  /// most RCVHWM plus the reads in flight of messages held); RSS +<=
+  /// `bound_mib` over all of them.
   void run_clients(server_attack attack, mq::socket_event_mask reported,
                    const std::string& reason, size_t cycles = 3,
                    mq::socket_options opts = {}, int64_t bound_mib = 16) {
@@ -160,6 +171,10 @@ struct server_fixture : fixture {
       CAF_CHECK_LESS_OR_EQUAL(t.max_peers, 1u);
       CAF_CHECK_LESS_OR_EQUAL(t.max_connecting, 1u);
       CAF_CHECK_EQUAL(t.keys, 1u);
+      // RCVHWM plus what the reads in flight carry: the socket actor reads
+      // on until the connection's "stop reading" reaches it (seen: up to
+      // ~3 receive buffers). 4 buffers of 64 KiB in 1 KiB messages: 256.
+      CAF_CHECK_LESS_OR_EQUAL(t.max_in_queue, opts.rcvhwm + 256);
     }
     auto peak = rss.peak_growth();
     CAF_MESSAGE("RSS peak +" << peak / 1024.0 << " MiB (bound +" << bound_mib
@@ -198,14 +213,17 @@ private:
           auto st = stats(client);
           t.max_peers = std::max(t.max_peers, st.peers.size());
           t.max_connecting = std::max(t.max_connecting, st.connecting.size());
+          uint64_t held = 0;
           for (auto& p : st.peers) {
             keys.insert(p.key);
             epochs.insert(p.epoch);
+            held += p.in_queue;
           }
-          return server.accepted() >= cycles && count() >= cycles - 1;
+          t.max_in_queue = std::max(t.max_in_queue, held);
+          return server.finished() >= cycles && count() >= cycles - 1;
         },
         20s);
-    t.cycles = server.accepted();
+    t.cycles = server.finished();
     t.keys = keys.size();
     t.epochs = epochs.size();
     t.reported = count();
