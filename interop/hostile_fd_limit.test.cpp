@@ -106,11 +106,13 @@ CAF_TEST(accept survives running out of descriptors) {
   CAF_MESSAGE("at the limit: " << at_limit
                                << " connections; CPU over 1 s: " << busy_cpu
                                << " s (idle: " << idle_cpu << " s)");
-  // CPU time is the behaviour here: a listener that retried accept at once
-  // would keep a ring thread busy, ~1 s of CPU per second; the back-off
-  // retries every 100 ms. Half a core-second over the idle measurement
-  // tells the two apart on a loaded machine too.
-  CAF_CHECK_LESS(busy_cpu, idle_cpu + 0.5);
+  // CPU time is the behaviour here (a spin is only visible as CPU): a
+  // listener that re-arms accept at once after EMFILE costs this process
+  // ~0.3 s of CPU per second (measured with the back-off reverted), the
+  // back-off (a retry every 100 ms) ~0.01 s. 0.15 s over the idle
+  // measurement sits a factor 2 from the spin and 15 from the back-off:
+  // CPU time, unlike wall time, barely moves on a loaded machine.
+  CAF_CHECK_LESS(busy_cpu, idle_cpu + 0.15);
   auto tally = probe_canary(3);
   // Exit 0: every one of the attacker's connections connected.
   CAF_CHECK(reap(pid, 15s));
