@@ -98,7 +98,7 @@ struct client_tally {
   size_t max_peers = 0;
   /// Most connect entries (connecting / retrying) it listed at once.
   size_t max_connecting = 0;
-  /// Distinct connect slots (`peer_stats::key`) it used.
+  /// Distinct connect slots (`peer_stats::key`, `socket_event::key`) seen.
   size_t keys = 0;
   /// Distinct incarnations (`peer_stats::epoch`) seen.
   size_t epochs = 0;
@@ -224,6 +224,13 @@ private:
         },
         20s);
     t.cycles = server.finished();
+    // The reports name their connection too: reconnects come and go faster
+    // than the samples above.
+    for (auto& ev : events.all())
+      if (ev.key != 0) {
+        keys.insert(ev.key);
+        epochs.insert(ev.epoch);
+      }
     t.keys = keys.size();
     t.epochs = epochs.size();
     t.reported = count();
