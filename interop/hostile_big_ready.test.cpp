@@ -16,13 +16,13 @@ CAF_TEST(a 64 MiB READY is dropped on its header) {
   rss.start();
   canary_tally tally;
   auto res = during(
-      [p = port] {
+      [e = endpoint] {
         flood_result r;
-        auto c = connection::open(p);
+        auto c = connection::connect_to(e);
         if (!c.valid())
           return r;
         uint64_t body = 6 + 6 * ((64 * mib - 6) / 6);
-        r.out = c.write(interop::greeting(1, false) + big_ready_head(body));
+        r.out = c.write(big_first_frame(body));
         if (r.out == outcome::ok)
           r.out = c.repeat(tiny_property(), body - 6);
         r.closed = r.out == outcome::dropped || c.await_close(5000ms);

@@ -19,9 +19,9 @@ CAF_TEST(empty MORE frames count toward the maximum message size) {
   rss.start();
   canary_tally tally;
   auto res = during(
-      [p = port] {
+      [e = endpoint] {
         flood_result r;
-        auto c = connection::open(p);
+        auto c = connection::connect_to(e);
         if (!c.valid())
           return r;
         r.out = c.write(handshake());

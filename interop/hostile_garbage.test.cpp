@@ -15,8 +15,8 @@ struct attack_result {
   bool after_ready_closed = false;
 };
 
-bool garbage_after(uint16_t port, const std::string& prefix) {
-  auto c = connection::open(port);
+bool garbage_after(const std::string& endpoint, const std::string& prefix) {
+  auto c = connection::connect_to(endpoint);
   if (!c.valid())
     return false;
   auto out = c.write(prefix);
@@ -34,10 +34,10 @@ CAF_TEST(garbage after the greeting drops the peer) {
   rss.start();
   canary_tally tally;
   auto res = during(
-      [p = port] {
+      [e = endpoint] {
         attack_result r;
-        r.after_greeting_closed = garbage_after(p, interop::greeting(1, false));
-        r.after_ready_closed = garbage_after(p, handshake());
+        r.after_greeting_closed = garbage_after(e, greeting());
+        r.after_ready_closed = garbage_after(e, handshake());
         return r;
       },
       tally);

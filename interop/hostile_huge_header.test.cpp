@@ -11,8 +11,8 @@ using namespace hostile;
 
 namespace {
 
-bool announce(uint16_t port, uint64_t size) {
-  auto c = connection::open(port);
+bool announce(const std::string& endpoint, uint64_t size) {
+  auto c = connection::connect_to(endpoint);
   if (!c.valid())
     return false;
   auto out = c.write(handshake() + long_header(0x00, size));
@@ -34,11 +34,11 @@ CAF_TEST(absurd frame sizes drop the peer on the header) {
   rss.start();
   canary_tally tally;
   auto res = during(
-      [p = port] {
+      [e = endpoint] {
         attack_result r;
-        r.top_bit = announce(p, uint64_t{1} << 63);
-        r.max_int = announce(p, (uint64_t{1} << 63) - 1);
-        r.tera = announce(p, uint64_t{1} << 40);
+        r.top_bit = announce(e, uint64_t{1} << 63);
+        r.max_int = announce(e, (uint64_t{1} << 63) - 1);
+        r.tera = announce(e, uint64_t{1} << 40);
         return r;
       },
       tally);

@@ -31,10 +31,10 @@ CAF_TEST(a thousand idle connections stay cheap) {
   raise_fd_limit(2 * n_idle + 256);
   start(options());
   rss.start();
-  auto conns = open_idle("127.0.0.1", port, n_idle);
+  auto conns = open_idle(endpoint, n_idle);
   CAF_REQUIRE_EQUAL(conns.size(), n_idle);
   CAF_CHECK(await([&] { return peers() >= n_idle + 1; }, 20s));
-  CAF_MESSAGE("the ROUTER knows " << peers() << " connections");
+  CAF_MESSAGE("our socket knows " << peers() << " connections");
   std::this_thread::sleep_for(500ms);
   auto tally = probe_canary(5);
   CAF_MESSAGE("per idle connection: "

@@ -27,10 +27,10 @@ CAF_TEST(oversized PING contexts are truncated and bounded) {
   canary_tally tally;
   auto context = interop::pattern(200, 9);
   auto res = during(
-      [p = port, context] {
+      [e = endpoint, context] {
         attack_result r;
         {
-          auto c = connection::open(p);
+          auto c = connection::connect_to(e);
           c.write(handshake());
           if (c.read_greeting_and_ready(5000ms)) {
             c.write(ping(context));
@@ -43,7 +43,7 @@ CAF_TEST(oversized PING contexts are truncated and bounded) {
           }
         }
         {
-          auto c = connection::open(p);
+          auto c = connection::connect_to(e);
           c.write(handshake());
           r.flood = c.repeat(ping(std::string(1000, 'c')), 60 * mib);
           r.flood_sent = c.sent();

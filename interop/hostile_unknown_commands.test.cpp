@@ -45,11 +45,11 @@ CAF_TEST(unknown commands fail the handshake and are ignored after it) {
   rss.start();
   canary_tally tally;
   auto res = during(
-      [p = port] {
+      [e = endpoint] {
         attack_result r;
         { // During the handshake: ERROR, then the target closes.
-          auto c = connection::open(p);
-          c.write(interop::greeting(1, false) + command("HELLO", "x"));
+          auto c = connection::connect_to(e);
+          c.write(greeting() + command("HELLO", "x"));
           bool ok = false;
           c.read(64, 5000ms, ok);
           if (ok)
@@ -57,7 +57,7 @@ CAF_TEST(unknown commands fail the handshake and are ignored after it) {
           r.closed = c.await_close(5000ms);
         }
         { // After it: ignored; the next message is echoed.
-          auto c = connection::open(p);
+          auto c = connection::connect_to(e);
           c.write(handshake() + command("XFOO", "abc") +
                   interop::message_frame("hello", false));
           bool ok = false;
@@ -66,7 +66,7 @@ CAF_TEST(unknown commands fail the handshake and are ignored after it) {
             r.echo = await_frame(c, "");
         }
         { // A flood of 60 MiB of them, then a message.
-          auto c = connection::open(p);
+          auto c = connection::connect_to(e);
           c.write(handshake());
           r.flood =
               c.repeat(command("XFOOBAR", std::string(16, 'u')), 60 * mib);

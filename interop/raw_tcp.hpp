@@ -85,6 +85,9 @@ public:
 
   bool valid() const noexcept { return fd_ >= 0; }
 
+  /// The descriptor (e.g. to poll a listener).
+  int fd() const noexcept { return fd_; }
+
   /// Writes all of `bytes`; false on error.
   bool write(const std::string& bytes) {
     size_t off = 0;

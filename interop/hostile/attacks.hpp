@@ -13,12 +13,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -33,9 +35,56 @@ constexpr uint64_t mib = uint64_t{1} << 20;
 
 // -- payload builders ---------------------------------------------------------
 
-/// The greeting of a NULL client plus a READY announcing `type`.
-inline std::string handshake(const std::string& type = "DEALER") {
-  return interop::greeting(1, false) + interop::ready({{"Socket-Type", type}});
+/// Who the attacker claims to be: the socket type it announces and the
+/// protocol revision of its greeting. The hostile suites set it from the
+/// socket type they attack (a SUB against a PUB, ...), zmtp-attack leaves
+/// the default (a ZMTP 3.1 DEALER).
+struct peer_profile {
+  /// ZMTP socket type name ("DEALER", "SUB", ...).
+  std::string type = "DEALER";
+  /// Greets with ZMTP 2.0 (RFC 15: signature, revision 1, socket type,
+  /// identity frame) instead of 3.1. ZMTP 2.0 has no commands.
+  bool zmtp20 = false;
+};
+
+/// The profile every builder below follows.
+inline peer_profile& profile() {
+  static peer_profile instance;
+  return instance;
+}
+
+/// libzmq's ZMQ_* number of a socket type name (RFC 15's socket-type byte).
+inline uint8_t zmq_number(const std::string& type) {
+  static const char* names[] = {"PAIR", "PUB",    "SUB",    "REQ",
+                                "REP",  "DEALER", "ROUTER", "PULL",
+                                "PUSH", "XPUB",   "XSUB"};
+  for (uint8_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i)
+    if (type == names[i])
+      return i;
+  return 0xFF;
+}
+
+/// The greeting of a NULL client: ZMTP 3.1, or with `profile().zmtp20` the
+/// 12 bytes of a ZMTP 2.0 greeting (signature as libzmq 3.x sends it,
+/// revision 1, socket type).
+inline std::string greeting() {
+  if (!profile().zmtp20)
+    return interop::greeting(1, false);
+  std::string g(12, '\0');
+  g[0] = '\xFF';
+  g[8] = '\x01';
+  g[9] = '\x7F';
+  g[10] = '\x01';
+  g[11] = static_cast<char>(zmq_number(profile().type));
+  return g;
+}
+
+/// The greeting plus a READY announcing `type` (ZMTP 2.0: plus an empty
+/// identity frame).
+inline std::string handshake(const std::string& type = profile().type) {
+  if (profile().zmtp20)
+    return greeting() + std::string{"\x00\x00", 2};
+  return greeting() + interop::ready({{"Socket-Type", type}});
 }
 
 /// A command frame: name-size, name, data (RFC 23 3.3).
@@ -72,6 +121,15 @@ inline const std::string& tiny_property() {
 /// rest of the body is `tiny_property()` repeated.
 inline std::string big_ready_head(uint64_t body_size) {
   return long_header(0x04, body_size) + "\x05READY";
+}
+
+/// The greeting and the first 6 bytes of a huge first frame of `body_size`
+/// bytes (a multiple of 6): the READY of `big_ready_head`, with ZMTP 2.0 an
+/// identity frame; the rest of the body is `tiny_property()` repeated.
+inline std::string big_first_frame(uint64_t body_size) {
+  if (profile().zmtp20)
+    return greeting() + long_header(0x00, body_size) + tiny_property();
+  return greeting() + big_ready_head(body_size);
 }
 
 /// Bytes that are no valid ZMTP after a greeting: a fixed pseudo-random
@@ -184,6 +242,48 @@ public:
   static connection open(uint16_t port,
                          std::chrono::milliseconds stall_limit = 5000ms) {
     return open("127.0.0.1", port, stall_limit);
+  }
+
+  /// Connects to a ZeroMQ endpoint: "tcp://IPV4:PORT" or "ipc://PATH".
+  static connection connect_to(const std::string& endpoint,
+                               std::chrono::milliseconds stall_limit = 5000ms) {
+    if (endpoint.compare(0, 6, "tcp://") == 0) {
+      auto colon = endpoint.rfind(':');
+      auto port = std::strtoul(endpoint.c_str() + colon + 1, nullptr, 10);
+      return open(endpoint.substr(6, colon - 6), static_cast<uint16_t>(port),
+                  stall_limit);
+    }
+    connection result;
+    sockaddr_un addr{};
+    auto path = endpoint.substr(6); // "ipc://"
+    if (endpoint.compare(0, 6, "ipc://") != 0
+        || path.size() >= sizeof(addr.sun_path))
+      return result;
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+      return result;
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.data(), path.size());
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      auto err = errno;
+      ::close(fd);
+      errno = err;
+      return result;
+    }
+    return adopt(fd, stall_limit);
+  }
+
+  /// Takes over `fd` (e.g. an accepted connection of a hostile server) with
+  /// small kernel buffers.
+  static connection adopt(int fd,
+                          std::chrono::milliseconds stall_limit = 5000ms) {
+    connection result;
+    int buf = 64 * 1024;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+    result.fd_ = fd;
+    result.stall_limit_ = stall_limit;
+    return result;
   }
 
   /// Whether the connection is open.
@@ -343,12 +443,14 @@ public:
   }
 
   /// Skips the target's 64-byte greeting, then returns its READY (or any
-  /// first command) within `limit`.
+  /// first command) within `limit`. With `profile().zmtp20`: its 12-byte
+  /// ZMTP 2.0 greeting and its identity frame.
   bool read_greeting_and_ready(std::chrono::milliseconds limit) {
     bool ok = false;
-    read(64, limit, ok);
+    auto zmtp20 = profile().zmtp20;
+    read(zmtp20 ? 12 : 64, limit, ok);
     interop::raw_frame frm;
-    return ok && read_frame(frm, limit) && frm.command();
+    return ok && read_frame(frm, limit) && (zmtp20 || frm.command());
   }
 
   /// Closes the connection.
@@ -365,14 +467,14 @@ private:
 
 // -- many connections ---------------------------------------------------------
 
-/// Opens up to `n` connections to `port` that send nothing; stops at the
-/// first failure (errno tells why).
-inline std::vector<connection> open_idle(const std::string& host, uint16_t port,
+/// Opens up to `n` connections to `endpoint` ("tcp://..." or "ipc://...")
+/// that send nothing; stops at the first failure (errno tells why).
+inline std::vector<connection> open_idle(const std::string& endpoint,
                                          size_t n) {
   std::vector<connection> result;
   result.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    auto c = connection::open(host, port);
+    auto c = connection::connect_to(endpoint);
     if (!c.valid())
       break;
     result.push_back(std::move(c));
@@ -380,15 +482,21 @@ inline std::vector<connection> open_idle(const std::string& host, uint16_t port,
   return result;
 }
 
+/// Opens up to `n` connections to `host`:`port` (see above).
+inline std::vector<connection> open_idle(const std::string& host, uint16_t port,
+                                         size_t n) {
+  return open_idle("tcp://" + host + ":" + std::to_string(port), n);
+}
+
 /// Opens `n` connections one after the other and closes each at once;
 /// every second one first sends half a greeting. Returns how many
 /// connected.
-inline size_t connect_close_flood(const std::string& host, uint16_t port,
-                                  size_t n) {
+inline size_t connect_close_flood(const std::string& endpoint, size_t n) {
   size_t connected = 0;
-  auto half = interop::greeting(1, false).substr(0, 32);
+  auto g = greeting();
+  auto half = g.substr(0, g.size() / 2);
   for (size_t i = 0; i < n; ++i) {
-    auto c = connection::open(host, port, 200ms);
+    auto c = connection::connect_to(endpoint, 200ms);
     if (!c.valid())
       continue;
     ++connected;
@@ -396,6 +504,12 @@ inline size_t connect_close_flood(const std::string& host, uint16_t port,
       c.write(half);
   }
   return connected;
+}
+
+/// Opens `n` connections to `host`:`port` (see above).
+inline size_t connect_close_flood(const std::string& host, uint16_t port,
+                                  size_t n) {
+  return connect_close_flood("tcp://" + host + ":" + std::to_string(port), n);
 }
 
 } // namespace hostile

@@ -31,6 +31,7 @@ struct result {
   outcome out = outcome::ok;
   bool closed = false; // the target closed the (last) connection
   std::string note;
+  bool complete = true; // the attack did what it was asked (exit status 0)
 };
 
 uint64_t or_default(uint64_t x, uint64_t fallback) {
@@ -110,6 +111,7 @@ result idle(const params& p) {
   auto conns = open_idle(p.host, p.port, n);
   r.note =
       std::to_string(conns.size()) + " of " + std::to_string(n) + " connected";
+  r.complete = conns.size() == n;
   std::this_thread::sleep_for(p.hold);
   size_t closed = 0;
   for (auto& c : conns)
@@ -124,6 +126,7 @@ result connect_close(const params& p) {
   auto n = p.connections != 0 ? p.connections : 2000;
   auto ok = connect_close_flood(p.host, p.port, n);
   r.note = std::to_string(ok) + " of " + std::to_string(n) + " connected";
+  r.complete = ok == n;
   return r;
 }
 
@@ -183,7 +186,9 @@ int usage(const char* why) {
     std::fprintf(stderr, " %s", name.c_str());
   std::fprintf(stderr,
                "\nprints: attack=NAME sent=BYTES outcome=ok|dropped|stalled "
-               "closed=yes|no seconds=S note=\"...\"\n");
+               "closed=yes|no seconds=S note=\"...\"\n"
+               "exit status 1: idle or connect-close could not open every "
+               "connection\n");
   return why != nullptr ? 2 : 0;
 }
 
@@ -240,5 +245,6 @@ int main(int argc, char** argv) {
               "note=\"%s\"\n",
               name.c_str(), static_cast<unsigned long long>(r.sent),
               to_string(r.out), r.closed ? "yes" : "no", secs, r.note.c_str());
-  return 0;
+  // idle and connect-close fail (exit 1) unless every connection connected.
+  return r.complete ? 0 : 1;
 }
