@@ -38,10 +38,18 @@ expected<endpoint> endpoint::parse(std::string_view str) {
     result.path = std::string{rest};
     return result;
   }
+  if (scheme == "inproc") {
+    // As libzmq: any non-empty name; no wildcard.
+    result.proto = transport::inproc;
+    if (rest.empty())
+      return bad(str, "empty inproc name");
+    result.path = std::string{rest};
+    return result;
+  }
   if (scheme != "tcp")
     return make_error(errc::unsupported_transport,
                       std::string{str} + ": transport '" + std::string{scheme}
-                        + "' is not supported (tcp, ipc)");
+                        + "' is not supported (tcp, ipc, inproc)");
   result.proto = transport::tcp;
   std::string_view host;
   std::string_view port;
@@ -79,6 +87,8 @@ expected<endpoint> endpoint::parse(std::string_view str) {
 }
 
 std::string endpoint::to_string() const {
+  if (proto == transport::inproc)
+    return "inproc://" + path;
   if (proto == transport::ipc)
     return "ipc://" + std::string{abstract ? "@" : ""} + path;
   auto h = host.find(':') != std::string::npos ? "[" + host + "]" : host;

@@ -10,7 +10,8 @@ namespace caf::monocoque {
 
 /// A parsed ZeroMQ endpoint: `tcp://host:port` (IPv4, `[IPv6]`, names, `*`
 /// as host for "all interfaces", `*` or `0` as port for "any free port") or
-/// `ipc://path` (`ipc://@name` for the abstract namespace).
+/// `ipc://path` (`ipc://@name` for the abstract namespace) or `inproc://name`
+/// (sockets of one actor system, no kernel: see docs/api.md, "inproc").
 struct endpoint {
   /// The transport.
   enum class transport : uint8_t {
@@ -18,6 +19,9 @@ struct endpoint {
     tcp,
     /// Unix domain stream socket.
     ipc,
+    /// Between sockets of one actor system: messages are handed over by
+    /// reference, no ZMTP encoding, no kernel.
+    inproc,
   };
 
   /// Which transport.
@@ -30,6 +34,7 @@ struct endpoint {
   uint16_t port = 0;
 
   /// IPC: file system path, or the name after `@` when `abstract`.
+  /// inproc: the name (any non-empty string).
   std::string path;
 
   /// IPC: whether the path lives in Linux's abstract namespace.
