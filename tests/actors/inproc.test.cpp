@@ -2,8 +2,8 @@
 // coordinator: bind and connect in either order, names taken and freed,
 // unbind and disconnect, credit both ways (a slow reader holds the writer
 // back), either side dying (no ghost peer, a fresh epoch when a new socket
-// binds the name), linger, events, the proxy with inproc sockets, and zero
-// copy. The pairings of socket types: inproc_types.test.cpp.
+// binds the name), linger, events, and zero copy. The pairings of socket
+// types and the proxy: inproc_types.test.cpp.
 #define CAF_SUITE inproc
 #include "inproc_fixture.hpp"
 
@@ -13,56 +13,8 @@ using namespace caf::monocoque::inproc_test;
 using namespace std::chrono_literals;
 namespace mq = caf::monocoque; // CAF has close/connect/monitor atoms too
 
-namespace {
 
-using event_log = std::shared_ptr<std::vector<socket_event>>;
-
-/// Records every event it is sent.
-behavior event_collector(event_based_actor*, event_log log) {
-  return {
-    [log](event_atom, socket_event& ev) { log->push_back(std::move(ev)); },
-  };
-}
-
-/// The kinds of `log`, in order, leaving out `connect_delayed`.
-std::vector<std::string> kinds(const event_log& log) {
-  std::vector<std::string> result;
-  for (auto& ev : *log)
-    if (ev.type != socket_event_type::connect_delayed)
-      result.push_back(to_string(ev.type));
-  return result;
-}
-
-struct inproc_fixture : fixture {
-  /// Subscribes a fresh collector to every event of `s`.
-  template <class Handle>
-  event_log watch(const Handle& s) {
-    auto log = std::make_shared<std::vector<socket_event>>();
-    auto hdl = sys.spawn(event_collector, log);
-    CAF_REQUIRE_EQUAL(ask_ok(s, mq::monitor_atom::value, actor{hdl},
-                             all_socket_events),
-                      error{});
-    return log;
-  }
-
-  /// Writes with `writer` (never reading at `reader`) until a send is
-  /// withheld; returns the acknowledged count and the withheld send.
-  template <class W>
-  std::pair<size_t, pending_send> fill(const W& writer, size_t limit) {
-    for (size_t n = 0; n < limit; ++n) {
-      auto p = send_pending(writer, mp({std::to_string(n)}));
-      if (!p.answered())
-        return {n, std::move(p)};
-      CAF_REQUIRE_EQUAL(p.take(), error{});
-    }
-    CAF_FAIL("no send was withheld after " << limit << " messages");
-    return {};
-  }
-};
-
-} // namespace
-
-CAF_TEST_FIXTURE_SCOPE(inproc_tests, inproc_fixture)
+CAF_TEST_FIXTURE_SCOPE(inproc_tests, fixture)
 
 // -- binding and connecting ---------------------------------------------------
 
@@ -420,60 +372,6 @@ CAF_TEST(both sides report the lifecycle of an inproc connection) {
   CAF_CHECK(std::find(sk.begin(), sk.end(), "disconnected") != sk.end());
   auto ck = kinds(cev);
   CAF_CHECK(std::find(ck.begin(), ck.end(), "disconnected") != ck.end());
-}
-
-// -- the proxy ----------------------------------------------------------------
-
-CAF_TEST(a proxy between inproc frontend and backend serves every client) {
-  auto front = make(spawn_router);
-  auto back = make(spawn_dealer);
-  CAF_REQUIRE(bind(front, "inproc://front"));
-  CAF_REQUIRE(bind(back, "inproc://back"));
-  std::vector<rep_actor> workers;
-  for (int i = 0; i < 2; ++i) {
-    workers.push_back(make(spawn_rep));
-    CAF_REQUIRE_EQUAL(connect(workers.back(), "inproc://back"), error{});
-  }
-  std::vector<req_actor> clients;
-  for (int i = 0; i < 3; ++i) {
-    clients.push_back(make(spawn_req));
-    CAF_REQUIRE_EQUAL(connect(clients.back(), "inproc://front"), error{});
-  }
-  CAF_REQUIRE_EQUAL(status(front), 3u);
-  CAF_REQUIRE_EQUAL(status(back), 2u);
-  auto res = spawn_proxy(sys, front, back, {}, proxy_options{16, 16, false});
-  CAF_REQUIRE(res);
-  auto proxy = *res;
-  settle();
-  for (size_t i = 0; i < clients.size(); ++i)
-    CAF_REQUIRE_EQUAL(send(clients[i], mp({"req-" + std::to_string(i)})),
-                      error{});
-  // Each worker answers what it gets until every request was served.
-  size_t served = 0;
-  std::vector<size_t> per_worker(workers.size());
-  for (int round = 0; round < 10 && served < clients.size(); ++round)
-    for (size_t w = 0; w < workers.size(); ++w) {
-      auto q = recv(workers[w]);
-      if (!q)
-        continue;
-      CAF_REQUIRE_EQUAL(q->size(), 1u);
-      CAF_REQUIRE_EQUAL(send(workers[w], mp({"re:" + strs(*q)[0]})), error{});
-      ++served;
-      ++per_worker[w];
-    }
-  CAF_CHECK_EQUAL(served, clients.size());
-  for (auto n : per_worker)
-    CAF_CHECK_GREATER(n, 0u);
-  for (size_t i = 0; i < clients.size(); ++i)
-    CAF_CHECK_EQUAL(recv_strs(clients[i]),
-                    strings{"re:req-" + std::to_string(i)});
-  auto ps = ask<proxy_stats>(proxy, stats_atom::value);
-  CAF_REQUIRE(ps);
-  CAF_CHECK_EQUAL(ps->frontend.msgs_in, 3u);
-  CAF_CHECK_EQUAL(ps->backend.msgs_out, 3u);
-  CAF_CHECK_EQUAL(ps->backend.msgs_in, 3u);
-  CAF_CHECK_EQUAL(ps->frontend.msgs_out, 3u);
-  CAF_CHECK_EQUAL(ask_ok(proxy, terminate_atom::value), error{});
 }
 
 // -- zero copy ----------------------------------------------------------------

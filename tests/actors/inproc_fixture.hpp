@@ -88,6 +88,25 @@ inline std::vector<peer_stats> peers_at(const socket_stats& st,
   return result;
 }
 
+/// What an event subscriber of `watch` got.
+using event_log = std::shared_ptr<std::vector<socket_event>>;
+
+/// Records every event it is sent.
+inline behavior event_collector(event_based_actor*, event_log log) {
+  return {
+    [log](event_atom, socket_event& ev) { log->push_back(std::move(ev)); },
+  };
+}
+
+/// The kinds of `log`, in order, leaving out `connect_delayed`.
+inline strings kinds(const event_log& log) {
+  strings result;
+  for (auto& ev : *log)
+    if (ev.type != socket_event_type::connect_delayed)
+      result.push_back(to_string(ev.type));
+  return result;
+}
+
 // -- fixture ------------------------------------------------------------------
 
 /// Loads the module; its ring runs for real but nothing here uses it.
@@ -298,6 +317,31 @@ struct fixture : test_coordinator_fixture<test_config> {
     CAF_REQUIRE_EQUAL(status(binder), 1u);
     CAF_REQUIRE_EQUAL(status(connector), 1u);
     return ep;
+  }
+
+  /// Subscribes a fresh collector to every event of `s`.
+  template <class Handle>
+  event_log watch(const Handle& s) {
+    auto log = std::make_shared<std::vector<socket_event>>();
+    auto hdl = sys.spawn(event_collector, log);
+    CAF_REQUIRE_EQUAL(ask_ok(s, monitor_atom::value, actor{hdl},
+                             all_socket_events),
+                      error{});
+    return log;
+  }
+
+  /// Writes numbered messages with `writer` until a send is withheld;
+  /// returns how many were acknowledged, and the withheld send.
+  template <class Handle>
+  std::pair<size_t, pending_send> fill(const Handle& writer, size_t limit) {
+    for (size_t n = 0; n < limit; ++n) {
+      auto p = send_pending(writer, mp({std::to_string(n)}));
+      if (!p.answered())
+        return {n, std::move(p)};
+      CAF_REQUIRE_EQUAL(p.take(), error{});
+    }
+    CAF_FAIL("no send was withheld after " << limit << " messages");
+    return {};
   }
 
 private:

@@ -4,7 +4,9 @@
 // each pairing ZMTP allows with messages flowing in both bind/connect
 // directions and the right envelopes (ROUTER routing ids, the connector's
 // `identity`, `connect_routing_id`, REQ/REP delimiters, subscriptions and
-// XPUB/XSUB subscription messages).
+// XPUB/XSUB subscription messages); security options ignored; a proxy
+// (ROUTER frontend, DEALER backend) between REQ clients and REP workers,
+// all over inproc.
 #define CAF_SUITE inproc_types
 #include "inproc_fixture.hpp"
 
@@ -26,46 +28,25 @@ struct type_entry {
   spawn_fn spawn;
 };
 
-template <class Handle>
-actor untyped(Handle hdl) {
-  return actor_cast<actor>(std::move(hdl));
+/// Spawns a socket with `Spawn` and returns it untyped.
+template <class Handle, Handle (*Spawn)(actor_system&, socket_options)>
+actor spawn_untyped(actor_system& sys, socket_options opts) {
+  return actor_cast<actor>(Spawn(sys, std::move(opts)));
 }
 
 const std::vector<type_entry>& all_types() {
   static const std::vector<type_entry> types{
-    {"PAIR", [](actor_system& s, socket_options o) {
-       return untyped(spawn_pair(s, std::move(o)));
-     }},
-    {"PUB", [](actor_system& s, socket_options o) {
-       return untyped(spawn_pub(s, std::move(o)));
-     }},
-    {"SUB", [](actor_system& s, socket_options o) {
-       return untyped(spawn_sub(s, std::move(o)));
-     }},
-    {"REQ", [](actor_system& s, socket_options o) {
-       return untyped(spawn_req(s, std::move(o)));
-     }},
-    {"REP", [](actor_system& s, socket_options o) {
-       return untyped(spawn_rep(s, std::move(o)));
-     }},
-    {"DEALER", [](actor_system& s, socket_options o) {
-       return untyped(spawn_dealer(s, std::move(o)));
-     }},
-    {"ROUTER", [](actor_system& s, socket_options o) {
-       return untyped(spawn_router(s, std::move(o)));
-     }},
-    {"PULL", [](actor_system& s, socket_options o) {
-       return untyped(spawn_pull(s, std::move(o)));
-     }},
-    {"PUSH", [](actor_system& s, socket_options o) {
-       return untyped(spawn_push(s, std::move(o)));
-     }},
-    {"XPUB", [](actor_system& s, socket_options o) {
-       return untyped(spawn_xpub(s, std::move(o)));
-     }},
-    {"XSUB", [](actor_system& s, socket_options o) {
-       return untyped(spawn_xsub(s, std::move(o)));
-     }},
+    {"PAIR", spawn_untyped<pair_actor, spawn_pair>},
+    {"PUB", spawn_untyped<pub_actor, spawn_pub>},
+    {"SUB", spawn_untyped<sub_actor, spawn_sub>},
+    {"REQ", spawn_untyped<req_actor, spawn_req>},
+    {"REP", spawn_untyped<rep_actor, spawn_rep>},
+    {"DEALER", spawn_untyped<dealer_actor, spawn_dealer>},
+    {"ROUTER", spawn_untyped<router_actor, spawn_router>},
+    {"PULL", spawn_untyped<pull_actor, spawn_pull>},
+    {"PUSH", spawn_untyped<push_actor, spawn_push>},
+    {"XPUB", spawn_untyped<xpub_actor, spawn_xpub>},
+    {"XSUB", spawn_untyped<xsub_actor, spawn_xsub>},
   };
   return types;
 }
@@ -458,6 +439,58 @@ CAF_TEST(security options do not apply to inproc) {
   CAF_CHECK_EQUAL(only_peer(client).mechanism, "NULL");
   CAF_REQUIRE_EQUAL(send(client, mp({"in"})), error{});
   CAF_CHECK_EQUAL(recv_strs(server), strings{"in"});
+}
+
+CAF_TEST(a proxy between inproc frontend and backend serves every client) {
+  auto front = make(spawn_router);
+  auto back = make(spawn_dealer);
+  CAF_REQUIRE(bind(front, "inproc://front"));
+  CAF_REQUIRE(bind(back, "inproc://back"));
+  std::vector<rep_actor> workers;
+  for (int i = 0; i < 2; ++i) {
+    workers.push_back(make(spawn_rep));
+    CAF_REQUIRE_EQUAL(connect(workers.back(), "inproc://back"), error{});
+  }
+  std::vector<req_actor> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(make(spawn_req));
+    CAF_REQUIRE_EQUAL(connect(clients.back(), "inproc://front"), error{});
+  }
+  CAF_REQUIRE_EQUAL(status(front), 3u);
+  CAF_REQUIRE_EQUAL(status(back), 2u);
+  auto res = spawn_proxy(sys, front, back, {}, proxy_options{16, 16, false});
+  CAF_REQUIRE(res);
+  auto proxy = *res;
+  settle();
+  for (size_t i = 0; i < clients.size(); ++i)
+    CAF_REQUIRE_EQUAL(send(clients[i], mp({"req-" + std::to_string(i)})),
+                      error{});
+  // Each worker answers what it gets until every request was served.
+  size_t served = 0;
+  std::vector<size_t> per_worker(workers.size());
+  for (int round = 0; round < 10 && served < clients.size(); ++round)
+    for (size_t w = 0; w < workers.size(); ++w) {
+      auto q = recv(workers[w]);
+      if (!q)
+        continue;
+      CAF_REQUIRE_EQUAL(q->size(), 1u);
+      CAF_REQUIRE_EQUAL(send(workers[w], mp({"re:" + strs(*q)[0]})), error{});
+      ++served;
+      ++per_worker[w];
+    }
+  CAF_CHECK_EQUAL(served, clients.size());
+  for (auto n : per_worker)
+    CAF_CHECK_GREATER(n, 0u);
+  for (size_t i = 0; i < clients.size(); ++i)
+    CAF_CHECK_EQUAL(recv_strs(clients[i]),
+                    strings{"re:req-" + std::to_string(i)});
+  auto ps = ask<proxy_stats>(proxy, stats_atom::value);
+  CAF_REQUIRE(ps);
+  CAF_CHECK_EQUAL(ps->frontend.msgs_in, 3u);
+  CAF_CHECK_EQUAL(ps->backend.msgs_out, 3u);
+  CAF_CHECK_EQUAL(ps->backend.msgs_in, 3u);
+  CAF_CHECK_EQUAL(ps->frontend.msgs_out, 3u);
+  CAF_CHECK_EQUAL(ask_ok(proxy, terminate_atom::value), error{});
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
