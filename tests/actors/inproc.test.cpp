@@ -121,7 +121,15 @@ CAF_TEST(unbind closes the connections the bind accepted and only those) {
     CAF_CHECK_EQUAL(stats(c).connecting.size(), 1u);
   }
   CAF_CHECK_EQUAL(status(c3), 1u);
-  // The name is free; the connectors come back to whoever binds it.
+  // The connectors retry after their reconnect interval and find no bind:
+  // they wait for one, and come back as soon as it appears.
+  elapse(1s);
+  for (auto& c : {c1, c2}) {
+    auto st = stats(c);
+    CAF_REQUIRE_EQUAL(st.connecting.size(), 1u);
+    CAF_CHECK_EQUAL(st.connecting[0].endpoint, "inproc://x");
+    CAF_MESSAGE("waiting: " << st.connecting[0].last_error);
+  }
   auto server2 = make(spawn_dealer);
   CAF_REQUIRE(bind(server2, "inproc://x"));
   CAF_CHECK_EQUAL(status(server2), 2u);
@@ -263,9 +271,14 @@ CAF_TEST(a dead binder is replaced and the connector reconnects anew) {
     auto st = stats(client);
     CAF_REQUIRE_EQUAL(st.connecting.size(), 1u);
     CAF_CHECK_EQUAL(st.connecting[0].endpoint, ep);
-    // A new socket binds the name: the connector's slot comes back.
+    // A new socket binds the name before (rounds 0, 2) or after (round 1)
+    // the connector's reconnect interval ran out; either way it comes back.
+    if (round == 1)
+      elapse(1s);
     auto next = make(spawn_router);
     CAF_REQUIRE(bind(next, ep));
+    if (round != 1)
+      elapse(1s);
     CAF_CHECK_EQUAL(status(client), 1u);
     CAF_CHECK_EQUAL(status(next), 1u);
     auto p = only_peer(client);
@@ -295,11 +308,13 @@ CAF_TEST(a binder dying with a full pipe frees the writer) {
   // The writer keeps what it had not handed over for the next peer.
   auto reader2 = make(spawn_pull);
   CAF_REQUIRE(bind(reader2, ep));
+  elapse(1s); // the writer's reconnect interval
   CAF_CHECK_EQUAL(status(writer), 1u);
   CAF_CHECK(blocked.answered());
   CAF_CHECK_GREATER(only_peer(reader2).msgs_in, 0u);
-  CAF_MESSAGE(acked << " acknowledged, "
-                    << only_peer(reader2).msgs_in << " reached the new reader");
+  auto reached = only_peer(reader2).msgs_in;
+  CAF_MESSAGE(acked << " acknowledged, " << reached
+                    << " reached the new reader");
 }
 
 // -- close and linger ---------------------------------------------------------
