@@ -91,7 +91,9 @@ CAF_TEST(a bound name is taken until close or unbind frees it) {
   CAF_CHECK(is(ask_ok(c, unbind_atom::value, std::string{"inproc://name"}),
                errc::unknown_endpoint));
   // A killed socket frees its names too.
+  CAF_CHECK_EQUAL(names_bound(), 2u);
   kill(b, exit_reason::user_shutdown);
+  CAF_CHECK_EQUAL(names_bound(), 0u);
   CAF_CHECK(bind(c, "inproc://name"));
   CAF_CHECK(bind(c, "inproc://other"));
 }
@@ -266,6 +268,7 @@ CAF_TEST(a dead binder is replaced and the connector reconnects anew) {
     // A message left unread at the dying binder dies with it.
     CAF_REQUIRE_EQUAL(send(client, mp({"unread"})), error{});
     kill(binder, round == 0 ? exit_reason::kill : exit_reason::user_shutdown);
+    CAF_CHECK_EQUAL(names_bound(), 0u); // the dead binder's name is free
     CAF_CHECK_EQUAL(status(client), 0u);
     CAF_CHECK(stats(client).peers.empty());
     auto st = stats(client);
@@ -287,6 +290,7 @@ CAF_TEST(a dead binder is replaced and the connector reconnects anew) {
               == epochs.end());
     epochs.push_back(p.epoch);
     CAF_CHECK_EQUAL(only_peer(next).routing_id, "cl");
+    CAF_CHECK_EQUAL(names_bound(), 1u);
     CAF_REQUIRE_EQUAL(send(client, mp({"round " + std::to_string(round)})),
                       error{});
     CAF_CHECK_EQUAL(recv_strs(next),

@@ -23,6 +23,7 @@
 #endif
 
 #include "caf/monocoque/all.hpp"
+#include "caf/monocoque/internal/inproc_registry.hpp"
 #include "caf/monocoque/module.hpp"
 
 #include <caf/test/dsl.hpp>
@@ -281,6 +282,14 @@ struct fixture : test_coordinator_fixture<test_config> {
     auto res = ask<socket_stats>(s, stats_atom::value);
     CAF_REQUIRE(res);
     return *res;
+  }
+
+  /// Number of inproc names bound in the actor system (the module's
+  /// registry).
+  size_t names_bound() {
+    auto* mod = caf::monocoque::module::from(sys);
+    CAF_REQUIRE(mod != nullptr);
+    return mod->inproc().bound();
   }
 
   /// Number of peers of `s` whose handshake completed.
