@@ -167,6 +167,7 @@ CAF_TEST(an incompatible bind appearing later leaves the connect retrying) {
   CAF_CHECK_EQUAL(status(pub), 0u);
   CAF_REQUIRE_EQUAL(st.connecting.size(), 1u);
   CAF_CHECK_EQUAL(st.connecting[0].endpoint, ep);
+  CAF_CHECK_GREATER_OR_EQUAL(st.connecting[0].attempts, 2u); // it retries
   CAF_CHECK_NOT_EQUAL(st.connecting[0].last_error.find("socket_type_mismatch"),
                       std::string::npos);
   CAF_MESSAGE("last error: " << st.connecting[0].last_error);
