@@ -64,7 +64,6 @@ mq::socket_options options(caf::actor_system& sys) {
 
 struct worker_state {
   mq::rep_actor rep;
-  uint64_t served = 0;
   static inline const char* name = "mt_server.worker";
 };
 
@@ -93,13 +92,11 @@ caf::behavior worker(caf::stateful_actor<worker_state>* self, int id) {
     },
     [self, id](done_atom, const std::string& body) {
       auto reply = mq::make_message({body + " -> worker " + std::to_string(id)});
-      auto& st = self->state;
       // The reply to send_atom is the backpressure signal; then one more
       // credit: we are ready for the next request.
-      self->request(st.rep, 5s, mq::send_atom::value, std::move(reply))
+      self->request(self->state.rep, 5s, mq::send_atom::value, std::move(reply))
         .then(
           [self](caf::ok_atom) {
-            ++self->state.served;
             self->send(self->state.rep, mq::credit_atom::value, uint64_t{1});
           },
           [self](caf::error& err) { self->quit(err); });
@@ -200,11 +197,12 @@ int main(int argc, char** argv) {
     failure = "the workers did not connect to " + workers_ep + " within 5 s";
 
   // 4. The proxy between them (zmq_proxy).
-  caf::expected<mq::proxy_actor> proxy{caf::error{}};
+  mq::proxy_actor proxy;
   if (failure.empty()) {
-    proxy = mq::spawn_proxy(sys, frontend, backend);
-    if (!proxy)
-      failure = sys.render(proxy.error());
+    if (auto spawned = mq::spawn_proxy(sys, frontend, backend))
+      proxy = *spawned;
+    else
+      failure = sys.render(spawned.error());
   }
   if (!failure.empty()) {
     std::fprintf(stderr, "mt_server: %s\n", failure.c_str());
@@ -225,9 +223,9 @@ int main(int argc, char** argv) {
   //    frontend (replies still queued go out within the linger), the
   //    workers (each one's REP socket closes with it) and the backend.
   mq::proxy_stats moved;
-  self->request(*proxy, 5s, mq::stats_atom::value)
+  self->request(proxy, 5s, mq::stats_atom::value)
     .receive([&](mq::proxy_stats& x) { moved = x; }, [](caf::error&) {});
-  self->request(*proxy, 5s, mq::terminate_atom::value)
+  self->request(proxy, 5s, mq::terminate_atom::value)
     .receive([](caf::ok_atom) {}, [](caf::error&) {});
   self->request(frontend, 5s, mq::close_atom::value)
     .receive([](caf::ok_atom) {}, [](caf::error&) {});
