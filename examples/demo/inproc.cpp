@@ -41,8 +41,8 @@ std::string req_to_rep(env& e) {
   auto& p = peers[0];
   expect(p.endpoint == name && p.mechanism == "NULL" && p.ring == -1,
          "rep_actor's peer: endpoint " + p.endpoint + ", mechanism " +
-           p.mechanism + ", ring " + std::to_string(p.ring) + "; expected " +
-           name + ", NULL, -1");
+             p.mechanism + ", ring " + std::to_string(p.ring) + "; expected " +
+             name + ", NULL, -1");
   auto line = "endpoint " + p.endpoint + ", " + p.peer_type + ", mechanism " +
               p.mechanism + ", ring " + std::to_string(p.ring) + " (none)";
   trace("rep_actor's peer: " + line);
@@ -67,15 +67,16 @@ size_t push_to_pull(env& e) {
   ask<caf::ok_atom>(e, "send", push, mq::send_atom::value, std::move(msg));
   mq::multipart got;
   caf::error err;
-  e.self->request(pull, 2 * timeout, mq::recv_atom::value, caf::timespan{timeout})
-    .receive([&](mq::multipart& x) { got = std::move(x); },
-             [&](caf::error& x) { err = std::move(x); });
+  e.self
+      ->request(pull, 2 * timeout, mq::recv_atom::value, caf::timespan{timeout})
+      .receive([&](mq::multipart& x) { got = std::move(x); },
+               [&](caf::error& x) { err = std::move(x); });
   if (err)
     throw failure{"pull_actor: recv: " + e.sys.render(err)};
   expect(got.size() == 2 && got[0].to_string() == "blob" &&
-           got[1].size() == big.size(),
+             got[1].size() == big.size(),
          "pull_actor received " + std::to_string(got.size()) +
-           " frame(s), expected ['blob', 64 KiB]");
+             " frame(s), expected ['blob', 64 KiB]");
   expect(got[1].data() == big.data(),
          "pull_actor: the 64 KiB frame is a copy, not the buffer sent");
   trace("pull_actor <- ['blob', 64 KiB]: the same buffer as sent (no copy)");

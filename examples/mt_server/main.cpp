@@ -33,7 +33,6 @@
 #include "caf/monocoque/all.hpp"
 
 #include <caf/all.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -72,35 +71,39 @@ struct worker_state {
 /// other actors meanwhile) replies "REQUEST -> worker ID". The REP socket
 /// hides the envelope: it yields the body and routes the next send back.
 caf::behavior worker(caf::stateful_actor<worker_state>* self, int id) {
-  auto& rep = self->state.rep = mq::spawn_rep(self->system(),
-                                               options(self->system()));
+  auto& rep = self->state.rep =
+      mq::spawn_rep(self->system(), options(self->system()));
   // The socket is ours alone: when this actor exits, its handle goes and the
   // socket closes (with its linger). If the socket dies, so does the worker.
   self->monitor(rep);
   self->set_down_handler([self](caf::down_msg& dm) { self->quit(dm.reason); });
   // inproc connects like tcp, and may even come before the bind.
   self->request(rep, 5s, mq::connect_atom::value, workers_ep)
-    .then([](caf::ok_atom) {}, [self](caf::error& err) { self->quit(err); });
+      .then([](caf::ok_atom) {}, [self](caf::error& err) { self->quit(err); });
   // Push delivery: the socket sends us (message_atom, multipart) while we
   // hold credit. A REP hands out the next request only after our reply.
-  self->send(rep, mq::deliver_atom::value,
-             caf::actor_cast<caf::actor>(self), uint64_t{1});
+  self->send(rep, mq::deliver_atom::value, caf::actor_cast<caf::actor>(self),
+             uint64_t{1});
   return {
-    [self](mq::message_atom, mq::multipart& request) {
-      auto body = request.empty() ? std::string{} : request.back().to_string();
-      self->delayed_send(self, 1ms, done_atom::value, body);
-    },
-    [self, id](done_atom, const std::string& body) {
-      auto reply = mq::make_message({body + " -> worker " + std::to_string(id)});
-      // The reply to send_atom is the backpressure signal; then one more
-      // credit: we are ready for the next request.
-      self->request(self->state.rep, 5s, mq::send_atom::value, std::move(reply))
-        .then(
-          [self](caf::ok_atom) {
-            self->send(self->state.rep, mq::credit_atom::value, uint64_t{1});
-          },
-          [self](caf::error& err) { self->quit(err); });
-    },
+      [self](mq::message_atom, mq::multipart& request) {
+        auto body =
+            request.empty() ? std::string{} : request.back().to_string();
+        self->delayed_send(self, 1ms, done_atom::value, body);
+      },
+      [self, id](done_atom, const std::string& body) {
+        auto reply =
+            mq::make_message({body + " -> worker " + std::to_string(id)});
+        // The reply to send_atom is the backpressure signal; then one more
+        // credit: we are ready for the next request.
+        self->request(self->state.rep, 5s, mq::send_atom::value,
+                      std::move(reply))
+            .then(
+                [self](caf::ok_atom) {
+                  self->send(self->state.rep, mq::credit_atom::value,
+                             uint64_t{1});
+                },
+                [self](caf::error& err) { self->quit(err); });
+      },
   };
 }
 
@@ -125,7 +128,7 @@ bool wait_for_peers(caf::scoped_actor& self, const mq::dealer_actor& sock,
   for (;;) {
     uint64_t up = 0;
     self->request(sock, 1s, mq::status_atom::value)
-      .receive([&](uint64_t x) { up = x; }, [](caf::error&) {});
+        .receive([&](uint64_t x) { up = x; }, [](caf::error&) {});
     if (up >= n)
       return true;
     if (std::chrono::steady_clock::now() > deadline)
@@ -145,9 +148,10 @@ int main(int argc, char** argv) {
   int workers = 5;
   try {
     if (!args.empty())
-      frontend_ep = args[0].find("://") != std::string::npos
-                      ? args[0]
-                      : "tcp://127.0.0.1:" + std::to_string(std::stoi(args[0]));
+      frontend_ep =
+          args[0].find("://") != std::string::npos
+              ? args[0]
+              : "tcp://127.0.0.1:" + std::to_string(std::stoi(args[0]));
     if (args.size() > 1)
       workers = std::stoi(args[1]);
   } catch (const std::exception&) {
@@ -179,13 +183,13 @@ int main(int argc, char** argv) {
   // 1. The frontend, for the clients: a ROUTER on tcp.
   auto frontend = mq::spawn_router(sys, options(sys));
   self->request(frontend, 5s, mq::bind_atom::value, frontend_ep)
-    .receive([&](std::string& bound) { frontend_ep = bound; }, on_error);
+      .receive([&](std::string& bound) { frontend_ep = bound; }, on_error);
 
   // 2. The backend, for the workers: a DEALER on inproc.
   auto backend = mq::spawn_dealer(sys, options(sys));
   if (failure.empty())
     self->request(backend, 5s, mq::bind_atom::value, workers_ep)
-      .receive([](std::string&) {}, on_error);
+        .receive([](std::string&) {}, on_error);
 
   // 3. The workers connect to the backend. Waiting for all of them is not
   //    needed (a DEALER queues until a peer is up), but it spreads the very
@@ -224,15 +228,15 @@ int main(int argc, char** argv) {
   //    workers (each one's REP socket closes with it) and the backend.
   mq::proxy_stats moved;
   self->request(proxy, 5s, mq::stats_atom::value)
-    .receive([&](mq::proxy_stats& x) { moved = x; }, [](caf::error&) {});
+      .receive([&](mq::proxy_stats& x) { moved = x; }, [](caf::error&) {});
   self->request(proxy, 5s, mq::terminate_atom::value)
-    .receive([](caf::ok_atom) {}, [](caf::error&) {});
+      .receive([](caf::ok_atom) {}, [](caf::error&) {});
   self->request(frontend, 5s, mq::close_atom::value)
-    .receive([](caf::ok_atom) {}, [](caf::error&) {});
+      .receive([](caf::ok_atom) {}, [](caf::error&) {});
   for (auto& w : pool)
     self->send_exit(w, caf::exit_reason::user_shutdown);
   self->request(backend, 5s, mq::close_atom::value)
-    .receive([](caf::ok_atom) {}, [](caf::error&) {});
+      .receive([](caf::ok_atom) {}, [](caf::error&) {});
   std::printf("mt_server: stopped by %s: the proxy forwarded %llu request(s) "
               "and %llu reply(ies)\n",
               signo == SIGINT ? "SIGINT" : "SIGTERM",
