@@ -58,7 +58,7 @@ size_t push_to_pull(env& e) {
   connect(e, pull, name);
   trace("push_actor binds " + name + ", pull_actor connects");
   // 64 KiB filled once; the sent message shares this buffer.
-  auto big = mq::frame::allocate(64 * 1024);
+  auto big = mq::frame::allocate(size_t{64} * 1024);
   for (size_t i = 0; i < big.size(); ++i)
     big.mutable_data()[i] = static_cast<uint8_t>(i * 7);
   mq::multipart msg;
