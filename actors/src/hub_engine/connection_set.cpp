@@ -257,7 +257,11 @@ template <class Self> peer* connection_set<Self>::on_down(const down_msg& dm) {
       // or timed out in the handshake): say why in the stats.
       if (!p->up)
         s->second.last_error = self_->home_system().render(dm.reason);
-      schedule_reconnect(p->key, s->second, &dm.reason);
+      // An inproc name nobody binds any more: wait for the next bind (it
+      // wakes us at once), no timer.
+      if (s->second.ep.proto != endpoint::transport::inproc
+          || !wait_for_bind(p->key, s->second))
+        schedule_reconnect(p->key, s->second, &dm.reason);
     }
   }
   prune_listener(p->listener);

@@ -167,6 +167,18 @@ void connection_set<Self>::attempt_inproc(uint64_t key, slot& sl) {
 }
 
 template <class Self>
+bool connection_set<Self>::wait_for_bind(uint64_t key, slot& sl) {
+  auto* reg = registry_of(self_->home_system());
+  if (reg == nullptr)
+    return false;
+  if (reg->find_or_wait(sl.ep.path, {actor_cast<weak_actor_ptr>(self_),
+                                     self_->address(), key}))
+    return false; // still bound (we were refused, or it is a new socket)
+  sl.last_error = "waiting for a bind of " + sl.ep.to_string();
+  return true;
+}
+
+template <class Self>
 void connection_set<Self>::on_inproc(uint64_t listener,
                                      inproc_pipe_actor pipe) {
   auto l = listeners_.find(listener);
@@ -224,6 +236,7 @@ template error connection_set<hub_ptr>::connect_inproc(const endpoint&,
                                                        const std::string&,
                                                        std::string);
 template void connection_set<hub_ptr>::attempt_inproc(uint64_t, slot&);
+template bool connection_set<hub_ptr>::wait_for_bind(uint64_t, slot&);
 template void connection_set<hub_ptr>::on_inproc(uint64_t, inproc_pipe_actor);
 template void connection_set<hub_ptr>::forget_inproc();
 template void connection_set<hub_ptr>::forget_inproc_wait(uint64_t);

@@ -215,6 +215,9 @@ private:
   error connect_inproc(const endpoint& ep, const std::string& str,
                        std::string routing_id);
   void attempt_inproc(uint64_t key, slot& sl);
+  // Returns whether the name of inproc slot `key` is unbound: the slot then
+  // waits for the next bind.
+  bool wait_for_bind(uint64_t key, slot& sl);
   // Frees every name and wait of this socket in the registry.
   void forget_inproc();
   void forget_inproc_wait(uint64_t key);
