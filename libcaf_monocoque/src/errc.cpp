@@ -138,6 +138,8 @@ std::string to_string(errc x) {
       return "invalid_certificate";
     case errc::unknown_endpoint:
       return "unknown_endpoint";
+    case errc::address_in_use:
+      return "address_in_use";
     default:
       return "unknown";
   }

@@ -1,5 +1,6 @@
 #include "caf/monocoque/module.hpp"
 
+#include "caf/monocoque/internal/inproc_registry.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
 #include "caf/monocoque/errc.hpp"
@@ -21,7 +22,8 @@ std::string render_errc(uint8_t code, atom_value, const message& ctx) {
 
 } // namespace
 
-module::module(actor_system& sys) : sys_(sys) {
+module::module(actor_system& sys)
+  : sys_(sys), inproc_(std::make_unique<detail::inproc_registry>()) {
   // nop
 }
 

@@ -24,8 +24,8 @@ std::string address_part(const std::string& ep) {
 
 template <class Self>
 error connection_set<Self>::unbind(const std::string& str) {
-  auto bound = [&](auto& kv) { return kv.second.hdl && kv.second.bound == str; };
-  auto given = [&](auto& kv) { return kv.second.hdl && kv.second.given == str; };
+  auto bound = [&](auto& kv) { return kv.second.open() && kv.second.bound == str; };
+  auto given = [&](auto& kv) { return kv.second.open() && kv.second.given == str; };
   auto i = std::find_if(listeners_.begin(), listeners_.end(), bound);
   if (i == listeners_.end()) {
     // The string given to bind: only while it names one listener (two
@@ -54,7 +54,7 @@ error connection_set<Self>::unbind(const std::string& str) {
 template <class Self>
 void connection_set<Self>::prune_listener(uint64_t key) {
   auto l = listeners_.find(key);
-  if (key == 0 || l == listeners_.end() || l->second.hdl)
+  if (key == 0 || l == listeners_.end() || l->second.open())
     return;
   bool running = false;
   table_.for_each([&](peer& p) {
@@ -77,6 +77,8 @@ error connection_set<Self>::disconnect(const std::string& str) {
   for (auto key : keys) {
     // Without its slot, the connection's exit schedules no reconnect, and
     // a pending timer or resolver finds nothing to do.
+    if (slots_[key].ep.proto == endpoint::transport::inproc)
+      forget_inproc_wait(key);
     slots_.erase(key);
     if (auto* p = table_.current(key))
       close_peer(*p, opts_.linger, "disconnect");
@@ -88,9 +90,14 @@ template <class Self>
 void connection_set<Self>::close_listener(
   typename std::map<uint64_t, listener_rec>::iterator i, const char* why) {
   auto& l = i->second;
-  if (!l.hdl)
+  if (!l.open())
     return;
-  self_->send(l.hdl, close_atom::value);
+  if (l.inproc_open) {
+    l.inproc_open = false;
+    unbind_inproc(l.bound);
+  } else {
+    self_->send(l.hdl, close_atom::value);
+  }
   // The record stays, without handle: connections it accepted still
   // report their events under its endpoint.
   l.hdl = nullptr;

@@ -27,13 +27,15 @@ expected<std::string> connection_set<Self>::bind(const std::string& str) {
   auto ep = endpoint::parse(str);
   if (!ep)
     return ep.error();
+  if (ep->proto == endpoint::transport::inproc)
+    return bind_inproc(*ep, str);
   auto* mpx = ring();
   if (mpx == nullptr)
     return backend_error();
   auto sock = listen_on(*ep);
   if (!sock) {
     if (events_.wants(socket_event_type::bind_failed))
-      emit_listener(socket_event_type::bind_failed, listener_rec{{}, {}, str},
+      emit_listener(socket_event_type::bind_failed, listener_rec{{}, false, {}, str},
                     {}, sock.error());
     return sock.error();
   }
@@ -65,6 +67,8 @@ error connection_set<Self>::connect(const std::string& str,
   auto ep = endpoint::parse(str);
   if (!ep)
     return ep.error();
+  if (ep->proto == endpoint::transport::inproc)
+    return connect_inproc(*ep, str, std::move(routing_id));
   auto targets = resolve_numeric(*ep);
   if (!targets)
     return targets.error();
@@ -197,7 +201,7 @@ template <class Self>
 std::vector<std::string> connection_set<Self>::listening() const {
   std::vector<std::string> result;
   for (auto& [key, l] : listeners_)
-    if (l.hdl)
+    if (l.open())
       result.push_back(l.bound);
   return result;
 }
@@ -206,7 +210,7 @@ template <class Self>
 uint64_t connection_set<Self>::closed_listeners() const {
   uint64_t n = 0;
   for (auto& [key, l] : listeners_)
-    n += l.hdl ? 0 : 1;
+    n += l.open() ? 0 : 1;
   return n;
 }
 
@@ -264,6 +268,7 @@ template <class Self> void connection_set<Self>::close(timespan linger) {
   closing_ = true;
   close_listeners("socket closed");
   slots_.clear();
+  forget_inproc();
   table_.for_each([&](peer& p) { close_peer(p, linger, "socket closed"); });
 }
 
@@ -313,6 +318,8 @@ template <class Self> void connection_set<Self>::attempt(uint64_t key) {
   if (s == slots_.end() || table_.current(key) != nullptr)
     return;
   auto& sl = s->second;
+  if (sl.ep.proto == endpoint::transport::inproc)
+    return attempt_inproc(key, sl);
   if (sl.targets.empty()) {
     if (!sl.resolving)
       ++sl.attempts;

@@ -265,6 +265,9 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
     [self](reconnect_atom, uint64_t key) {
       self->state.conns->on_reconnect(key);
     },
+    [self](inproc_atom, uint64_t listener, inproc_pipe_actor& pipe) {
+      self->state.conns->on_inproc(listener, std::move(pipe));
+    },
     [self](resolved_atom, uint64_t key,
            std::vector<connect_target>& targets) {
       self->state.conns->on_resolved(key, std::move(targets));

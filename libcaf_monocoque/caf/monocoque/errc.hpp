@@ -124,6 +124,9 @@ enum class errc : uint8_t {
   /// `unbind_atom` or `disconnect_atom` named an endpoint the socket does
   /// not have (libzmq's ENOENT), or a bind string that matches several.
   unknown_endpoint,
+  /// An `inproc://` name is bound by a live socket already (libzmq's
+  /// EADDRINUSE; tcp and ipc report `bind_failed` with the system's text).
+  address_in_use,
 };
 
 /// Returns the name of `x`.

@@ -14,6 +14,7 @@
 namespace caf::monocoque {
 
 namespace detail {
+class inproc_registry;
 class uring_multiplexer;
 } // namespace detail
 
@@ -87,6 +88,12 @@ public:
     return sys_;
   }
 
+  /// Returns the names bound with `inproc://` in this actor system (needs
+  /// no ring: inproc works while the backend is down too).
+  detail::inproc_registry& inproc() noexcept {
+    return *inproc_;
+  }
+
 private:
   explicit module(actor_system& sys);
 
@@ -95,6 +102,7 @@ private:
   error status_;
   std::vector<std::unique_ptr<detail::uring_multiplexer>> rings_;
   std::atomic<size_t> next_{0};
+  std::unique_ptr<detail::inproc_registry> inproc_;
 };
 
 } // namespace caf::monocoque

@@ -3,6 +3,7 @@
 #include "caf/monocoque/endpoint.hpp"
 #include "caf/monocoque/errc.hpp"
 #include "caf/monocoque/internal/event_monitors.hpp"
+#include "caf/monocoque/internal/inproc_pipe.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/internal/listener_actor.hpp"
 #include "caf/monocoque/internal/peer_table.hpp"
@@ -47,6 +48,13 @@ public:
       : self_(self), type_(type), opts_(std::move(opts)) {
     ivl_init_ = opts_.reconnect_ivl;
   }
+
+  /// Frees the socket's inproc names and waits (a socket that crashed or
+  /// was dropped never unbinds).
+  ~connection_set();
+
+  connection_set(const connection_set&) = delete;
+  connection_set& operator=(const connection_set&) = delete;
 
   // -- properties -------------------------------------------------------------
 
@@ -100,6 +108,10 @@ public:
   /// `key` first. Returns the new record.
   peer& adopt(uint64_t key, zmtp_integrated_actor hdl);
 
+  /// Handles a pipe a connector made to our inproc bind `listener`: adopts
+  /// it as a new connection of that bind, or closes it (the bind is gone,
+  /// the socket closes, or `max_connections` are live).
+  void on_inproc(uint64_t listener, inproc_pipe_actor pipe);
   /// Handles the reconnect timer of `key`.
   void on_reconnect(uint64_t key);
 
@@ -198,6 +210,15 @@ private:
   error backend_error();
 
   void attempt(uint64_t key);
+  // inproc (inproc_connections.cpp): no ring, no fd, a pipe.
+  expected<std::string> bind_inproc(const endpoint& ep, const std::string& str);
+  error connect_inproc(const endpoint& ep, const std::string& str,
+                       std::string routing_id);
+  void attempt_inproc(uint64_t key, slot& sl);
+  // Frees every name and wait of this socket in the registry.
+  void forget_inproc();
+  void forget_inproc_wait(uint64_t key);
+  void unbind_inproc(const std::string& bound);
 
   void resolve(uint64_t key, slot& sl);
 
@@ -211,7 +232,14 @@ private:
 
   /// A bound endpoint.
   struct listener_rec {
+    /// The ListenerActor (null once closed, and for inproc).
     listener_actor hdl;
+    /// inproc: whether the name is still bound.
+    bool inproc_open = false;
+    /// Whether the bind is open (a listener runs, or the name is bound).
+    bool open() const noexcept {
+      return hdl || inproc_open;
+    }
     /// As `bind` answered it.
     std::string bound;
     /// As given to `bind`.
@@ -257,6 +285,8 @@ private:
   peer_table table_;
   actor keeper_;
   bool kept_ = false;
+  /// Whether the socket ever bound or connected an inproc name.
+  bool inproc_used_ = false;
 };
 
 } // namespace caf::monocoque::detail

@@ -53,6 +53,8 @@ using hub_engine_actor = pubsub_hub_actor::extend_with<
          reacts_to<resolved_atom, uint64_t, std::vector<connect_target>>,
          reacts_to<resolved_atom, uint64_t, error>, reacts_to<linger_atom>,
          reacts_to<drain_atom>, reacts_to<recv_timeout_atom, uint64_t>,
+         // inproc: a connector's pipe to our bind (see inproc_pipe.hpp).
+         reacts_to<inproc_atom, uint64_t, inproc_pipe_actor>,
          // Test hook: registers a connection made elsewhere.
          replies_to<adopt_atom, uint64_t, zmtp_integrated_actor>::with<
            uint64_t, uint64_t>>;

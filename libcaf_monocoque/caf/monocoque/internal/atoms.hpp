@@ -81,6 +81,11 @@ using accepted_atom = atom_constant<atom("mqaccepted")>;
 /// while the socket has subscribers.
 using conn_event_atom = atom_constant<atom("mqconnev")>;
 
+/// inproc: a connector → the bound socket: `(inproc_atom, listener, pipe)`,
+/// adopt this pipe; the bound socket → the pipe: `(inproc_atom, key,
+/// epoch)`, adopted under these.
+using inproc_atom = atom_constant<atom("mqinproc")>;
+
 // -- the hub engine and the ZmtpIntegratedActor to themselves -----------------
 
 /// Deferred flush of an actor's output (coalesces many small writes).
