@@ -236,5 +236,6 @@ std::string dealer_router(env& e);
 std::string req_rep(env& e);
 std::string pub_sub(env& e);
 std::string push_pull(env& e);
+std::string inproc(env& e);
 
 } // namespace demo

@@ -6,6 +6,7 @@
 //   REQ/REP        req_rep.cpp        strict request-reply
 //   PUB->SUB       pub_sub.cpp        prefix filtering, both directions
 //   PUSH->PULL     push_pull.cpp      load balancing, both directions
+//   INPROC         inproc.cpp         our sockets to each other, no kernel
 //
 // Each pattern prints what flows, checks its counts and ends with a one-line
 // summary. Exit code 0 when every pattern passed, 1 otherwise. Every step
@@ -31,6 +32,8 @@ const pattern patterns[] = {
     {"REQ/REP", "strict request-reply", req_rep},
     {"PUB->SUB", "publish-subscribe with prefix filters", pub_sub},
     {"PUSH->PULL", "load-balanced pipeline", push_pull},
+    {"INPROC", "our sockets to each other over inproc://, zero copy",
+     inproc},
 };
 
 /// Closes every socket the pattern opened: close flushes what was queued,

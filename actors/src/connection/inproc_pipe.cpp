@@ -2,7 +2,10 @@
 // (inproc://). See caf/monocoque/internal/inproc_pipe.hpp.
 #include "caf/monocoque/internal/inproc_pipe.hpp"
 
+#include "caf/monocoque/detail/ring_actor.hpp"
 #include "caf/monocoque/internal/log.hpp"
+#include "caf/monocoque/internal/uring_multiplexer.hpp"
+#include "caf/monocoque/module.hpp"
 #include "caf/monocoque/peer_identity.hpp"
 
 #include <caf/actor_cast.hpp>
@@ -20,13 +23,25 @@ namespace caf::monocoque {
 
 namespace {
 
-class inproc_pipe_impl : public inproc_pipe_actor::base {
+// `Base`: `inproc_pipe_actor::base` on the scheduler, or a `ring_actor` of
+// it pinned to the connecting socket's ring.
+template <class Base>
+class inproc_pipe_impl : public Base {
 public:
-  using super = inproc_pipe_actor::base;
+  using behavior_type = typename Base::behavior_type;
 
+  // On the scheduler.
   inproc_pipe_impl(actor_config& cfg, std::string name, inproc_end connector,
                    inproc_end binder)
-    : super(cfg), name_(std::move(name)) {
+    : Base(cfg), name_(std::move(name)) {
+    ends_[0].cfg = std::move(connector);
+    ends_[1].cfg = std::move(binder);
+  }
+
+  // On a ring.
+  inproc_pipe_impl(actor_config& cfg, detail::uring_multiplexer* mpx,
+                   std::string name, inproc_end connector, inproc_end binder)
+    : Base(cfg, mpx), name_(std::move(name)) {
     ends_[0].cfg = std::move(connector);
     ends_[1].cfg = std::move(binder);
   }
@@ -36,17 +51,17 @@ public:
   }
 
   behavior_type make_behavior() override {
-    set_down_handler([this](down_msg& dm) { on_down(dm); });
+    this->set_down_handler([this](down_msg& dm) { on_down(dm); });
     for (auto& e : ends_) {
       if (auto owner = actor_cast<actor>(e.cfg.owner)) {
-        monitor(owner);
+        this->monitor(owner);
         e.addr = owner.address();
       } else {
         e.gone = true;
       }
     }
     if (ends_[0].gone || ends_[1].gone)
-      quit(); // a socket went before its pipe ran: no connection
+      this->quit(); // a socket went before its pipe ran: no connection
     return {
       [this](send_atom, multipart& msg) {
         if (auto s = sender_end(); s >= 0) {
@@ -106,7 +121,7 @@ public:
                                "undelivered message(s)",
                                name_, ends_[0].held.size()
                                         + ends_[1].held.size());
-          quit();
+          this->quit();
         }
       },
       // What a ZmtpIntegratedActor gets from its SocketActor and itself:
@@ -122,7 +137,7 @@ public:
     // keep this actor's memory block alive until they die.
     for (auto& e : ends_)
       if (e.addr)
-        demonitor(e.addr);
+        this->demonitor(e.addr);
   }
 
 private:
@@ -145,7 +160,7 @@ private:
 
   // Which end sent the current message (-1: neither).
   int sender_end() {
-    auto* src = current_sender().get();
+    auto* src = this->current_sender().get();
     if (src == nullptr)
       return -1;
     for (int i = 0; i < 2; ++i)
@@ -227,7 +242,7 @@ private:
     report(s, true);
     if (!closing_ && linger.count() >= 0 && !ends_[1 - s].held.empty()) {
       closing_ = true;
-      delayed_send(this, linger, timer_atom::value, linger_gen_);
+      this->delayed_send(this, linger, timer_atom::value, linger_gen_);
     }
     finish_if_done();
   }
@@ -239,7 +254,7 @@ private:
       auto o = 1 - s;
       if (ends_[s].closed
           && (ends_[o].closed || !attached_ || ends_[o].held.empty())) {
-        quit();
+        this->quit();
         return;
       }
     }
@@ -258,8 +273,8 @@ private:
   template <class... Ts>
   void send_to(int i, Ts&&... xs) {
     if (auto ptr = actor_cast<strong_actor_ptr>(ends_[i].cfg.owner))
-      ptr->enqueue(ctrl(), make_message_id(),
-                   caf::make_message(std::forward<Ts>(xs)...), context());
+      ptr->enqueue(this->ctrl(), make_message_id(),
+                   caf::make_message(std::forward<Ts>(xs)...), this->context());
   }
 
   static constexpr uint64_t linger_gen_ = 1;
@@ -274,8 +289,18 @@ private:
 
 inproc_pipe_actor spawn_inproc_pipe(actor_system& sys, std::string name,
                                     inproc_end connector, inproc_end binder) {
-  return sys.spawn<inproc_pipe_impl>(std::move(name), std::move(connector),
-                                     std::move(binder));
+  // On the connecting socket's ring if it runs on one (no thread hop
+  // between them; a user actor that blocks a scheduler thread never stalls
+  // the pipe), else on the scheduler (sockets spawned with `on_ring =
+  // false`, tests under CAF's test coordinator, no backend).
+  auto* mod = module::from(sys);
+  auto* ring = mod != nullptr ? mod->current_ring() : nullptr;
+  if (ring != nullptr)
+    return detail::spawn_on_ring<
+      inproc_pipe_impl<detail::ring_actor<inproc_pipe_actor::base>>>(
+      sys, ring, std::move(name), std::move(connector), std::move(binder));
+  return sys.spawn<inproc_pipe_impl<inproc_pipe_actor::base>>(
+    std::move(name), std::move(connector), std::move(binder));
 }
 
 } // namespace caf::monocoque
