@@ -1,10 +1,12 @@
 #pragma once
 
-// Shared by our four perf tools (local_thr, remote_thr, local_lat,
-// remote_lat, handshake): libzmq's argument order and output lines, our
-// extra flags, and the actor system set-up. Usage of every tool:
+// Shared by our perf tools (local_thr, remote_thr, local_lat, remote_lat,
+// handshake, inproc_thr, inproc_lat): libzmq's argument order and output
+// lines, our extra flags, and the actor system set-up. Usage of every tool:
 //   TOOL <endpoint> <message-size> <count> [--mode=M] [--ring] [--curve]
 //        [CAF options]
+// (the inproc tools, as libzmq's, take no endpoint: `<message-size>
+// <count>`, both sockets in one actor system on a fixed inproc:// name).
 // `--mode` picks the public API flavour to stream with (see each tool),
 // `--ring` spawns the tool's own actor on a ring thread (`spawn_on_ring`),
 // `--curve` secures the socket with CURVE (the bind side is the server, the
@@ -34,6 +36,7 @@ namespace mq = caf::monocoque;
 /// The command line of a perf tool.
 struct args {
   std::string endpoint;
+  bool bind = false; ///< the role binds `endpoint` (else connects)
   size_t size = 0;
   uint64_t count = 0;
   std::string mode;
@@ -42,9 +45,10 @@ struct args {
   std::vector<std::string> caf_options;
 };
 
-/// Parses `argv`; prints libzmq's usage line and exits 1 on bad input.
+/// Parses `argv` (`positionals` of them: 3 with the endpoint first, or 2
+/// without); prints libzmq's usage line and exits 1 on bad input.
 inline args parse(int argc, char** argv, const char* usage,
-                  const char* default_mode) {
+                  const char* default_mode, size_t positionals = 3) {
   args res;
   res.mode = default_mode;
   std::vector<std::string> positional;
@@ -61,13 +65,15 @@ inline args parse(int argc, char** argv, const char* usage,
     else
       positional.push_back(std::move(arg));
   }
-  if (positional.size() != 3) {
+  if (positional.size() != positionals || positionals < 2) {
     std::fprintf(stderr, "usage: %s\n", usage);
     std::exit(1);
   }
-  res.endpoint = positional[0];
-  res.size = std::strtoull(positional[1].c_str(), nullptr, 10);
-  res.count = std::strtoull(positional[2].c_str(), nullptr, 10);
+  auto first = positional.size() - 2;
+  if (first > 0)
+    res.endpoint = positional[0];
+  res.size = std::strtoull(positional[first].c_str(), nullptr, 10);
+  res.count = std::strtoull(positional[first + 1].c_str(), nullptr, 10);
   if (res.count == 0) {
     std::fprintf(stderr, "usage: %s\n", usage);
     std::exit(1);
@@ -131,19 +137,57 @@ inline mq::socket_options socket_options(caf::actor_system& sys,
   return opts;
 }
 
-/// Runs a tool: the actor system, the socket from `spawn_socket(sys, opts)`
-/// (`opts` from `socket_options`, the CURVE server role if `server`), and
-/// `fun(self, socket, args)` spawned on the scheduler (or, with `--ring`, on
-/// a ring); returns once every actor is done.
-template <class SpawnSocket, class F>
-int run(const args& a, bool server, SpawnSocket spawn_socket, F fun) {
-  config cfg{a};
-  caf::actor_system sys{cfg};
-  auto sock = spawn_socket(sys, socket_options(sys, a, server));
+/// Spawns a tool's role `fun(self, sock, a)` on the scheduler (or, with
+/// `--ring`, on a ring).
+template <class F, class Socket>
+void spawn_role(caf::actor_system& sys, F fun, const Socket& sock,
+                const args& a) {
   if (a.ring)
     mq::spawn_on_ring(sys, fun, sock, a);
   else
     sys.spawn(fun, sock, a);
+}
+
+/// Runs a tool: the actor system, the socket from `spawn_socket(sys, opts)`
+/// (`opts` from `socket_options`, the CURVE server role if `server`), and
+/// `fun(self, socket, args)` spawned on the scheduler (or, with `--ring`, on
+/// a ring); returns once every actor is done. `a.bind` becomes `server`.
+template <class SpawnSocket, class F>
+int run(args a, bool server, SpawnSocket spawn_socket, F fun) {
+  a.bind = server;
+  config cfg{a};
+  caf::actor_system sys{cfg};
+  auto sock = spawn_socket(sys, socket_options(sys, a, server));
+  spawn_role(sys, fun, sock, a);
+  sys.await_all_actors_done();
+  return 0;
+}
+
+/// Runs an inproc tool: one actor system, a socket from `spawn_binder(sys,
+/// opts)` with its role `binder(self, sock, binder_args)` (binds), and a
+/// socket from `spawn_connector(sys, opts)` with its role `connector(self,
+/// sock, connector_args)` (connects), both on `endpoint`; returns once every
+/// actor is done. Security options do not apply to inproc (as in libzmq):
+/// `--curve` is refused.
+template <class SpawnBinder, class Binder, class SpawnConnector,
+          class Connector>
+int run_inproc(const char* endpoint, args binder_args,
+               SpawnBinder spawn_binder, Binder binder, args connector_args,
+               SpawnConnector spawn_connector, Connector connector) {
+  if (binder_args.curve || connector_args.curve) {
+    std::fprintf(stderr, "--curve: security does not apply to inproc\n");
+    return 1;
+  }
+  binder_args.endpoint = connector_args.endpoint = endpoint;
+  binder_args.bind = true;
+  connector_args.bind = false;
+  config cfg{binder_args};
+  caf::actor_system sys{cfg};
+  auto opts = socket_options(sys, binder_args, false);
+  auto bsock = spawn_binder(sys, opts);
+  auto csock = spawn_connector(sys, opts);
+  spawn_role(sys, binder, bsock, binder_args);
+  spawn_role(sys, connector, csock, connector_args);
   sys.await_all_actors_done();
   return 0;
 }
@@ -153,6 +197,20 @@ int run(const args& a, bool server, SpawnSocket spawn_socket, F fun) {
   std::fprintf(stderr, "%s: %s\n", what, caf::to_string(err).c_str());
   std::fflush(stderr);
   std::_Exit(1);
+}
+
+/// Binds (`a.bind`) or connects `sock` to `a.endpoint`, then calls
+/// `on_open()`; exits 1 on an error.
+template <class Self, class Socket, class F>
+void open(Self* self, const Socket& sock, const args& a, F on_open) {
+  if (a.bind)
+    self->request(sock, caf::infinite, mq::bind_atom::value, a.endpoint)
+      .then([on_open](const std::string&) mutable { on_open(); },
+            [](caf::error& err) { fail(err, "bind"); });
+  else
+    self->request(sock, caf::infinite, mq::connect_atom::value, a.endpoint)
+      .then([on_open](caf::ok_atom) mutable { on_open(); },
+            [](caf::error& err) { fail(err, "connect"); });
 }
 
 /// Microseconds between two time points.

@@ -56,6 +56,23 @@ inline args parse_args(int argc, char** argv, const char* tool,
   return result;
 }
 
+// Parses libzmq's inproc tools' `<message-size> <count>`; on bad arguments
+// prints `usage: <tool> <message-size> <count_name>` to stderr and exits
+// with 1 (libzmq's inproc_lat / inproc_thr print the same line).
+inline args parse_inproc_args(int argc, char** argv, const char* tool,
+                              const char* endpoint, const char* count_name) {
+  args result;
+  long size = 0;
+  if (argc != 3 || !parse_number(argv[1], size)
+      || !parse_number(argv[2], result.count) || result.count < 1) {
+    std::fprintf(stderr, "usage: %s <message-size> %s\n", tool, count_name);
+    std::exit(1);
+  }
+  result.endpoint = endpoint;
+  result.message_size = static_cast<size_t>(size);
+  return result;
+}
+
 // Wall-clock stopwatch in microseconds (libzmq's zmq_stopwatch resolution).
 class stopwatch {
 public:

@@ -2,8 +2,10 @@
 # The perf tools face each other: every pairing of ours (local_thr,
 # remote_thr, local_lat, remote_lat on our actors) with libzmq's (zmq_*), in
 # both roles, over tcp and ipc, plus our modes (stream, post, batch,
-# request; --ring). Checks libzmq's output lines and that the counts went
-# through; never asserts a timing.
+# request; --ring), and the in-process tools (inproc_thr, inproc_lat on
+# our actors, zmq_inproc_* on libzmq: both sockets in one process). Checks
+# libzmq's output lines and that the counts went through; never asserts a
+# timing.
 #
 # Usage: tests/tools/perf_tools_test.sh BIN_DIR
 # Exit status: 0 all passed, 1 a check failed. Every run is bounded.
@@ -59,6 +61,41 @@ run() {
   fi
 }
 
+# check_lines KIND(thr|lat) FILE SIZE COUNT: libzmq's result lines in FILE.
+check_lines() {
+  local kind=$1 out=$2 size=$3 count=$4
+  grep -q "^message size: $size \[B\]$" "$out" || return 1
+  if [[ $kind == thr ]]; then
+    grep -q "^message count: $count$" "$out" || return 1
+    grep -Eq '^mean throughput: [0-9]+ \[msg/s\]$' "$out" || return 1
+    grep -Eq '^mean throughput: [0-9.]+ \[Mb/s\]$' "$out" || return 1
+  else
+    grep -q "^roundtrip count: $count$" "$out" || return 1
+    grep -Eq '^average latency: [0-9.]+ \[us\]$' "$out" || return 1
+  fi
+}
+
+# run_inproc KIND(thr|lat) TOOL SIZE COUNT [EXTRA_ARGS]: one process, both
+# sockets over inproc://.
+run_inproc() {
+  local kind=$1 tool=$2 size=$3 count=$4 extra=${5:-}
+  n=$((n + 1))
+  local args=()
+  [[ -n $extra ]] && read -r -a args <<<"$extra"
+  timeout -k 5 $T "$BIN/$tool" "$size" "$count" "${args[@]}" \
+    >"$work/i.out" 2>&1
+  local rc=$?
+  local what="$kind $tool ${size}B x$count $extra"
+  if [[ $rc -eq 0 ]] && check_lines "$kind" "$work/i.out" "$size" "$count"
+  then
+    echo "ok   - $what"
+  else
+    echo "FAIL - $what (rc $rc)"
+    sed 's/^/       out: /' "$work/i.out"
+    failures=$((failures + 1))
+  fi
+}
+
 for tr in tcp ipc; do
   run thr local_thr remote_thr $tr 64 20000
   run thr local_thr zmq_remote_thr $tr 64 20000
@@ -87,9 +124,26 @@ run lat local_lat remote_lat tcp 64 500 "--ring"
 run lat local_lat remote_lat tcp 64 500 "--mode=request"
 run lat local_lat zmq_remote_lat tcp 1024 300
 
+# inproc (issue 20): ours in their modes, libzmq's baselines.
+run_inproc thr inproc_thr 64 20000
+run_inproc thr inproc_thr 65536 300
+run_inproc thr inproc_thr 64 5000 "--mode=post"
+run_inproc thr inproc_thr 64 2000 "--mode=request"
+run_inproc thr inproc_thr 64 20000 "--ring"
+run_inproc lat inproc_lat 64 500
+run_inproc lat inproc_lat 65536 100
+run_inproc lat inproc_lat 64 500 "--mode=request"
+run_inproc lat inproc_lat 64 500 "--ring"
+run_inproc thr zmq_inproc_thr 64 20000
+run_inproc thr zmq_inproc_thr 65536 300
+run_inproc lat zmq_inproc_lat 64 500
+
 # Bad arguments: libzmq's usage line, exit 1.
 for tool in local_thr remote_thr local_lat remote_lat; do
   check_usage "$tool" tcp://127.0.0.1:1 64
+done
+for tool in inproc_thr inproc_lat zmq_inproc_thr zmq_inproc_lat; do
+  check_usage "$tool" 64
 done
 
 finish
