@@ -93,7 +93,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto [major, minor, patch] = zmq::version();
-  std::printf("monocoque-demo: all %zu patterns ok against libzmq %d.%d.%d\n",
-              std::size(patterns), major, minor, patch);
+  // Every pattern but INPROC runs against libzmq sockets; INPROC connects
+  // two of ours (libzmq's inproc cannot cross into another library).
+  std::printf("monocoque-demo: all %zu patterns ok (%zu against libzmq "
+              "%d.%d.%d, INPROC between our sockets)\n",
+              std::size(patterns), std::size(patterns) - 1, major, minor,
+              patch);
   return 0;
 }

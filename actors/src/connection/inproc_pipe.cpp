@@ -3,6 +3,7 @@
 #include "caf/monocoque/internal/inproc_pipe.hpp"
 
 #include "caf/monocoque/detail/ring_actor.hpp"
+#include "caf/monocoque/errc.hpp"
 #include "caf/monocoque/internal/log.hpp"
 #include "caf/monocoque/internal/uring_multiplexer.hpp"
 #include "caf/monocoque/module.hpp"
@@ -62,6 +63,11 @@ public:
     }
     if (ends_[0].gone || ends_[1].gone)
       this->quit(); // a socket went before its pipe ran: no connection
+    // The connector checked this against the registry; checked again here,
+    // as a handshake would, because the engines assume it.
+    else if (!::monocoque::zmtp::compatible(ends_[0].cfg.info.type,
+                                            ends_[1].cfg.info.type))
+      this->quit(make_error(errc::socket_type_mismatch));
     return {
       [this](send_atom, multipart& msg) {
         if (auto s = sender_end(); s >= 0) {
