@@ -30,22 +30,7 @@ int main(int argc, char** argv) {
     zmq_msg_close(&msg);
     zmq_close(rep);
   }};
-  zmq_msg_t msg;
-  if (zmq_msg_init_size(&msg, args.message_size) != 0)
-    perf::die("zmq_msg_init_size", zmq_strerror(errno));
-  if (args.message_size > 0)
-    std::memset(zmq_msg_data(&msg), 0, args.message_size);
-  perf::stopwatch watch;
-  for (long i = 0; i != args.count; ++i) {
-    if (zmq_msg_send(&msg, sock, 0) < 0)
-      perf::die("zmq_msg_send", zmq_strerror(errno));
-    if (zmq_msg_recv(&msg, sock, 0) < 0)
-      perf::die("zmq_msg_recv", zmq_strerror(errno));
-    if (zmq_msg_size(&msg) != args.message_size)
-      perf::die("zmq_msg_recv", "message of incorrect size received");
-  }
-  double elapsed = watch.elapsed_us();
-  zmq_msg_close(&msg);
+  double elapsed = perf::run_roundtrips(sock, args.message_size, args.count);
   worker.join();
   zmq_close(sock);
   zmq_ctx_term(ctx);

@@ -27,20 +27,7 @@ int main(int argc, char** argv) {
     }
     zmq_close(push); // default linger: everything reaches the PULL
   }};
-  zmq_msg_t msg;
-  zmq_msg_init(&msg);
-  auto recv_one = [&] {
-    if (zmq_msg_recv(&msg, sock, 0) < 0)
-      perf::die("zmq_msg_recv", zmq_strerror(errno));
-    if (zmq_msg_size(&msg) != args.message_size)
-      perf::die("zmq_msg_recv", "message of incorrect size received");
-  };
-  recv_one();
-  perf::stopwatch watch; // from the first message to the last
-  for (long i = 1; i != args.count; ++i)
-    recv_one();
-  double elapsed = watch.elapsed_us();
-  zmq_msg_close(&msg);
+  double elapsed = perf::receive_all(sock, args.message_size, args.count);
   worker.join();
   zmq_close(sock);
   zmq_ctx_term(ctx);

@@ -12,6 +12,7 @@
 #include <zmq.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace perf {
 
@@ -75,5 +76,49 @@ private:
   void* ctx_ = nullptr;
   void* sock_ = nullptr;
 };
+
+/// The latency client's loop (libzmq's remote_lat, inproc_lat): `count`
+/// round trips of one `size`-byte message on `sock` (a REQ); returns the
+/// elapsed microseconds.
+inline double run_roundtrips(void* sock, size_t size, long count) {
+  zmq_msg_t msg;
+  if (zmq_msg_init_size(&msg, size) != 0)
+    die("zmq_msg_init_size", zmq_strerror(errno));
+  if (size > 0)
+    std::memset(zmq_msg_data(&msg), 0, size);
+  stopwatch watch;
+  for (long i = 0; i != count; ++i) {
+    if (zmq_msg_send(&msg, sock, 0) < 0)
+      die("zmq_msg_send", zmq_strerror(errno));
+    if (zmq_msg_recv(&msg, sock, 0) < 0)
+      die("zmq_msg_recv", zmq_strerror(errno));
+    if (zmq_msg_size(&msg) != size)
+      die("zmq_msg_recv", "message of incorrect size received");
+  }
+  double elapsed = watch.elapsed_us();
+  zmq_msg_close(&msg);
+  return elapsed;
+}
+
+/// The throughput receiver's loop (libzmq's local_thr, inproc_thr): receives
+/// `count` messages of `size` bytes on `sock`; returns the microseconds from
+/// the first message to the last.
+inline double receive_all(void* sock, size_t size, long count) {
+  zmq_msg_t msg;
+  zmq_msg_init(&msg);
+  auto recv_one = [&] {
+    if (zmq_msg_recv(&msg, sock, 0) < 0)
+      die("zmq_msg_recv", zmq_strerror(errno));
+    if (zmq_msg_size(&msg) != size)
+      die("zmq_msg_recv", "message of incorrect size received");
+  };
+  recv_one();
+  stopwatch watch; // from the first message to the last
+  for (long i = 1; i != count; ++i)
+    recv_one();
+  double elapsed = watch.elapsed_us();
+  zmq_msg_close(&msg);
+  return elapsed;
+}
 
 } // namespace perf

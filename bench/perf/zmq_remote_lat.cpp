@@ -11,22 +11,7 @@ int main(int argc, char** argv) {
                                "<roundtrip-count>", true);
   perf::zmq_peer peer{ZMQ_REQ, args.endpoint, false, args.curve};
   void* sock = peer.sock();
-  zmq_msg_t msg;
-  if (zmq_msg_init_size(&msg, args.message_size) != 0)
-    perf::die("zmq_msg_init_size", zmq_strerror(errno));
-  if (args.message_size > 0)
-    std::memset(zmq_msg_data(&msg), 0, args.message_size);
-  perf::stopwatch watch;
-  for (long i = 0; i != args.count; ++i) {
-    if (zmq_msg_send(&msg, sock, 0) < 0)
-      perf::die("zmq_msg_send", zmq_strerror(errno));
-    if (zmq_msg_recv(&msg, sock, 0) < 0)
-      perf::die("zmq_msg_recv", zmq_strerror(errno));
-    if (zmq_msg_size(&msg) != args.message_size)
-      perf::die("zmq_msg_recv", "message of incorrect size received");
-  }
-  double elapsed = watch.elapsed_us();
-  zmq_msg_close(&msg);
+  double elapsed = perf::run_roundtrips(sock, args.message_size, args.count);
   perf::print_latency(args.message_size, args.count, elapsed);
   return 0;
 }
