@@ -343,6 +343,57 @@ CAF_TEST(close with linger delivers what was sent) {
   CAF_CHECK(stats(reader).peers.empty());
 }
 
+CAF_TEST(a closing reader drops what waits for it and its writer hears so) {
+  // Both directions full: each side's messages wait in the pipe for the
+  // other, which reads nothing.
+  auto a = make(spawn_pair, hwms(4, 4));
+  auto b = make(spawn_pair, hwms(4, 4));
+  link(a, b, "both-full");
+  auto fa = fill(a, 100);
+  // b: RCVHWM messages into a's inbox, SNDHWM more waiting in the pipe,
+  // none queued at b (so b's close goes to the pipe at once).
+  for (int i = 0; i < 8; ++i)
+    CAF_REQUIRE_EQUAL(send(b, mp({std::to_string(i)})), error{});
+  CAF_CHECK_EQUAL(stats(b).pending, 0u);
+  CAF_CHECK_GREATER(only_peer(a).out_queue, 0u);
+  // b closes (linger forever): what waits for b is dropped, as bytes sent
+  // to a tcp peer that closed, and counted written at a; b's own messages
+  // still wait for a.
+  scoped_actor me{sys, true};
+  auto h = me->request(actor_cast<actor>(b), infinite, mq::close_atom::value);
+  settle();
+  CAF_REQUIRE_EQUAL(stats(a).peers.size(), 1u);
+  CAF_CHECK_EQUAL(only_peer(a).out_queue, 0u);
+  // a takes b's acknowledged messages, in order; then b's close completes.
+  for (size_t i = 0; i < 8; ++i)
+    CAF_CHECK_EQUAL(recv_strs(a), strings{std::to_string(i)});
+  CAF_CHECK(fa.second.answered()); // a's withheld send found room
+  settle();
+  CAF_REQUIRE(!me->mailbox().empty());
+  h.receive([](ok_atom) {}, [&](error& err) { CAF_FAIL(sys.render(err)); });
+  CAF_CHECK(stats(a).peers.empty());
+}
+
+CAF_TEST(a socket cannot connect to its own bind) {
+  // A pipe tells its two sockets apart by who sends: one socket cannot be
+  // both (refused, where libzmq would connect it to itself).
+  auto a = make(spawn_pair);
+  CAF_REQUIRE(bind(a, "inproc://self"));
+  CAF_CHECK(is(connect(a, "inproc://self"), errc::invalid_operation));
+  CAF_CHECK(stats(a).peers.empty());
+  // Connect first, bind second: the wait ends refused, and no ghost peer
+  // keeps the close from completing.
+  auto b = make(spawn_dealer);
+  CAF_REQUIRE_EQUAL(connect(b, "inproc://self-later"), error{});
+  CAF_REQUIRE(bind(b, "inproc://self-later"));
+  CAF_CHECK(stats(b).peers.empty());
+  auto st = stats(b);
+  CAF_REQUIRE_EQUAL(st.connecting.size(), 1u);
+  CAF_CHECK_NOT_EQUAL(st.connecting[0].last_error.find("own bind"),
+                      std::string::npos);
+  CAF_CHECK_EQUAL(ask_ok(b, mq::close_atom::value), error{});
+}
+
 CAF_TEST(a finite linger gives up on an unread pipe) {
   socket_options opts;
   opts.linger = std::chrono::milliseconds{500};

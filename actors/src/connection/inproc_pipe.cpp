@@ -244,7 +244,12 @@ private:
     if (e.closed)
       return;
     e.closed = true;
+    // What waited for it is dropped (as bytes written to a tcp connection
+    // whose peer closed): its writer hears them written, so its SNDHWM
+    // count does not stay full while the pipe lingers.
+    ends_[1 - s].unreported += e.held.size();
     e.held.clear();
+    report(1 - s, true);
     report(s, true);
     if (!closing_ && linger.count() >= 0 && !ends_[1 - s].held.empty()) {
       closing_ = true;

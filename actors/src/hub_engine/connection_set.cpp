@@ -272,7 +272,8 @@ template <class Self> void connection_set<Self>::close(timespan linger) {
   closing_ = true;
   close_listeners("socket closed");
   slots_.clear();
-  forget_inproc();
+  if (inproc_used_)
+    forget_inproc();
   table_.for_each([&](peer& p) { close_peer(p, linger, "socket closed"); });
 }
 

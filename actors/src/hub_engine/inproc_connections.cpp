@@ -34,6 +34,14 @@ error mismatch(::monocoque::zmtp::socket_type self,
                       + std::string{::monocoque::zmtp::wire_name(peer)});
 }
 
+// A pipe tells its two sockets apart by who sends: one socket cannot be
+// both ends.
+error self_connect(const endpoint& ep) {
+  return make_error(errc::invalid_operation,
+                    "a socket cannot connect to its own bind of "
+                      + ep.to_string());
+}
+
 } // namespace
 
 template <class Self> connection_set<Self>::~connection_set() {
@@ -92,6 +100,8 @@ error connection_set<Self>::connect_inproc(const endpoint& ep,
   // the error its handshake would have failed with.
   auto found = reg->find_or_wait(ep.path, {actor_cast<weak_actor_ptr>(self_),
                                            self_->address(), key});
+  if (found && found->addr == self_->address())
+    return self_connect(ep);
   if (found && !::monocoque::zmtp::compatible(type_, found->type))
     return mismatch(type_, found->type);
   auto& s = slots_[key];
@@ -120,6 +130,12 @@ void connection_set<Self>::attempt_inproc(uint64_t key, slot& sl) {
     return;
   }
   ++sl.attempts;
+  if (found->addr == self_->address()) {
+    // Bound by this very socket after its connect: refused, as at connect
+    // time; the endpoint stays, without retries, until disconnected.
+    sl.last_error = self_->home_system().render(self_connect(sl.ep));
+    return;
+  }
   if (!::monocoque::zmtp::compatible(type_, found->type)) {
     // As a tcp connect to an incompatible peer: fail, retry later.
     auto err = mismatch(type_, found->type);
