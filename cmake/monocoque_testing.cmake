@@ -5,6 +5,21 @@
 # ran zero tests (a misspelt or vanished suite must not pass silently).
 
 set(MONOCOQUE_TEST_MAIN ${PROJECT_SOURCE_DIR}/tests/main.cpp)
+
+# Test code (suites, their main, fuzz replays) is compiled for build time, not
+# speed: the library under test keeps the build type's flags, only the code
+# that drives it is built -O0 with line tables (-g1: stack traces still name
+# file and line). Halves a suite file's compile time (25 -> 13 s at -O2 -g);
+# CI builds the tree twice. Empty it to build test code with the build type's
+# flags.
+set(MONOCOQUE_TEST_CODE_OPTIONS -O0 -g1 CACHE STRING
+    "Compile options appended for test executables (suites, fuzz replays)")
+
+# monocoque_test_code(<target>)
+# Appends MONOCOQUE_TEST_CODE_OPTIONS to <target>'s own sources.
+function(monocoque_test_code target)
+  target_compile_options(${target} PRIVATE ${MONOCOQUE_TEST_CODE_OPTIONS})
+endfunction()
 set(MONOCOQUE_FUZZ_REPLAY_MAIN ${CMAKE_CURRENT_LIST_DIR}/fuzz_replay_main.cpp)
 
 # Umbrella target that builds every fuzz-* executable (used by scripts/fuzz.sh).
@@ -57,6 +72,7 @@ endfunction()
 function(monocoque_add_test_executable name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
   add_executable(${name} ${MONOCOQUE_TEST_MAIN} ${ARG_SOURCES})
+  monocoque_test_code(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} CAF::test CAF::core)
   monocoque_suites_from_sources(suites ${ARG_SOURCES})
   list(SORT suites)
@@ -79,6 +95,9 @@ function(monocoque_add_fuzzer name)
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBRARIES})
   add_dependencies(fuzzers ${target})
+  if(NOT MONOCOQUE_FUZZ)
+    monocoque_test_code(${target})
+  endif()
   if(MONOCOQUE_FUZZ)
     target_link_options(${target} PRIVATE -fsanitize=fuzzer)
   else()
