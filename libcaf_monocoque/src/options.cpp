@@ -22,6 +22,7 @@ options options::read(const actor_system_config& cfg) {
   read_into(cfg, "monocoque.recv-buffer-size", x.recv_buffer_size);
   read_into(cfg, "monocoque.recv-buffers", x.recv_buffers);
   read_into(cfg, "monocoque.tune-scheduler", x.tune_scheduler);
+  read_into(cfg, "monocoque.wake", x.wake);
   auto& d = x.defaults;
   read_into(cfg, "monocoque.sndhwm", d.sndhwm);
   read_into(cfg, "monocoque.rcvhwm", d.rcvhwm);
@@ -65,6 +66,9 @@ config::config() {
                  "shared receive buffers per ring (0: one per connection)")
     .add<bool>("tune-scheduler",
                "skip the scheduler's 50 us sleep-poll phase (default true)")
+    .add<std::string>("wake",
+                      "how other threads wake an idle ring: msg-ring "
+                      "(default) or eventfd")
     .add<size_t>("sndhwm", "default send high-water mark (messages)")
     .add<size_t>("rcvhwm", "default receive high-water mark (messages)")
     .add<uint64_t>("max-message-size", "largest accepted message (bytes)")

@@ -25,6 +25,55 @@ namespace {
 // Marks the eventfd read in user_data; never a valid io_op address.
 io_op* const wake_tag = reinterpret_cast<io_op*>(uintptr_t{1});
 
+// Marks a completion another thread posted with MSG_RING: a wake-up only
+// (the loop drains the external queue every turn).
+constexpr uint64_t msg_wake_data = 2;
+io_op* const msg_wake_tag = reinterpret_cast<io_op*>(msg_wake_data);
+
+// A thread's own small ring, created at its first MSG_RING wake-up and
+// closed when the thread exits: the source of the wake-ups it sends.
+struct wake_source {
+  wake_source() {
+    ok = io_uring_queue_init(4, &ring, 0) == 0;
+  }
+  ~wake_source() {
+    if (ok)
+      io_uring_queue_exit(&ring);
+  }
+  wake_source(const wake_source&) = delete;
+  wake_source& operator=(const wake_source&) = delete;
+  io_uring ring{};
+  bool ok = false;
+};
+
+// Posts a wake-up completion into the ring `target_fd`. Returns false if it
+// could not (no source ring, or the kernel refused: the caller falls back to
+// the eventfd). MSG_RING completes inline, so a failure's completion is on
+// the source ring when `io_uring_submit` returns; a success posts none
+// (IOSQE_CQE_SKIP_SUCCESS).
+bool msg_ring_wake(int target_fd) {
+  thread_local wake_source src;
+  if (!src.ok)
+    return false;
+  auto* sqe = io_uring_get_sqe(&src.ring);
+  if (sqe == nullptr)
+    return false;
+  io_uring_prep_msg_ring(sqe, target_fd, 0, msg_wake_data, 0);
+  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+  if (io_uring_submit(&src.ring) != 1)
+    return false;
+  bool ok = true;
+  io_uring_cqe* cqe = nullptr;
+  unsigned head = 0;
+  unsigned count = 0;
+  io_uring_for_each_cqe(&src.ring, head, cqe) {
+    ++count;
+    ok = ok && cqe->res >= 0;
+  }
+  io_uring_cq_advance(&src.ring, count);
+  return ok;
+}
+
 struct required_op {
   int opcode;
   const char* name;
@@ -89,6 +138,7 @@ error uring_multiplexer::init_ring() {
   for (auto& op : required_ops)
     if (!io_uring_opcode_supported(probe, op.opcode))
       missing += std::string{missing.empty() ? "" : ", "} + op.name;
+  bool msg_ring = io_uring_opcode_supported(probe, IORING_OP_MSG_RING) != 0;
   io_uring_free_probe(probe);
   if (!missing.empty())
     return make_error(errc::backend_unavailable,
@@ -100,6 +150,10 @@ error uring_multiplexer::init_ring() {
       log::uring()->info("ring {}: no provided-buffer ring ({}), every "
                          "connection receives into a buffer of its own",
                          index_, why);
+  }
+  if (opts_.wake != "eventfd" && msg_ring) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    msg_ring_fd_ = ring_.ring_fd;
   }
   return none;
 }
@@ -122,6 +176,10 @@ error uring_multiplexer::start() {
       sys_.thread_terminates();
     }
     if (ring_ok_) {
+      {
+        std::lock_guard<std::mutex> guard{mtx_};
+        msg_ring_fd_ = -1;
+      }
       io_uring_queue_exit(&ring_);
       ring_ok_ = false;
     }
@@ -191,20 +249,20 @@ void uring_multiplexer::exec_later(resumable* ptr) {
 
 template <class F>
 void uring_multiplexer::post_external(F&& push) {
-  bool wake = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     push();
-    if (!wake_pending_) {
-      wake_pending_ = true;
-      wake = true;
-    }
+    // Only the empty -> non-empty edge costs a syscall.
+    if (wake_pending_)
+      return;
+    wake_pending_ = true;
+    // Under the lock: the ring thread resets `msg_ring_fd_` under it before
+    // it closes the ring, so the fd named here is still the ring's.
+    if (msg_ring_fd_ >= 0 && msg_ring_wake(msg_ring_fd_))
+      return;
   }
-  // Only the empty -> non-empty edge costs a syscall.
-  if (wake) {
-    uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
-  }
+  uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
 }
 
 // -- ring thread --------------------------------------------------------------
@@ -300,6 +358,9 @@ void uring_multiplexer::reap() {
         arm_wakeup();
       continue;
     }
+    if (op == msg_wake_tag)
+      continue; // the loop drains the external queue next
+
     if (op->complete(*this, cqe->res, cqe->flags)) {
       ops_.erase(op);
       delete op;

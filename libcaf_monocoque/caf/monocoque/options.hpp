@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace caf::monocoque {
 
@@ -37,6 +38,14 @@ struct options {
   /// instead of sleeping 50 us between polls, so a message from a ring
   /// reaches a user actor without that delay.
   bool tune_scheduler = true;
+
+  /// How a thread other than the ring's wakes an idle ring
+  /// (`monocoque.wake`): "msg-ring" (the default) with an
+  /// `IORING_OP_MSG_RING` from a small ring of its own (one per sending
+  /// thread, created at its first wake-up), which posts a completion straight
+  /// into the idle ring; "eventfd" by writing an eventfd the ring keeps a
+  /// read pending on (also where the kernel lacks MSG_RING).
+  std::string wake = "msg-ring";
 
   // -- socket defaults --------------------------------------------------------
 

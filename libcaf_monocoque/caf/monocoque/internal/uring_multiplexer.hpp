@@ -32,8 +32,9 @@ namespace caf::monocoque::detail {
 /// actor without a thread hop, the way CAF 0.17 runs `io::abstract_broker`
 /// on its multiplexer thread.
 ///
-/// Threads: `exec_later` is thread-safe (a mutex-protected queue plus an
-/// eventfd wake-up on the empty-to-non-empty edge); everything else is
+/// Threads: `exec_later` is thread-safe (a mutex-protected queue plus a
+/// wake-up on the empty-to-non-empty edge: an `IORING_OP_MSG_RING` from the
+/// sending thread's own small ring, or an eventfd write); everything else is
 /// called on the ring thread only, except `start` and `stop`.
 class uring_multiplexer final : public execution_unit {
 public:
@@ -161,6 +162,10 @@ private:
   bool ring_ok_ = false;
   buffer_ring recv_bufs_;
   int wake_fd_ = -1;
+  // The ring's fd while other threads may wake it with MSG_RING; -1: they
+  // write `wake_fd_`. Guarded by `mtx_` (reset before the ring closes, so a
+  // wake-up never names a reused fd number).
+  int msg_ring_fd_ = -1;
   uint64_t wake_buf_ = 0;
   std::thread thread_;
   std::thread::id thread_id_;
