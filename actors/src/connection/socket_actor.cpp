@@ -1,4 +1,5 @@
 #include "caf/monocoque/internal/socket_actor.hpp"
+#include "caf/monocoque/internal/mailbox_idle.hpp"
 
 #include "caf/monocoque/internal/deliver.hpp"
 #include "caf/monocoque/internal/event_reasons.hpp"
@@ -30,6 +31,13 @@ using detail::io_op;
 using detail::uring_multiplexer;
 
 constexpr size_t max_iov = 64;
+
+class socket_actor_impl;
+
+// The SocketActor behind `self` if it is alive and still handles its
+// completions itself; the strong handle keeps it while the caller uses it.
+socket_actor_impl* direct_target(const weak_actor_ptr& self,
+                                 strong_actor_ptr& keep);
 
 // -- io operations ------------------------------------------------------------
 
@@ -68,10 +76,13 @@ struct recv_op final : io_op {
       chunk = n < buf.size() / 4 ? frame::copy_of(buf.bytes().first(n))
                                  : buf.slice(0, n);
     }
-    detail::deliver(self, mpx, recv_done_atom::value, std::move(chunk),
-                    int32_t{res});
+    if (!deliver_direct(chunk, res))
+      detail::deliver(self, mpx, recv_done_atom::value, std::move(chunk),
+                      int32_t{res});
     return true;
   }
+  // Bytes on a live connection go to the actor without a mailbox trip.
+  bool deliver_direct(frame& chunk, int res);
   weak_actor_ptr self;
   frame buf;
 };
@@ -94,9 +105,12 @@ struct send_op final : io_op {
     std::memset(&msg, 0, sizeof(msg));
   }
   bool complete(uring_multiplexer& mpx, int res, uint32_t) override {
-    detail::deliver(self, mpx, send_done_atom::value, int32_t{res});
+    if (!deliver_direct(res))
+      detail::deliver(self, mpx, send_done_atom::value, int32_t{res});
     return true;
   }
+  // A write on a live connection is accounted without a mailbox trip.
+  bool deliver_direct(int res);
   weak_actor_ptr self;
   std::vector<frame> refs; // keeps the bytes alive until the kernel is done
   std::array<iovec, max_iov> iov{};
@@ -151,17 +165,7 @@ public:
     }
     return {
       [this](write_atom, std::vector<frame>& bytes, bool report) {
-        for (auto& x : bytes) {
-          if (!x.empty()) {
-            accepted_ += x.size();
-            pending_.push_back(std::move(x));
-          }
-        }
-        if (report) {
-          report_at_ = accepted_;
-          report_wanted_ = true;
-        }
-        pump_write();
+        on_write(bytes, report);
       },
       [this](read_atom, bool enable) {
         if (!upper_) {
@@ -226,9 +230,7 @@ public:
                                  "the peer closed the connection"));
         if (chunk.empty()) // no buffer behind the bytes (cannot happen)
           return quit(make_error(errc::io_failure, "recv: lost buffer"));
-        if (upper_)
-          send(upper_, data_atom::value, std::move(chunk));
-        pump_read();
+        on_bytes(chunk);
       },
       [this](send_done_atom, int32_t res) {
         sending_ = false;
@@ -239,13 +241,7 @@ public:
         if (res < 0)
           return quit(make_error(errc::io_failure,
                                  std::string{"send: "} + std::strerror(-res)));
-        consume(static_cast<size_t>(res));
-        written_ += static_cast<uint64_t>(res);
-        if (report_wanted_ && written_ >= report_at_) {
-          report_wanted_ = false;
-          if (upper_)
-            send(upper_, wrote_atom::value, written_);
-        }
+        on_written(static_cast<size_t>(res));
         if (closing_ && pending_empty())
           return quit();
         pump_write();
@@ -253,7 +249,60 @@ public:
     };
   }
 
+  // -- the data path without mailbox trips -------------------------------------
+  //
+  // Completions and the ZmtpIntegratedActor's writes run on this actor's
+  // ring thread, never while it runs (one thread resumes actors and reaps
+  // completions in turn). On that path they call these directly instead of
+  // sending a message: what never ends the actor (bytes read, bytes
+  // written, bytes queued). Everything else (errors, a close, the first
+  // `read_atom`) stays a message, handled in the actor's own turn.
+
+  /// Whether the data path may call this actor now.
+  bool takes_direct() const noexcept {
+    return !exited_ && !closing_ && connected_ && static_cast<bool>(upper_);
+  }
+
+  /// `(write_atom, bytes, report)`.
+  void on_write(std::vector<frame>& bytes, bool report) {
+    for (auto& x : bytes) {
+      if (!x.empty()) {
+        accepted_ += x.size();
+        pending_.push_back(std::move(x));
+      }
+    }
+    if (report) {
+      report_at_ = accepted_;
+      report_wanted_ = true;
+    }
+    pump_write();
+  }
+
+  /// A recv completed with the bytes of `chunk` (non-empty).
+  void on_bytes(frame& chunk) {
+    receiving_ = false;
+    mode_ = recv_mode::shared;
+    if (upper_ && (direct_upper_ == nullptr || !mpx().on_ring_thread()
+                   || !direct_upper_->take_bytes(chunk)))
+      send(upper_, data_atom::value, std::move(chunk));
+    pump_read();
+  }
+
+  /// See `attach_upper`.
+  void set_direct_upper(direct_upper* upper) noexcept {
+    direct_upper_ = upper;
+  }
+
+  /// A send completed with `n` bytes written (no error, not closing).
+  void on_sent(size_t n) {
+    sending_ = false;
+    on_written(n);
+    pump_write();
+  }
+
   void on_exit() override {
+    exited_ = true;
+    direct_upper_ = nullptr;
     mpx().close_fd(fd_);
     fd_ = -1;
     upper_ = nullptr;
@@ -329,6 +378,18 @@ private:
     return pending_.empty();
   }
 
+  // Accounts `n` written bytes; reports them upwards once a requested
+  // total is reached.
+  void on_written(size_t n) {
+    consume(n);
+    written_ += static_cast<uint64_t>(n);
+    if (report_wanted_ && written_ >= report_at_) {
+      report_wanted_ = false;
+      if (upper_)
+        send(upper_, wrote_atom::value, written_);
+    }
+  }
+
   // Drops `n` written bytes from the front of the queue.
   void consume(size_t n) {
     while (n > 0 && !pending_.empty()) {
@@ -348,11 +409,13 @@ private:
   connect_notice notice_;
   weak_actor_ptr self_;
   socket_upper upper_;
+  direct_upper* direct_upper_ = nullptr; // the object behind `upper_`
   bool connected_ = false;
   bool reading_ = false;
   bool receiving_ = false;
   bool sending_ = false;
   bool closing_ = false;
+  bool exited_ = false;
   enum class recv_mode : uint8_t {
     shared,     // select a buffer of the ring's buffer ring
     poll,       // the buffer ring ran empty: wait for bytes first
@@ -371,7 +434,59 @@ private:
   bool report_wanted_ = false;
 };
 
+socket_actor_impl* direct_target(const weak_actor_ptr& self,
+                                 strong_actor_ptr& keep) {
+  keep = actor_cast<strong_actor_ptr>(self);
+  if (!keep)
+    return nullptr;
+  auto* impl = static_cast<socket_actor_impl*>(
+    actor_cast<abstract_actor*>(keep));
+  return impl->takes_direct() ? impl : nullptr;
+}
+
+bool recv_op::deliver_direct(frame& chunk, int res) {
+  if (res <= 0 || chunk.empty())
+    return false;
+  strong_actor_ptr keep;
+  auto* impl = direct_target(self, keep);
+  if (impl == nullptr)
+    return false;
+  impl->on_bytes(chunk);
+  return true;
+}
+
+bool send_op::deliver_direct(int res) {
+  if (res < 0)
+    return false;
+  strong_actor_ptr keep;
+  auto* impl = direct_target(self, keep);
+  if (impl == nullptr)
+    return false;
+  impl->on_sent(static_cast<size_t>(res));
+  return true;
+}
+
 } // namespace
+
+void attach_upper(const socket_actor& sock, direct_upper* upper) {
+  if (auto* ptr = actor_cast<abstract_actor*>(sock))
+    static_cast<socket_actor_impl*>(ptr)->set_direct_upper(upper);
+}
+
+bool write_direct(const socket_actor& sock, std::vector<frame>& bytes,
+                  bool report) {
+  auto* ptr = actor_cast<abstract_actor*>(sock);
+  if (ptr == nullptr)
+    return false;
+  auto* impl = static_cast<socket_actor_impl*>(ptr);
+  // Same thread only, and nothing of ours may still wait in its mailbox
+  // (a message would then be overtaken).
+  if (!impl->takes_direct() || !impl->mpx().on_ring_thread()
+      || !detail::mailbox_idle(*impl))
+    return false;
+  impl->on_write(bytes, report);
+  return true;
+}
 
 socket_actor spawn_socket_actor(actor_system& sys, uring_multiplexer* mpx,
                                 int fd, std::optional<connect_target> target,

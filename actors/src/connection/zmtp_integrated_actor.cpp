@@ -1,4 +1,5 @@
 #include "caf/monocoque/internal/zmtp_integrated_actor.hpp"
+#include "caf/monocoque/internal/mailbox_idle.hpp"
 
 #include "caf/monocoque/internal/connection_auth.hpp"
 #include "caf/monocoque/internal/event_reasons.hpp"
@@ -28,7 +29,9 @@ using detail::uring_multiplexer;
 // Generation reserved for the linger timer of `close`.
 constexpr uint64_t linger_timer = UINT64_MAX;
 
-class zmtp_integrated_actor_impl : public detail::ring_actor<zmtp_integrated_actor::base> {
+class zmtp_integrated_actor_impl
+  : public detail::ring_actor<zmtp_integrated_actor::base>,
+    public direct_upper {
 public:
   using super = detail::ring_actor<zmtp_integrated_actor::base>;
 
@@ -54,6 +57,10 @@ public:
   behavior_type make_behavior() override {
     set_down_handler([this](down_msg& dm) { on_down(dm); });
     monitor(sock_);
+    // Reads reach us without a mailbox trip when we run on the socket's
+    // ring thread (always, unless a test drives us elsewhere).
+    if (mpx().on_ring_thread())
+      attach_upper(sock_, this);
     if (auto owner = actor_cast<actor>(owner_)) {
       monitor(owner);
       owner_addr_ = owner.address();
@@ -115,6 +122,8 @@ public:
         schedule_flush(); // a PONG held back may be out now
       },
       [this](drain_atom) {
+        if (failure_) // the session failed on the direct path
+          return fail_now();
         flush_scheduled_ = false;
         flush();
       },
@@ -147,7 +156,41 @@ public:
     };
   }
 
+  // -- direct_upper ------------------------------------------------------------
+
+  // A read from our SocketActor, offered outside our own turn (see
+  // socket_actor.cpp). Taken only in the data phase with nothing else
+  // pending: a running, handshaken session, no held reads, room under
+  // RCVHWM and an empty mailbox (nothing the read would overtake).
+  bool take_bytes(frame& chunk) override {
+    if (exited_ || closing_ || failure_ || !was_up_ || !session_.ready()
+        || !held_.empty() || paused() || !detail::mailbox_idle(*this))
+      return false;
+    direct_ = true;
+    session_.feed(chunk, now());
+    after_activity();
+    direct_ = false;
+    return true;
+  }
+
+  // A message from our owner, offered outside our own turn by
+  // `send_direct`; taken under the same conditions as a read.
+  bool take_send(multipart& msg) {
+    if (exited_ || closing_ || failure_ || !was_up_ || !session_.ready()
+        || !detail::mailbox_idle(*this) || !mpx().on_ring_thread())
+      return false;
+    direct_ = true;
+    ++handed_;
+    encode(msg);
+    after_activity();
+    direct_ = false;
+    return true;
+  }
+
   void on_exit() override {
+    exited_ = true;
+    if (sock_)
+      attach_upper(sock_, nullptr);
     // The owner outlives its connections: a monitor left on it would keep
     // this actor's memory block alive (a weak reference) until it dies.
     if (owner_addr_)
@@ -231,15 +274,26 @@ private:
       if (auto req = session_.take_auth_request())
         return authenticate(std::move(*req));
     if (failure_) {
-      flush();
-      // Let the socket write a pending ERROR command, then go.
-      send(sock_, close_atom::value);
-      report_handshake_failure(failure_);
-      return quit(failure_);
+      if (direct_) {
+        // Not our own turn: end in it (the message comes after anything
+        // already queued, which finds the session failed).
+        send(this, drain_atom::value);
+        return;
+      }
+      return fail_now();
     }
     schedule_flush();
     update_reading();
     arm_timer();
+  }
+
+  // The session failed: flush (a pending ERROR command), let the socket
+  // write it, then go.
+  void fail_now() {
+    flush();
+    send(sock_, close_atom::value);
+    report_handshake_failure(failure_);
+    quit(failure_);
   }
 
   // Asks the authenticator about the peer (or decides without one), then
@@ -321,7 +375,7 @@ private:
   void schedule_flush() {
     if (flush_scheduled_ || session_.output().empty())
       return;
-    if (mailbox().empty()) {
+    if (detail::mailbox_idle(*this)) {
       flush(); // nothing else waiting: write now
       return;
     }
@@ -357,7 +411,8 @@ private:
     // in the session: ask how far the socket got, so it can go out.
     // Closing: ask too, so that a linger that expires counts honestly.
     report = report || session_.awaiting_write() || closing_;
-    send(sock_, write_atom::value, std::move(bytes), report);
+    if (!write_direct(sock_, bytes, report))
+      send(sock_, write_atom::value, std::move(bytes), report);
   }
 
   // Whether the owner holds RCVHWM or more of our messages it has not
@@ -445,6 +500,8 @@ private:
   bool staging_kept_ = false; // past the first flush after the handshake
   bool closing_ = false;
   bool was_up_ = false; // the session reported handshake_done
+  bool exited_ = false;
+  bool direct_ = false; // running outside our own turn (take_bytes)
   std::deque<frame> held_; // reads that arrived while paused, undecoded
   uint64_t delivered_ = 0;
   uint64_t handed_ = 0; // messages the owner sent us, ever
@@ -461,6 +518,13 @@ private:
 };
 
 } // namespace
+
+bool send_direct(const zmtp_integrated_actor& conn, multipart& msg) {
+  // Other implementations of the interface (the inproc pipe) take messages.
+  auto* impl = dynamic_cast<zmtp_integrated_actor_impl*>(
+    actor_cast<abstract_actor*>(conn));
+  return impl != nullptr && impl->take_send(msg);
+}
 
 zmtp_integrated_actor spawn_zmtp_integrated_actor(actor_system& sys, uring_multiplexer* mpx,
                             socket_actor sock, weak_actor_ptr owner,

@@ -52,7 +52,9 @@ void flush_outboxes(hub_self self) {
       continue; // gone meanwhile: like libzmq, its queue is dropped
     }
     if (p->outbox.size() == 1) {
-      self->send(p->hdl, send_atom::value, std::move(p->outbox.front()));
+      // A lone message to a connection on this ring skips its mailbox.
+      if (!send_direct(p->hdl, p->outbox.front()))
+        self->send(p->hdl, send_atom::value, std::move(p->outbox.front()));
     } else if (!p->outbox.empty()) {
       self->send(p->hdl, send_atom::value, std::move(p->outbox));
     }

@@ -58,6 +58,33 @@ using socket_actor = typed_actor<
 using socket_upper = typed_actor<reacts_to<data_atom, frame>,
                                  reacts_to<wrote_atom, uint64_t>>;
 
+/// The bytes path into a SocketActor's upper layer without a mailbox trip:
+/// an upper layer on the same ring registers with `attach_upper`, and the
+/// SocketActor then offers each read to `take_bytes` before it sends
+/// `(data_atom, chunk)`.
+class direct_upper {
+public:
+  virtual ~direct_upper() = default;
+
+  /// Ring thread only, never while the upper layer runs: takes `chunk` as
+  /// `(data_atom, chunk)` would, if it can now. Returns false, with `chunk`
+  /// untouched, otherwise: then the SocketActor sends the message.
+  virtual bool take_bytes(frame& chunk) = 0;
+};
+
+/// Ring thread only: registers `upper` (the actor that sends `sock` its
+/// first `read_atom`, which keeps it alive) as the direct path of `sock`'s
+/// reads; null detaches it.
+void attach_upper(const socket_actor& sock, direct_upper* upper);
+
+/// Ring thread only: queues `bytes` at `sock` as `(write_atom, bytes,
+/// report)` would, without a mailbox trip, if `sock` runs on the calling
+/// thread's ring, is connected, knows its upper layer, is not closing and has
+/// no message waiting (which the write would overtake). Returns false, with
+/// `bytes` untouched, otherwise: then send the message.
+bool write_direct(const socket_actor& sock, std::vector<frame>& bytes,
+                  bool report);
+
 /// A socket address to connect to.
 using detail::connect_target;
 

@@ -109,6 +109,13 @@ struct zmtp_integrated_actor_config {
   detail::event_interest events;
 };
 
+/// Ring thread only: hands `msg` to `conn` as `(send_atom, msg)` would,
+/// without a mailbox trip, if `conn` is a ZmtpIntegratedActor running on the
+/// calling thread's ring, past its handshake, not closing, with no message
+/// waiting (which `msg` would overtake). Returns false, with `msg`
+/// untouched, otherwise: then send the message.
+bool send_direct(const zmtp_integrated_actor& conn, multipart& msg);
+
 /// Spawns a ZmtpIntegratedActor for `sock` on `mpx`, reporting to `owner`.
 zmtp_integrated_actor spawn_zmtp_integrated_actor(actor_system& sys, detail::uring_multiplexer* mpx,
                             socket_actor sock, weak_actor_ptr owner,
