@@ -53,6 +53,10 @@ void module::init(actor_system_config& cfg) {
   // and the enqueue wakes it at once (measured in docs/performance.md).
   // The scheduler starts after every module's init, so this still counts;
   // a value the user set wins.
+  // The actor system's threads wake rings with MSG_RING (see
+  // `wake_source_hook`); hooks are installed before any thread starts.
+  if (opts_.wake != "eventfd")
+    cfg.add_thread_hook<detail::wake_source_hook>();
   constexpr const char* moderate = "work-stealing.moderate-poll-attempts";
   if (opts_.tune_scheduler && !holds_alternative<size_t>(cfg, moderate))
     put(cfg.content, moderate, size_t{0});

@@ -30,47 +30,71 @@ io_op* const wake_tag = reinterpret_cast<io_op*>(uintptr_t{1});
 constexpr uint64_t msg_wake_data = 2;
 io_op* const msg_wake_tag = reinterpret_cast<io_op*>(msg_wake_data);
 
-// A thread's own small ring, created at its first MSG_RING wake-up and
-// closed when the thread exits: the source of the wake-ups it sends.
+// A thread's own small ring, the source of the MSG_RING wake-ups it sends.
+// Only threads of the actor system (CAF's workers, the rings, detached
+// actors: they run `wake_source_hook`) get one, at their first wake-up, and
+// close it when CAF says they terminate: a ring closed by an application's
+// thread would interrupt that thread's next blocking call (task work), so
+// the application's own threads wake rings with the eventfd.
 struct wake_source {
-  wake_source() {
-    ok = io_uring_queue_init(4, &ring, 0) == 0;
-  }
-  ~wake_source() {
-    if (ok)
-      io_uring_queue_exit(&ring);
-  }
-  wake_source(const wake_source&) = delete;
-  wake_source& operator=(const wake_source&) = delete;
   io_uring ring{};
-  bool ok = false;
+  bool allowed = false; // a thread of the actor system
+  bool open = false;
+  bool failed = false; // could not create it, or the kernel refused: eventfd
 };
 
-// Posts a wake-up completion into the ring `target_fd`. Returns false if it
-// could not (no source ring, or the kernel refused: the caller falls back to
-// the eventfd). MSG_RING completes inline, so a failure's completion is on
-// the source ring when `io_uring_submit` returns; a success posts none
-// (IOSQE_CQE_SKIP_SUCCESS).
-bool msg_ring_wake(int target_fd) {
-  thread_local wake_source src;
-  if (!src.ok)
-    return false;
-  auto* sqe = io_uring_get_sqe(&src.ring);
+thread_local wake_source this_thread_wake;
+
+// Returns this thread's wake-up ring, creating it at the first call; null:
+// this thread wakes rings with the eventfd.
+io_uring* wake_source_ring() {
+  auto& src = this_thread_wake;
+  if (src.open)
+    return &src.ring;
+  if (!src.allowed || src.failed)
+    return nullptr;
+  if (io_uring_queue_init(4, &src.ring, 0) != 0) {
+    src.failed = true;
+    return nullptr;
+  }
+  src.open = true;
+  return &src.ring;
+}
+
+void close_wake_source() {
+  auto& src = this_thread_wake;
+  if (src.open)
+    io_uring_queue_exit(&src.ring);
+  src.open = false;
+  src.allowed = false;
+}
+
+// Posts a wake-up completion into the ring `target_fd` from `src`. Returns
+// false if it could not (the caller falls back to the eventfd; after a
+// failure this thread always does). MSG_RING completes inline, so a
+// failure's completion is on the source ring when `io_uring_submit`
+// returns; a success posts none (IOSQE_CQE_SKIP_SUCCESS).
+bool msg_ring_wake(io_uring* src, int target_fd) {
+  auto* sqe = io_uring_get_sqe(src);
   if (sqe == nullptr)
     return false;
   io_uring_prep_msg_ring(sqe, target_fd, 0, msg_wake_data, 0);
   sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-  if (io_uring_submit(&src.ring) != 1)
-    return false;
-  bool ok = true;
+  bool ok = io_uring_submit(src) == 1;
   io_uring_cqe* cqe = nullptr;
   unsigned head = 0;
   unsigned count = 0;
-  io_uring_for_each_cqe(&src.ring, head, cqe) {
+  io_uring_for_each_cqe(src, head, cqe) {
     ++count;
     ok = ok && cqe->res >= 0;
   }
-  io_uring_cq_advance(&src.ring, count);
+  io_uring_cq_advance(src, count);
+  if (!ok) {
+    // Never leave an SQE behind that a later submit could send to a reused
+    // fd number: drop the ring, use the eventfd from now on.
+    close_wake_source();
+    this_thread_wake.failed = true;
+  }
   return ok;
 }
 
@@ -151,6 +175,12 @@ error uring_multiplexer::init_ring() {
                          "connection receives into a buffer of its own",
                          index_, why);
   }
+  if (opts_.wake != "msg-ring" && opts_.wake != "eventfd")
+    log::uring()->warn("ring {}: unknown monocoque.wake \"{}\" (msg-ring or "
+                       "eventfd): using msg-ring", index_, opts_.wake);
+  if (opts_.wake != "eventfd" && !msg_ring)
+    log::uring()->info("ring {}: the kernel lacks IORING_OP_MSG_RING: other "
+                       "threads wake this ring with an eventfd", index_);
   if (opts_.wake != "eventfd" && msg_ring) {
     std::lock_guard<std::mutex> guard{mtx_};
     msg_ring_fd_ = ring_.ring_fd;
@@ -216,6 +246,20 @@ void uring_multiplexer::stop() {
   }
 }
 
+// -- wake-up sources ------------------------------------------------------------
+
+void wake_source_hook::init(actor_system&) {
+  // nop
+}
+
+void wake_source_hook::thread_started() {
+  this_thread_wake.allowed = true;
+}
+
+void wake_source_hook::thread_terminates() {
+  close_wake_source();
+}
+
 // -- execution_unit -----------------------------------------------------------
 
 thread_local resumable* pinned_scope::current_ = nullptr;
@@ -249,6 +293,9 @@ void uring_multiplexer::exec_later(resumable* ptr) {
 
 template <class F>
 void uring_multiplexer::post_external(F&& push) {
+  // Outside the lock: a thread's first wake-up creates its ring.
+  auto* src = wake_source_ring();
+  int fd = -1;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     push();
@@ -258,11 +305,14 @@ void uring_multiplexer::post_external(F&& push) {
     wake_pending_ = true;
     // Under the lock: the ring thread resets `msg_ring_fd_` under it before
     // it closes the ring, so the fd named here is still the ring's.
-    if (msg_ring_fd_ >= 0 && msg_ring_wake(msg_ring_fd_))
+    if (src != nullptr && msg_ring_fd_ >= 0 && msg_ring_wake(src, msg_ring_fd_))
       return;
+    fd = wake_fd_;
   }
-  uint64_t one = 1;
-  [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof(one));
+  if (fd >= 0) {
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(fd, &one, sizeof(one));
+  }
 }
 
 // -- ring thread --------------------------------------------------------------
@@ -345,12 +395,16 @@ void uring_multiplexer::run_jobs() {
 }
 
 void uring_multiplexer::reap() {
+  // Each completion is released before it is dispatched: handlers submit
+  // new operations (the data path calls actors directly), and their
+  // completions need the slots.
   io_uring_cqe* cqe = nullptr;
   unsigned head = 0;
-  unsigned count = 0;
   io_uring_for_each_cqe(&ring_, head, cqe) {
-    ++count;
     auto* op = static_cast<io_op*>(io_uring_cqe_get_data(cqe));
+    auto res = cqe->res;
+    auto flags = cqe->flags;
+    io_uring_cq_advance(&ring_, 1);
     if (op == nullptr)
       continue; // a cancel request's own completion
     if (op == wake_tag) {
@@ -360,13 +414,11 @@ void uring_multiplexer::reap() {
     }
     if (op == msg_wake_tag)
       continue; // the loop drains the external queue next
-
-    if (op->complete(*this, cqe->res, cqe->flags)) {
+    if (op->complete(*this, res, flags)) {
       ops_.erase(op);
       delete op;
     }
   }
-  io_uring_cq_advance(&ring_, count);
 }
 
 void uring_multiplexer::cancel_all() {

@@ -441,7 +441,10 @@ socket_actor_impl* direct_target(const weak_actor_ptr& self,
     return nullptr;
   auto* impl = static_cast<socket_actor_impl*>(
     actor_cast<abstract_actor*>(keep));
-  return impl->takes_direct() ? impl : nullptr;
+  // Not past a message waiting for it (e.g. `read_atom(false)`).
+  return impl->takes_direct() && detail::idle_for_direct_call(*impl)
+           ? impl
+           : nullptr;
 }
 
 bool recv_op::deliver_direct(frame& chunk, int res) {
@@ -479,10 +482,10 @@ bool write_direct(const socket_actor& sock, std::vector<frame>& bytes,
   if (ptr == nullptr)
     return false;
   auto* impl = static_cast<socket_actor_impl*>(ptr);
-  // Same thread only, and nothing of ours may still wait in its mailbox
-  // (a message would then be overtaken).
-  if (!impl->takes_direct() || !impl->mpx().on_ring_thread()
-      || !detail::mailbox_idle(*impl))
+  // Same thread only, not while it runs, and nothing may still wait in its
+  // mailbox (a message would then be overtaken).
+  if (!impl->mpx().on_ring_thread() || !impl->takes_direct()
+      || !detail::idle_for_direct_call(*impl))
     return false;
   impl->on_write(bytes, report);
   return true;

@@ -163,8 +163,9 @@ public:
   // pending: a running, handshaken session, no held reads, room under
   // RCVHWM and an empty mailbox (nothing the read would overtake).
   bool take_bytes(frame& chunk) override {
-    if (exited_ || closing_ || failure_ || !was_up_ || !session_.ready()
-        || !held_.empty() || paused() || !detail::mailbox_idle(*this))
+    if (direct_ || exited_ || closing_ || failure_ || !was_up_
+        || !session_.ready() || !held_.empty() || paused()
+        || !detail::idle_for_direct_call(*this))
       return false;
     direct_ = true;
     session_.feed(chunk, now());
@@ -176,8 +177,10 @@ public:
   // A message from our owner, offered outside our own turn by
   // `send_direct`; taken under the same conditions as a read.
   bool take_send(multipart& msg) {
-    if (exited_ || closing_ || failure_ || !was_up_ || !session_.ready()
-        || !detail::mailbox_idle(*this) || !mpx().on_ring_thread())
+    // The thread first: nothing of ours may be read from another ring.
+    if (!mpx().on_ring_thread() || direct_ || exited_ || closing_ || failure_
+        || !was_up_ || !session_.ready()
+        || !detail::idle_for_direct_call(*this))
       return false;
     direct_ = true;
     ++handed_;
@@ -229,6 +232,20 @@ private:
                    caf::make_message(std::forward<Ts>(xs)...), context());
   }
 
+  // Hands decoded messages to the owner: directly when it runs on our ring
+  // and can take them now, else as `peer_msg`.
+  void to_owner(std::vector<multipart>& batch) {
+    if (cfg_.deliver_direct != nullptr) {
+      auto owner = actor_cast<strong_actor_ptr>(owner_);
+      if (owner
+          && cfg_.deliver_direct(owner, cfg_.owner_impl, &mpx(), cfg_.key,
+                                 cfg_.epoch, handed_, batch))
+        return;
+    }
+    send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
+               std::move(batch));
+  }
+
   // Runs after every input: hands events to the owner, output to the
   // socket, and re-arms the timer and the read credit.
   void after_activity() {
@@ -268,8 +285,7 @@ private:
       }
     }
     if (!batch.empty())
-      send_owner(peer_msg_atom::value, cfg_.key, cfg_.epoch, handed_,
-                 std::move(batch));
+      to_owner(batch);
     if (!failure_ && session_.awaiting_auth())
       if (auto req = session_.take_auth_request())
         return authenticate(std::move(*req));

@@ -431,6 +431,8 @@ peer& connection_set<Self>::start(uint64_t key, uring_multiplexer* mpx, int fd,
   if (auto failed = tune_liveness(fd, opts_); !failed.empty())
     log::actors()->warn("{}: {}", where, failed);
   zc.events = events_.interest();
+  zc.deliver_direct = &peer_msg_direct;
+  zc.owner_impl = self_;
   connect_notice notice;
   if (target)
     notice = connect_notice{actor_cast<weak_actor_ptr>(self_), key, zc.epoch,

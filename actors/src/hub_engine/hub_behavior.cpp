@@ -29,20 +29,22 @@ error unsupported(hub_self self, const char* what) {
 }
 
 // Checks a send against the socket type and state; completes the message.
-error admit_send(hub_self self, std::vector<multipart>& batch) {
+// Checks the n messages at `msgs` (a batch, or a lone message without a
+// vector around it) before they are sent or posted.
+error admit_send(hub_self self, multipart* msgs, size_t n) {
   auto& st = self->state;
   if (st.closing)
     return closed_error("send after close");
   if (!st.policy->sends())
     return unsupported(self, "send");
-  if (batch.size() > 1 && !st.policy->batches())
+  if (n > 1 && !st.policy->batches())
     return unsupported(self, "send batches");
-  for (auto& msg : batch)
-    if (msg.empty())
+  for (size_t i = 0; i < n; ++i)
+    if (msgs[i].empty())
       return make_error(errc::invalid_operation, "empty message");
   policy_context ctx{st};
-  for (auto& msg : batch) {
-    auto err = st.policy->prepare(ctx, msg);
+  for (size_t i = 0; i < n; ++i) {
+    auto err = st.policy->prepare(ctx, msgs[i]);
     if (ctx.has_requests())
       apply_requests(self, ctx); // REQ: drop the replies a request outdates
     if (err)
@@ -52,7 +54,7 @@ error admit_send(hub_self self, std::vector<multipart>& batch) {
 }
 
 result<ok_atom> do_send(hub_self self, std::vector<multipart> batch) {
-  if (auto err = admit_send(self, batch))
+  if (auto err = admit_send(self, batch.data(), batch.size()))
     return err;
   if (batch.empty())
     return ok_atom::value;
@@ -64,15 +66,15 @@ result<ok_atom> do_send(hub_self self, std::vector<multipart> batch) {
 }
 
 // A one-way send: dropped and counted (its credit returned) if refused.
-void do_post(hub_self self, std::vector<multipart> batch) {
-  if (auto err = admit_send(self, batch)) {
-    self->state.dropped += batch.size();
-    settle_posts(self, batch.size());
+void do_post(hub_self self, multipart* msgs, size_t n) {
+  if (auto err = admit_send(self, msgs, n)) {
+    self->state.dropped += n;
+    settle_posts(self, n);
     return;
   }
-  if (batch.empty())
+  if (n == 0)
     return;
-  post_batch(self, std::move(batch));
+  post_batch(self, msgs, n);
   pump_delivery(self); // REP: the next request may go out now
 }
 
@@ -164,12 +166,10 @@ hub_engine_actor::behavior_type hub_fun(hub_self self,
         grant_credit(self, n);
     },
     [self](post_atom, multipart& msg) {
-      std::vector<multipart> batch;
-      batch.push_back(std::move(msg));
-      do_post(self, std::move(batch));
+      do_post(self, &msg, 1); // no one-element batch vector
     },
     [self](post_atom, std::vector<multipart>& batch) {
-      do_post(self, std::move(batch));
+      do_post(self, batch.data(), batch.size());
     },
     [self](subscribe_to_atom, std::string& prefix) -> result<ok_atom> {
       return do_subscribe(self, true, std::move(prefix));

@@ -1,6 +1,7 @@
 // The hub engine's receive side: per-peer inboxes, the fair queue, credit
 // back to the connections (RCVHWM), parked `recv`s and push delivery.
 #include "caf/monocoque/internal/hub_engine.hpp"
+#include "caf/monocoque/internal/mailbox_idle.hpp"
 
 #include "caf/monocoque/internal/engine_view.hpp"
 
@@ -114,6 +115,27 @@ void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch,
     return;
   st.fq.activated(st.ref(*p));
   pump_delivery(self);
+}
+
+bool peer_msg_direct(const strong_actor_ptr& owner, void* impl,
+                     execution_unit* ring, uint64_t key, uint64_t epoch,
+                     uint64_t handed, std::vector<multipart>& msgs) {
+  // The engine behind `impl` (alive: the caller holds `owner`) runs on the
+  // caller's ring: its last execution unit is that ring (an engine off the
+  // rings runs on scheduler workers); it has not exited (its state lives
+  // until then); it is idle with nothing in its mailbox; and this is not a
+  // call back into an engine already in such a call.
+  thread_local hub_self active = nullptr;
+  auto self = static_cast<hub_self>(impl);
+  if (self == nullptr || !owner || self == active || self->context() != ring
+      || self->getf(abstract_actor::is_terminated_flag)
+      || !idle_for_direct_call(*self))
+    return false;
+  auto outer = active;
+  active = self;
+  on_peer_msg(self, key, epoch, handed, std::move(msgs));
+  active = outer;
+  return true;
 }
 
 void deliver_local(hub_state& st, peer& p, multipart msg) {

@@ -152,18 +152,18 @@ void dispatch(hub_self self) {
   settle_posts(self, 0);
 }
 
-void post_batch(hub_self self, std::vector<multipart> batch) {
+void post_batch(hub_self self, multipart* msgs, size_t n) {
   auto& st = self->state;
-  st.post_held += batch.size();
+  st.post_held += n;
   if (st.policy->load_balances() && st.blocked.empty()) {
-    for (auto& msg : batch)
-      st.pending.push_back(std::move(msg));
+    for (size_t i = 0; i < n; ++i)
+      st.pending.push_back(std::move(msgs[i]));
     dispatch(self);
     return;
   }
   // Behind a waiting send (or routed): in order, with nobody to answer.
-  blocked_send b{{std::make_move_iterator(batch.begin()),
-                  std::make_move_iterator(batch.end())},
+  blocked_send b{{std::make_move_iterator(msgs),
+                  std::make_move_iterator(msgs + n)},
                  deferred_reply{}};
   st.blocked.push_back(std::move(b));
   dispatch(self);

@@ -225,8 +225,9 @@ result<ok_atom> enqueue_batch(hub_self self, std::vector<multipart> batch);
 /// message waits for room.
 result<ok_atom> route_batch(hub_self self, std::vector<multipart> batch);
 
-/// Queues a one-way batch (its window bounds it, not SNDHWM).
-void post_batch(hub_self self, std::vector<multipart> batch);
+/// Queues the n one-way messages at `msgs` (moved from; a batch, or a lone
+/// message without a vector around it): the window bounds them, not SNDHWM.
+void post_batch(hub_self self, multipart* msgs, size_t n);
 
 /// Returns credit for posted messages that left the queue.
 void settle_posts(hub_self self, uint64_t dropped);
@@ -248,6 +249,14 @@ void on_peer_up(hub_self self, uint64_t key, uint64_t epoch,
 
 /// Handles a `down_msg`.
 void on_down(hub_self self, const down_msg& dm);
+
+/// A `deliver_direct_fn` for the connections of a hub engine (`impl`: its
+/// `hub_self`): runs `on_peer_msg` at once when the engine runs on `ring`,
+/// is live, idle and has no message waiting in its mailbox.
+bool peer_msg_direct(const strong_actor_ptr& owner, void* impl,
+                     execution_unit* ring,
+                     uint64_t key, uint64_t epoch, uint64_t handed,
+                     std::vector<multipart>& msgs);
 
 /// Handles a `peer_msg` (every message decoded from one read).
 void on_peer_msg(hub_self self, uint64_t key, uint64_t epoch, uint64_t handed,

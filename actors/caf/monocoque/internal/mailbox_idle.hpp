@@ -9,7 +9,19 @@ namespace caf::monocoque::detail {
 template <class Actor>
 bool mailbox_idle(Actor& self) {
   auto& mb = self.mailbox();
+  if (mb.closed()) // the actor is gone
+    return false;
   return mb.blocked() ? mb.queue().empty() : mb.empty();
+}
+
+/// Returns whether `self` may be called directly by the data path now: it
+/// is idle (not running: its inbox reads "blocked") and nothing waits in its
+/// mailbox. A running actor, or one with queued messages, is sent a message
+/// instead. Only for the thread that runs `self`.
+template <class Actor>
+bool idle_for_direct_call(Actor& self) {
+  auto& mb = self.mailbox();
+  return mb.blocked() && mb.queue().empty();
 }
 
 } // namespace caf::monocoque::detail

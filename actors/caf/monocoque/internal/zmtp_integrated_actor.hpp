@@ -13,6 +13,7 @@
 #include <caf/weak_intrusive_ptr.hpp>
 
 #include <cstdint>
+#include <vector>
 
 namespace caf::monocoque {
 
@@ -82,6 +83,16 @@ using connection_owner = typed_actor<
   // owner fills in the endpoint and addresses it knows.
   reacts_to<conn_event_atom, socket_event>>;
 
+/// Hands the messages decoded from one read to `owner` as
+/// `(peer_msg_atom, key, epoch, handed, msgs)` would, without a mailbox
+/// trip, if the owner runs on `ring` (the caller's ring) and can take them
+/// now; returns false, with `msgs` untouched, otherwise. `impl` is the
+/// owner's `owner_impl` (valid while `owner`, held strongly, lives).
+using deliver_direct_fn = bool (*)(const strong_actor_ptr& owner, void* impl,
+                                   execution_unit* ring, uint64_t key,
+                                   uint64_t epoch, uint64_t handed,
+                                   std::vector<multipart>& msgs);
+
 /// Everything a ZmtpIntegratedActor needs.
 struct zmtp_integrated_actor_config {
   /// Protocol settings (socket type, identity, limits, heartbeats).
@@ -107,6 +118,11 @@ struct zmtp_integrated_actor_config {
   /// What the socket's event subscribers want (handshake failures are
   /// reported only while it is non-zero).
   detail::event_interest events;
+  /// The owner's direct path for decoded messages (null: always a message).
+  deliver_direct_fn deliver_direct = nullptr;
+  /// What the owner passes to `deliver_direct` (its own object: no cast
+  /// from the handle on every read).
+  void* owner_impl = nullptr;
 };
 
 /// Ring thread only: hands `msg` to `conn` as `(send_atom, msg)` would,

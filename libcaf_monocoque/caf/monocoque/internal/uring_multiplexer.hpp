@@ -8,6 +8,7 @@
 #include <caf/error.hpp>
 #include <caf/execution_unit.hpp>
 #include <caf/resumable.hpp>
+#include <caf/thread_hook.hpp>
 
 #include <liburing.h>
 
@@ -25,6 +26,17 @@
 #include <vector>
 
 namespace caf::monocoque::detail {
+
+/// Marks the threads of the actor system (CAF's workers, the rings, detached
+/// actors) as threads that may wake a ring with `IORING_OP_MSG_RING` from a
+/// small ring of their own, and closes that ring when they terminate. The
+/// module installs it (`add_thread_hook`); other threads use the eventfd.
+class wake_source_hook : public thread_hook {
+public:
+  void init(actor_system&) override;
+  void thread_started() override;
+  void thread_terminates() override;
+};
 
 /// One io_uring ring and the thread that drives it. It is also a CAF
 /// `execution_unit`: actors pinned to it (see `ring_actor`) are resumed by
