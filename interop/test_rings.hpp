@@ -32,12 +32,19 @@ inline size_t test_io_threads(size_t fallback = 0) {
   return static_cast<size_t>(n);
 }
 
+/// The environment variable that sets `monocoque.wake` (how other threads
+/// wake a ring: "msg-ring" or "eventfd"; CTest's `wake_eventfd.<suite>`).
+constexpr const char* test_wake_env = "MONOCOQUE_TEST_WAKE";
+
 /// Sets `monocoque.io-threads` of `cfg` to `test_io_threads(fallback)`
-/// unless that is 0. Call it before the actor system is built from `cfg`.
+/// unless that is 0, and `monocoque.wake` to $MONOCOQUE_TEST_WAKE if set.
+/// Call it before the actor system is built from `cfg`.
 inline void use_test_io_threads(caf::actor_system_config& cfg,
                                 size_t fallback = 0) {
   if (auto n = test_io_threads(fallback); n > 0)
     caf::put(cfg.content, "monocoque.io-threads", n);
+  if (auto* wake = std::getenv(test_wake_env); wake != nullptr && *wake)
+    caf::put(cfg.content, "monocoque.wake", std::string{wake});
 }
 
 } // namespace interop

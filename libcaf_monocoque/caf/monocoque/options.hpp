@@ -40,11 +40,13 @@ struct options {
   bool tune_scheduler = true;
 
   /// How a thread other than the ring's wakes an idle ring
-  /// (`monocoque.wake`): "msg-ring" (the default) with an
-  /// `IORING_OP_MSG_RING` from a small ring of its own (one per sending
-  /// thread, created at its first wake-up), which posts a completion straight
-  /// into the idle ring; "eventfd" by writing an eventfd the ring keeps a
-  /// read pending on (also where the kernel lacks MSG_RING).
+  /// (`monocoque.wake`): "msg-ring" (the default) lets the actor system's
+  /// threads (CAF's workers, the rings, detached actors) post a completion
+  /// straight into the idle ring with `IORING_OP_MSG_RING` from a small ring
+  /// of their own (created at a thread's first wake-up, closed when it ends);
+  /// "eventfd" writes an eventfd the ring keeps a read pending on, as the
+  /// application's own threads always do (also where the kernel lacks
+  /// MSG_RING).
   std::string wake = "msg-ring";
 
   // -- socket defaults --------------------------------------------------------
