@@ -69,6 +69,9 @@ protected:
     std::string text{msg.payload.data(), msg.payload.size()};
     if (msg.level >= spdlog::level::warn)
       std::cerr << "[monocoque.actors] " << text << '\n';
+    // spdlog holds its own `mutex_` here, not ours: `find` and `size` read
+    // `lines_` under `mtx_` from the test's thread while actors log.
+    std::lock_guard<std::mutex> guard{mtx_};
     lines_.push_back(std::move(text));
   }
 
