@@ -163,31 +163,42 @@ public:
   // pending: a running, handshaken session, no held reads, room under
   // RCVHWM and an empty mailbox (nothing the read would overtake).
   bool take_bytes(frame& chunk) override {
-    if (direct_ || exited_ || closing_ || failure_ || !was_up_
-        || !session_.ready() || !held_.empty() || paused()
-        || !detail::idle_for_direct_call(*this))
+    // Reads also wait while earlier ones are held or the owner is full.
+    if (!direct_ready() || !held_.empty() || paused())
       return false;
-    direct_ = true;
-    session_.feed(chunk, now());
-    after_activity();
-    direct_ = false;
+    run_direct([&] { session_.feed(chunk, now()); });
     return true;
   }
 
   // A message from our owner, offered outside our own turn by
   // `send_direct`; taken under the same conditions as a read.
   bool take_send(multipart& msg) {
-    // The thread first: nothing of ours may be read from another ring.
-    if (!mpx().on_ring_thread() || direct_ || exited_ || closing_ || failure_
-        || !was_up_ || !session_.ready()
-        || !detail::idle_for_direct_call(*this))
+    if (!direct_ready())
       return false;
+    run_direct([&] {
+      ++handed_;
+      encode(msg);
+    });
+    return true;
+  }
+
+  // Whether a direct call may run our code now: on our ring's thread
+  // (tested first: nothing of ours is read from another ring), not inside
+  // another direct call, in the data phase of a live session, idle with
+  // nothing in our mailbox.
+  bool direct_ready() {
+    return mpx().on_ring_thread() && !direct_ && !exited_ && !closing_
+           && !failure_ && was_up_ && session_.ready()
+           && detail::idle_for_direct_call(*this);
+  }
+
+  // Runs `input` and its consequences as a direct call.
+  template <class F>
+  void run_direct(F&& input) {
     direct_ = true;
-    ++handed_;
-    encode(msg);
+    input();
     after_activity();
     direct_ = false;
-    return true;
   }
 
   void on_exit() override {
