@@ -6,9 +6,13 @@
 // credit; the publisher streams fresh payloads with `(window_atom, self, n)`
 // and `(post_atom, std::vector<multipart>)`.
 //   fanout <bind-to> <message-size> <message-count> <subscribers>
-//          [--hwm=N] [--quiet-ms=N] [--ring] [CAF options]
+//          [--hwm=N] [--quiet-ms=N] [--io-threads=N] [--ring]
+//          [--mode=stream|post] [CAF options]
 // `--ring` spawns the publisher and the counting actors on a ring thread
-// (`spawn_on_ring`); other `--key=value` options go to CAF.
+// (`spawn_on_ring`); `--io-threads=N` runs N rings (`monocoque.io-threads`);
+// `--mode=post` posts one `(post_atom, multipart)` per message instead of
+// one `(post_atom, std::vector<multipart>)` per credit grant (`stream`, the
+// default); other `--key=value` options go to CAF.
 #include "../perf/fanout_args.hpp"
 #include "perf_tool.hpp"
 
@@ -39,6 +43,7 @@ int64_t now_ns() {
 /// batch: the publisher polls it).
 struct shared_state {
   fanout::args a;
+  bool per_message = false; // --mode=post
   std::atomic<size_t> synced{0};
   std::atomic<uint64_t> delivered{0};
   std::atomic<int64_t> last_ns{0};
@@ -133,6 +138,11 @@ caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
       return;
     st.credit -= k;
     st.sent += k;
+    if (sh->per_message) {
+      for (uint64_t i = 0; i < k; ++i)
+        self->send(pub, mq::post_atom::value, perf::make_payload(sh->a.size));
+      return;
+    }
     std::vector<mq::multipart> batch;
     batch.reserve(k);
     for (uint64_t i = 0; i < k; ++i)
@@ -219,8 +229,12 @@ int main(int argc, char** argv) {
   for (auto& opt : sh->a.rest)
     if (opt == "--ring")
       ring = true;
-    else
+    else if (opt == "--mode=post")
+      sh->per_message = true;
+    else if (opt != "--mode=stream")
       caf_opts.push_back(opt);
+  caf_opts.push_back("--monocoque.io-threads="
+                     + std::to_string(sh->a.io_threads));
   config cfg{caf_opts};
   caf::actor_system sys{cfg};
   auto opts = mq::socket_options::from(mq::module::from(sys)->opts());

@@ -1,7 +1,7 @@
 // fanout_args.hpp: the command line and the output of the fan-out tools
 // (zmq_fanout on libzmq, fanout on our actors), which must stay comparable:
 //   TOOL <bind-to> <message-size> <message-count> <subscribers> [--hwm=N]
-//        [--quiet-ms=N] [tool options]
+//        [--quiet-ms=N] [--io-threads=N] [tool options]
 // One process: a PUB binds <bind-to>, <subscribers> SUBs connect and
 // subscribe to everything, the PUB publishes sync messages (two frames)
 // until every SUB saw one, then <message-count> one-frame messages of
@@ -33,6 +33,7 @@ struct args {
   size_t subscribers = 0;
   uint64_t hwm = 0;
   uint64_t quiet_ms = 5000;
+  uint64_t io_threads = 1;
   std::vector<std::string> rest; // other --options, for the tool itself
 };
 
@@ -54,6 +55,9 @@ inline args parse(int argc, char** argv, const char* tool) {
       ok = ok && parse_u64(arg.substr(6), res.hwm);
     else if (arg.rfind("--quiet-ms=", 0) == 0)
       ok = ok && parse_u64(arg.substr(11), res.quiet_ms);
+    else if (arg.rfind("--io-threads=", 0) == 0)
+      ok = ok && parse_u64(arg.substr(13), res.io_threads)
+           && res.io_threads >= 1 && res.io_threads <= 64;
     else if (arg.rfind("--", 0) == 0)
       res.rest.push_back(arg);
     else
@@ -66,7 +70,7 @@ inline args parse(int argc, char** argv, const char* tool) {
       || res.count == 0 || subs == 0) {
     std::fprintf(stderr,
                  "usage: %s <bind-to> <message-size> <message-count> "
-                 "<subscribers> [--hwm=N] [--quiet-ms=N]\n",
+                 "<subscribers> [--hwm=N] [--quiet-ms=N] [--io-threads=N]\n",
                  tool);
     std::exit(1);
   }
@@ -89,6 +93,8 @@ inline void print(const args& a, uint64_t delivered, double elapsed_us) {
               static_cast<unsigned long long>(a.count));
   std::printf("subscribers: %zu\n", a.subscribers);
   std::printf("hwm: %llu\n", static_cast<unsigned long long>(a.hwm));
+  std::printf("io threads: %llu\n",
+              static_cast<unsigned long long>(a.io_threads));
   std::printf("delivered: %llu\n", static_cast<unsigned long long>(delivered));
   std::printf("dropped: %llu\n",
               static_cast<unsigned long long>(expected - delivered));

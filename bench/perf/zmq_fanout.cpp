@@ -1,6 +1,7 @@
 // zmq_fanout: the libzmq baseline of the fan-out benchmark (see
 // fanout_args.hpp): one libzmq PUB and <subscribers> libzmq SUBs in one
-// process and one context (one I/O thread, as our tool's one ring). The
+// process and one context (--io-threads I/O threads, default one, as our
+// tool's --io-threads rings). The
 // main thread publishes; one receiver thread polls every SUB (2 vCPUs:
 // a thread per SUB would measure the scheduler).
 #include "fanout_args.hpp"
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
   int hwm = a.hwm > INT_MAX ? INT_MAX : static_cast<int>(a.hwm);
   int linger = 0;
   void* ctx = zmq_ctx_new();
+  check(zmq_ctx_set(ctx, ZMQ_IO_THREADS, static_cast<int>(a.io_threads)),
+        "ZMQ_IO_THREADS");
   void* pub = zmq_socket(ctx, ZMQ_PUB);
   check(zmq_setsockopt(pub, ZMQ_SNDHWM, &hwm, sizeof(hwm)), "ZMQ_SNDHWM");
   check(zmq_setsockopt(pub, ZMQ_LINGER, &linger, sizeof(linger)), "linger");
