@@ -373,4 +373,59 @@ CAF_TEST(our PUB feeds our SUB with a libzmq SUB alongside) {
   CAF_CHECK(close(pub));
 }
 
+CAF_TEST(bursts go to every libzmq SUB byte for byte) {
+  // Our PUB encodes a burst once for every connection that takes all of
+  // it (here "all1" and "all2"), and per connection for the others
+  // ("A" takes a part). Short, long-size, empty, multi-frame and large
+  // (referenced) frames, in bursts of several messages.
+  auto pub = pub_socket();
+  auto ep = bind(pub);
+  std::vector<zmq::socket_t> subs;
+  subs.push_back(zsub({""}));
+  subs.push_back(zsub({""}));
+  subs.push_back(zsub({"A"}));
+  for (auto& s : subs)
+    s.connect(ep);
+  CAF_REQUIRE(await_status(pub, subs.size()));
+  CAF_REQUIRE(sync_with(pub, {&subs[0], &subs[1], &subs[2]}));
+  std::vector<strings> msgs;
+  for (int i = 0; i < 40; ++i) {
+    auto n = std::to_string(i);
+    switch (i % 5) {
+      case 0: msgs.push_back({"A" + n}); break;
+      case 1: msgs.push_back({"B" + n, "", std::string(300, 'b')}); break;
+      case 2: msgs.push_back({"A" + n, std::string(2000, 'c')}); break;
+      case 3: msgs.push_back({"C" + n, std::string(70000, 'd'), "e"}); break;
+      default: msgs.push_back({"A" + n, std::string(255, 'f')});
+    }
+  }
+  for (size_t at = 0; at < msgs.size(); at += 8) {
+    std::vector<mq::multipart> burst;
+    for (size_t j = at; j < at + 8; ++j)
+      burst.push_back(mp(msgs[j]));
+    self->request(pub, timeout, mq::send_atom::value, std::move(burst))
+      .receive([](caf::ok_atom) {},
+               [&](caf::error& err) {
+                 CAF_FAIL("burst send failed: " << sys.render(err));
+               });
+  }
+  for (size_t i = 0; i < subs.size(); ++i) {
+    std::vector<strings> want;
+    for (auto& m : msgs)
+      if (i < 2 || m.front().front() == 'A')
+        want.push_back(m);
+    std::vector<strings> got;
+    while (got.size() < want.size()) {
+      auto msg = zrecv_for(subs[i], 1000ms);
+      if (msg == timed_out)
+        break;
+      if (!is_sync(msg.at(0)))
+        got.push_back(std::move(msg));
+    }
+    CAF_MESSAGE("subscriber " << i << ": " << got.size() << " messages");
+    CAF_CHECK(got == want);
+  }
+  CAF_CHECK(close(pub));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

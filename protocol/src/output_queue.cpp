@@ -54,6 +54,12 @@ void output_queue::append(const frame& payload) {
     append_copy(payload.bytes());
     return;
   }
+  append_ref(payload);
+}
+
+void output_queue::append_ref(const frame& payload) {
+  if (payload.empty())
+    return;
   auto* block = const_cast<byte_block*>(payload.block());
   block->ref();
   auto offset = static_cast<size_t>(payload.data() - block->data());

@@ -26,6 +26,22 @@ local_error session::send(const message& msg) {
   return local_error::none;
 }
 
+bool session::takes_encoded() const noexcept {
+  return state_ == session_state::ready && !mech_->wraps_frames();
+}
+
+local_error session::send_encoded(const encoded_messages& msgs) {
+  if (state_ == session_state::failed)
+    return local_error::closed;
+  if (!takes_encoded())
+    return local_error::not_ready;
+  if (msgs.ends.empty())
+    return local_error::empty_message;
+  for (auto& seg : msgs.segments)
+    out_.append_ref(seg);
+  return local_error::none;
+}
+
 local_error session::send_subscription(bool subscribe, const frame& topic) {
   if (!sends_subscriptions(cfg_.type))
     return local_error::wrong_socket_type;

@@ -85,9 +85,10 @@ public:
       },
       [this](send_atom, shared_batch& burst, std::vector<uint32_t>& picks) {
         handed_ += picks.size();
-        for (auto i : picks)
-          if (i < burst->size())
-            encode((*burst)[i]);
+        if (!encode_shared(*burst, picks))
+          for (auto i : picks)
+            if (i < burst->size())
+              encode((*burst)[i]);
         after_activity();
       },
       [this](credit_atom, uint64_t n) {
@@ -234,6 +235,24 @@ private:
       msg_ends_.push_back(queued_ + session_.output().size());
       ++unflushed_;
     }
+  }
+
+  // Queues a whole burst that other connections send too, encoded once for
+  // all of them; false if this connection must encode its picks itself
+  // (a burst for it alone, a part of one, CURVE, or a SUB/XSUB session).
+  bool encode_shared(const shared_burst& burst,
+                     const std::vector<uint32_t>& picks) {
+    if (subscriber_ || burst.full_takers() < 2 || !burst.is_whole(picks)
+        || !session_.takes_encoded())
+      return false;
+    auto& enc = burst.encoded(session_.output().copy_threshold());
+    auto base = queued_ + session_.output().size();
+    if (session_.send_encoded(enc) != zmtp::local_error::none)
+      return false;
+    for (auto end : enc.ends)
+      msg_ends_.push_back(base + end);
+    unflushed_ += enc.ends.size();
+    return true;
   }
 
   template <class... Ts>

@@ -31,9 +31,8 @@ void hand_to(hub_state& st, peer& p, multipart msg) {
 
 uint32_t share(hub_state& st, multipart msg) {
   if (!st.burst)
-    st.burst = std::make_shared<std::vector<multipart>>();
-  st.burst->push_back(std::move(msg));
-  return static_cast<uint32_t>(st.burst->size() - 1);
+    st.burst = std::make_shared<shared_burst>();
+  return st.burst->push_back(std::move(msg));
 }
 
 void hand_shared(hub_state& st, peer& p, uint32_t index, uint64_t bytes) {
@@ -45,6 +44,15 @@ void hand_shared(hub_state& st, peer& p, uint32_t index, uint64_t bytes) {
 
 void flush_outboxes(hub_self self) {
   auto& st = self->state;
+  if (st.burst) {
+    // Connections that send the whole burst share its encoding.
+    size_t whole = 0;
+    for (auto r : st.dirty)
+      if (auto* p = st.get(r); p != nullptr && p->alive()
+                               && p->picks.size() == st.burst->size())
+        ++whole;
+    st.burst->full_takers(whole);
+  }
   shared_batch burst = std::move(st.burst);
   for (auto r : st.dirty) {
     auto* p = st.get(r);

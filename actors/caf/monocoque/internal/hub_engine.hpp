@@ -125,7 +125,7 @@ struct hub_state {
   std::vector<peer_ref> dirty;
   /// Messages fanned out in this burst (PUB/XPUB), shared by the
   /// connections they go to; null until the first one.
-  std::shared_ptr<std::vector<multipart>> burst;
+  std::shared_ptr<shared_burst> burst;
   bool flush_scheduled = false;
 
   // -- one-way sends ----------------------------------------------------------

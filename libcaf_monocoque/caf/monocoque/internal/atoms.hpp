@@ -6,6 +6,7 @@
 // (the public ones are in caf/monocoque/message_types.hpp). They keep the
 // `caf::monocoque` namespace so the implementation reads the same as before.
 
+#include "caf/monocoque/internal/shared_burst.hpp"
 #include "caf/monocoque/message_types.hpp"
 
 #include "monocoque/zmtp/event.hpp"
@@ -25,7 +26,7 @@ using peer_info = ::monocoque::zmtp::peer_info;
 
 /// Messages shared by several connections (PUB fan-out: each connection
 /// gets the indices of its messages in one burst, not copies).
-using shared_batch = std::shared_ptr<const std::vector<multipart>>;
+using shared_batch = std::shared_ptr<const shared_burst>;
 
 // -- connection: SocketActor <-> ZmtpIntegratedActor --------------------------
 

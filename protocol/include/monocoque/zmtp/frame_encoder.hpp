@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monocoque/zmtp/byte_span.hpp"
+#include "monocoque/zmtp/encoded_messages.hpp"
 #include "monocoque/zmtp/frame.hpp"
 #include "monocoque/zmtp/message.hpp"
 #include "monocoque/zmtp/output_queue.hpp"
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace monocoque::zmtp {
 
@@ -29,6 +31,12 @@ public:
 
   /// Appends all frames of `msg`, setting MORE on all but the last.
   static void encode_message(output_queue& out, const message& msg);
+
+  /// Encodes every message of `msgs` once, as `encode_message` would into a
+  /// queue that copies payloads up to `copy_threshold` bytes: the result can
+  /// go to any number of clear sessions (`session::send_encoded`).
+  static encoded_messages encode_all(const std::vector<message>& msgs,
+                                     size_t copy_threshold);
 
   /// Appends a command frame: name-size, name, then `data`.
   static void encode_command(output_queue& out, std::string_view name,

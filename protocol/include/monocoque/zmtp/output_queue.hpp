@@ -78,6 +78,10 @@ public:
   /// Appends `payload`: copied if it is small, else referenced.
   void append(const frame& payload);
 
+  /// Appends `bytes` by reference, whatever their size (bytes shared by
+  /// many queues, e.g. `encoded_messages`).
+  void append_ref(const frame& bytes);
+
   // -- draining ---------------------------------------------------------------
 
   /// Writes up to `max` slices, from the front, to `out` and returns how many

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monocoque/zmtp/byte_span.hpp"
+#include "monocoque/zmtp/encoded_messages.hpp"
 #include "monocoque/zmtp/error.hpp"
 #include "monocoque/zmtp/event.hpp"
 #include "monocoque/zmtp/frame_decoder.hpp"
@@ -159,6 +160,15 @@ public:
   /// Queues a message. Fails with `not_ready` before the handshake, `closed`
   /// after a failure, `empty_message` for zero frames.
   [[nodiscard]] local_error send(const message& msg);
+
+  /// Returns whether `send_encoded` may be used: a ready session whose
+  /// mechanism sends frames in clear (NULL, PLAIN; not CURVE).
+  bool takes_encoded() const noexcept;
+
+  /// Queues messages encoded once for many sessions (`frame_encoder::
+  /// encode_all`), as if each was passed to `send`, without copying their
+  /// bytes. Fails like `send`, and with `not_ready` unless `takes_encoded`.
+  [[nodiscard]] local_error send_encoded(const encoded_messages& msgs);
 
   /// Queues a subscription to `topic` (SUB/XSUB only): a SUBSCRIBE command
   /// for ZMTP 3.1 peers, a message `\x01topic` for ZMTP 3.0 peers.
