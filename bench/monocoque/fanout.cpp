@@ -98,6 +98,7 @@ caf::behavior counter(caf::stateful_actor<counter_state>* self,
 }
 
 struct publisher_state {
+  std::chrono::milliseconds sync_pause{1};
   uint64_t credit = 0;
   uint64_t sent = 0;
   bool publishing = false;
@@ -178,8 +179,9 @@ caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
                         std::move(sync))
             .then([](caf::ok_atom) {},
                   [](caf::error& err) { perf::fail(err, "send"); });
-          self->delayed_send(self, std::chrono::milliseconds{1},
-                             tick_atom::value);
+          // Every 1 ms, backing off (see fanout::max_sync_pause).
+          self->delayed_send(self, st.sync_pause, tick_atom::value);
+          st.sync_pause = std::min(st.sync_pause * 2, fanout::max_sync_pause);
           return;
         }
         st.publishing = true;

@@ -18,6 +18,7 @@
 // the first publish to the last delivery.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +26,10 @@
 #include <vector>
 
 namespace fanout {
+
+/// The longest pause between two sync messages: both tools send them every
+/// 1 ms at first and double the pause up to this.
+constexpr std::chrono::milliseconds max_sync_pause{64};
 
 struct args {
   std::string endpoint;

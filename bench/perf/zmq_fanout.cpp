@@ -9,6 +9,7 @@
 
 #include <zmq.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -107,10 +108,14 @@ int main(int argc, char** argv) {
     zmq_msg_close(&msg);
     delivered = total;
   });
-  while (!synced) {
+  // Sync messages every 1 ms, backing off to every 64 ms: each goes to every
+  // SUB connected so far, so a fixed 1 ms period floods 1000 SUBs with
+  // thousands of them while the rest connect.
+  for (auto pause = std::chrono::milliseconds{1}; !synced;
+       pause = std::min(pause * 2, fanout::max_sync_pause)) {
     zmq_send(pub, "S", 1, ZMQ_SNDMORE);
     zmq_send(pub, "", 0, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    std::this_thread::sleep_for(pause);
   }
   auto t0 = now_ns();
   last_ns = t0;
