@@ -103,11 +103,14 @@ struct source_state {
 };
 
 /// The source's credit window in the post modes: 4096 messages, but at
-/// most ~4 MiB of payload in flight between the source and the socket (a
+/// most ~1 MiB of payload in flight between the source and the socket (a
 /// window counts messages, memory counts bytes: 4096 x 64 KiB would be
-/// 256 MiB).
+/// 256 MiB). What the source holds is this window plus the socket's SNDHWM
+/// per peer; libzmq's remote_thr holds its SNDHWM only. A 4 MiB cap
+/// (before 2026-12-08) peaked at 26.6 MiB RSS at 1 KiB instead of 13.6 MiB,
+/// at the same throughput (docs/performance.md, "Peak RSS").
 inline uint64_t source_window(size_t size) {
-  return std::clamp<uint64_t>((4u << 20) / std::max<size_t>(size, 1), 16,
+  return std::clamp<uint64_t>((1u << 20) / std::max<size_t>(size, 1), 16,
                               4096);
 }
 

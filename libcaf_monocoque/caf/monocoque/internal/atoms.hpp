@@ -105,3 +105,5 @@ using adopt_atom = atom_constant<atom("mqadopt")>;
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::peer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(caf::monocoque::shared_batch)
+// Bytes between a ZmtpIntegratedActor and its SocketActor (`write_atom`).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<::monocoque::zmtp::frame>)
