@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <new>
@@ -303,9 +304,14 @@ public:
 
   /// Exchanges the contents of two messages.
   void swap(message& other) noexcept {
-    message tmp{std::move(other)};
-    other = std::move(*this);
-    *this = std::move(tmp);
+    // Frames in place are swapped by their bytes (see `take`).
+    std::swap(heap_, other.heap_);
+    std::swap(size_, other.size_);
+    std::swap(cap_, other.cap_);
+    unsigned char tmp[sizeof(buf_)];
+    std::memcpy(tmp, buf_, sizeof(buf_));
+    std::memcpy(buf_, other.buf_, sizeof(buf_));
+    std::memcpy(other.buf_, tmp, sizeof(buf_));
   }
 
   // -- comparison -------------------------------------------------------------
@@ -355,11 +361,9 @@ private:
   // Moves the frames to a heap array of `n` frames.
   void grow_to(size_t n) {
     auto* fresh = static_cast<frame*>(::operator new(n * sizeof(frame)));
-    auto* old = data();
-    for (size_t i = 0; i < size_; ++i) {
-      new (fresh + i) frame(std::move(old[i]));
-      old[i].~frame();
-    }
+    // Relocated by their bytes, as in `take`.
+    std::memcpy(static_cast<void*>(fresh), static_cast<const void*>(data()),
+                size_ * sizeof(frame));
     if (heap_ != nullptr)
       ::operator delete(heap_);
     heap_ = fresh;
@@ -374,20 +378,19 @@ private:
         p[i].swap(p[i - 1]);
   }
 
-  // Takes `other`'s frames; leaves it empty.
+  // Takes `other`'s frames; leaves it empty. A frame holds no pointer into
+  // itself (a block pointer and two sizes), so frames in place are moved by
+  // copying their bytes; `other`'s copies are then dead without a
+  // destructor call (they are past its new size of 0).
   void take(message& other) noexcept {
-    if (other.heap_ != nullptr) {
-      heap_ = std::exchange(other.heap_, nullptr);
-      cap_ = std::exchange(other.cap_, 0);
-    } else {
-      auto* src = other.local();
-      auto* dst = local();
-      for (size_t i = 0; i < other.size_; ++i) {
-        new (dst + i) frame(std::move(src[i]));
-        src[i].~frame();
-      }
-    }
-    size_ = std::exchange(other.size_, 0);
+    heap_ = other.heap_;
+    size_ = other.size_;
+    cap_ = other.cap_;
+    if (heap_ == nullptr)
+      std::memcpy(buf_, other.buf_, sizeof(buf_));
+    other.heap_ = nullptr;
+    other.size_ = 0;
+    other.cap_ = 0;
   }
 
   // Drops every frame and the heap array.
@@ -405,6 +408,11 @@ private:
   uint32_t cap_ = 0;
   alignas(frame) unsigned char buf_[inline_capacity * sizeof(frame)];
 };
+
+// `message` relocates frames by copying their bytes: a frame must stay a
+// block pointer and two sizes, with nothing pointing into it.
+static_assert(sizeof(frame) == sizeof(void*) + 2 * sizeof(size_t)
+              && std::is_standard_layout_v<frame>);
 
 /// Builds a message from string parts (a convenience for tests and tools).
 message make_message(std::initializer_list<std::string_view> parts);
