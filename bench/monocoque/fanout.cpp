@@ -235,8 +235,9 @@ int main(int argc, char** argv) {
       sh->per_message = true;
     else if (opt != "--mode=stream")
       caf_opts.push_back(opt);
-  caf_opts.push_back("--monocoque.io-threads="
-                     + std::to_string(sh->a.io_threads));
+  if (sh->a.io_threads != 1) // else CAF's own option, if given, stands
+    caf_opts.push_back("--monocoque.io-threads="
+                       + std::to_string(sh->a.io_threads));
   config cfg{caf_opts};
   caf::actor_system sys{cfg};
   auto opts = mq::socket_options::from(mq::module::from(sys)->opts());

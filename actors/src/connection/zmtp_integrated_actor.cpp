@@ -245,13 +245,15 @@ private:
     if (subscriber_ || burst.full_takers() < 2 || !burst.is_whole(picks)
         || !session_.takes_encoded())
       return false;
-    auto& enc = burst.encoded(session_.output().copy_threshold());
-    auto base = queued_ + session_.output().size();
-    if (session_.send_encoded(enc) != zmtp::local_error::none)
+    auto* enc = burst.encoded(session_.output().copy_threshold());
+    if (enc == nullptr)
       return false;
-    for (auto end : enc.ends)
+    auto base = queued_ + session_.output().size();
+    if (session_.send_encoded(*enc) != zmtp::local_error::none)
+      return false;
+    for (auto end : enc->ends)
       msg_ends_.push_back(base + end);
-    unflushed_ += enc.ends.size();
+    unflushed_ += enc->ends.size();
     return true;
   }
 

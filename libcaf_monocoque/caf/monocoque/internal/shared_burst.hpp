@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <new>
 #include <vector>
 
 namespace caf::monocoque {
@@ -66,14 +67,20 @@ public:
 
   /// Returns every message encoded for clear sessions, encoding on the
   /// first call (thread-safe; later calls pass the same `copy_threshold`,
-  /// the socket's, and get the first result).
-  const ::monocoque::zmtp::encoded_messages&
+  /// the socket's, and get the first result). Null if encoding ran out of
+  /// memory: callers then encode their picks themselves.
+  const ::monocoque::zmtp::encoded_messages*
   encoded(size_t copy_threshold) const {
-    std::call_once(once_, [this, copy_threshold] {
-      encoded_ = ::monocoque::zmtp::frame_encoder::encode_all(msgs_,
-                                                              copy_threshold);
+    std::call_once(once_, [this, copy_threshold]() noexcept {
+      try {
+        encoded_ = ::monocoque::zmtp::frame_encoder::encode_all(
+          msgs_, copy_threshold);
+        ok_ = true;
+      } catch (const std::bad_alloc&) {
+        encoded_ = ::monocoque::zmtp::encoded_messages{};
+      }
     });
-    return encoded_;
+    return ok_ ? &encoded_ : nullptr;
   }
 
 private:
@@ -81,6 +88,7 @@ private:
   size_t full_takers_ = 0;
   mutable std::once_flag once_;
   mutable ::monocoque::zmtp::encoded_messages encoded_;
+  mutable bool ok_ = false;
 };
 
 } // namespace caf::monocoque

@@ -18,10 +18,16 @@ namespace monocoque::zmtp {
 /// A multipart ZeroMQ message: its frames in order. Every frame but the last
 /// travels with the MORE flag set.
 ///
-/// A sequence container with the interface of `std::vector<frame>` (the type
-/// it replaced) that holds up to `inline_capacity` frames in place: the
-/// one- and two-frame messages most applications send and receive cost no
-/// allocation besides their payload blocks. Larger messages move to the heap.
+/// A sequence container with the common part of `std::vector<frame>`'s
+/// interface (the type it replaced: iterators, element access, `size`,
+/// `reserve`, `push_back`/`emplace_back`/`pop_back`, `insert` of one frame
+/// or a range, `erase`, `resize`, `assign` of a range, `clear`, `swap`,
+/// `==`) that holds up to `inline_capacity` frames in place: the one- and
+/// two-frame messages most applications send and receive cost no
+/// allocation besides their payload blocks. Larger messages move to the
+/// heap. Unlike `std::vector`, moving or swapping a message of up to
+/// `inline_capacity` frames moves the frames themselves: pointers,
+/// references and iterators into it do not follow the move.
 class message {
 public:
   // -- member types -----------------------------------------------------------
@@ -47,23 +53,25 @@ public:
   message() noexcept = default;
 
   /// Constructs a message of `n` empty frames.
-  explicit message(size_t n) {
+  explicit message(size_t n) : message() {
     resize(n);
   }
 
   /// Constructs a message from `frames`.
-  message(std::initializer_list<frame> frames) {
+  message(std::initializer_list<frame> frames) : message() {
     append(frames.begin(), frames.end());
   }
 
   /// Constructs a message from the frames in `[first, last)`.
   template <class InputIt,
             class = std::enable_if_t<!std::is_integral_v<InputIt>>>
-  message(InputIt first, InputIt last) {
+  message(InputIt first, InputIt last) : message() {
     append(first, last);
   }
 
-  message(const message& other) {
+  // (Delegating to the default constructor: if copying throws, the
+  // destructor releases what was added.)
+  message(const message& other) : message() {
     append(other.begin(), other.end());
   }
 
@@ -304,6 +312,8 @@ public:
 
   /// Exchanges the contents of two messages.
   void swap(message& other) noexcept {
+    if (this == &other)
+      return;
     // Frames in place are swapped by their bytes (see `take`).
     std::swap(heap_, other.heap_);
     std::swap(size_, other.size_);
@@ -408,6 +418,11 @@ private:
   uint32_t cap_ = 0;
   alignas(frame) unsigned char buf_[inline_capacity * sizeof(frame)];
 };
+
+/// Exchanges the contents of two messages (`std::swap` finds this).
+inline void swap(message& x, message& y) noexcept {
+  x.swap(y);
+}
 
 // `message` relocates frames by copying their bytes: a frame must stay a
 // block pointer and two sizes, with nothing pointing into it.
