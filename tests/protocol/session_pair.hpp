@@ -97,6 +97,17 @@ inline void feed_chunked(session& s, const bytes& input, chunking how,
   }
 }
 
+// -- payloads -----------------------------------------------------------------
+
+/// A frame of `size` bytes whose content depends on position and `seed`, so
+/// that reordered, dropped or duplicated bytes show up.
+inline frame pattern_frame(size_t size, uint8_t seed = 0) {
+  auto result = frame::allocate(size);
+  for (size_t i = 0; i < size; ++i)
+    result.mutable_data()[i] = static_cast<uint8_t>((i * 31 + seed) % 251);
+  return result;
+}
+
 // -- output draining ----------------------------------------------------------
 
 /// Returns how many bytes the next (emulated) write takes; 0 means no limit.

@@ -20,13 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-frame pattern_frame(size_t size, uint8_t seed) {
-  auto result = frame::allocate(size);
-  for (size_t i = 0; i < size; ++i)
-    result.mutable_data()[i] = static_cast<uint8_t>((i * 13 + seed) % 251);
-  return result;
-}
-
 // Short and long size fields, empty frames, multipart messages and payloads
 // on both sides of the copy threshold (1024).
 std::vector<message> burst() {

@@ -15,15 +15,6 @@ using namespace std::chrono_literals;
 namespace {
 
 
-// A frame of `size` bytes whose content depends on position and `seed`, so
-// that reordered, dropped or duplicated bytes show up.
-frame pattern_frame(size_t size, uint8_t seed = 0) {
-  auto result = frame::allocate(size);
-  for (size_t i = 0; i < size; ++i)
-    result.mutable_data()[i] = static_cast<uint8_t>((i * 31 + seed) % 251);
-  return result;
-}
-
 // Messages of 1..5 frames, empty frames, and the 255/256 boundary where the
 // size field switches from 1 to 8 bytes.
 std::vector<message> small_messages() {
